@@ -1,0 +1,56 @@
+"""Shared checks whose messages name the parameter, what is allowed and what was given."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+
+from .errors import ParameterError
+
+
+def check_in_range(name: str, value: float, low: float, high: float, unit: str = "") -> float:
+    """Return ``value`` as a float if ``low <= value <= high``, else raise ParameterError.
+
+    Parameters
+    ----------
+    name : str
+        The parameter's name as the user knows it.
+    value : float
+        The value given.
+    low, high : float
+        Inclusive bounds.
+    unit : str, optional
+        Unit shown after the numbers in the message.
+
+    Returns
+    -------
+    float
+    """
+    suffix = f" {unit}" if unit else ""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise ParameterError(f"{name} must be a number in [{low:g}, {high:g}]{suffix}, got {value!r}") from None
+    if not math.isfinite(number) or not low <= number <= high:
+        raise ParameterError(f"{name} must be in [{low:g}, {high:g}]{suffix}, got {value!r}")
+    return number
+
+
+def check_positive(name: str, value: float, unit: str = "") -> float:
+    """Return ``value`` as a float if it is finite and > 0, else raise ParameterError."""
+    suffix = f" {unit}" if unit else ""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise ParameterError(f"{name} must be a positive number{suffix}, got {value!r}") from None
+    if not math.isfinite(number) or number <= 0:
+        raise ParameterError(f"{name} must be a positive number{suffix}, got {value!r}")
+    return number
+
+
+def check_choice(name: str, value: str, allowed: Iterable[str]) -> str:
+    """Return ``value`` if it is one of ``allowed``, else raise ParameterError listing them."""
+    options = list(allowed)
+    if value not in options:
+        raise ParameterError(f"{name} must be one of {', '.join(options)}; got {value!r}")
+    return value

@@ -1,0 +1,120 @@
+"""Errors, validation, seeding, atomic writes, and the ban on global random state."""
+
+import ast
+import random
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import batikgen
+from batikgen._validate import check_choice, check_in_range, check_positive
+from batikgen.atomic import atomic_write, write_bytes_atomic
+from batikgen.errors import BatikgenError, ParameterError, RenderError
+from batikgen.seeding import SeedTree
+
+PACKAGE = Path(batikgen.__file__).parent
+
+# numpy.random names that do not touch the global state.
+_NP_RANDOM_ALLOWED = {"default_rng", "Generator", "SeedSequence", "PCG64", "PCG64DXSM", "BitGenerator", "Philox", "SFC64"}
+# The random module's global functions (random.Random instances are fine).
+_RANDOM_GLOBALS = {"random", "seed", "randint", "randrange", "choice", "choices", "shuffle", "sample",
+                   "uniform", "gauss", "normalvariate", "getrandbits", "triangular", "betavariate"}
+
+
+def _global_random_uses(source: str) -> list[str]:
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Attribute):
+            chain, inner = [node.attr], node.value
+            while isinstance(inner, ast.Attribute):
+                chain.append(inner.attr)
+                inner = inner.value
+            if isinstance(inner, ast.Name):
+                chain.append(inner.id)
+            dotted = ".".join(reversed(chain))
+            for prefix in ("np.random.", "numpy.random."):
+                if dotted.startswith(prefix) and dotted[len(prefix):].split(".")[0] not in _NP_RANDOM_ALLOWED:
+                    found.append(dotted)
+            if dotted.startswith("random.") and dotted.split(".")[1] in _RANDOM_GLOBALS:
+                found.append(dotted)
+        if isinstance(node, ast.ImportFrom) and node.module in ("random", "numpy.random"):
+            names = {alias.name for alias in node.names}
+            bad = names & _RANDOM_GLOBALS if node.module == "random" else names - _NP_RANDOM_ALLOWED
+            found.extend(f"from {node.module} import {name}" for name in sorted(bad))
+    return found
+
+
+def test_scanner_catches_global_random_state():
+    """The scan itself must be able to fail."""
+    bad = "import numpy as np\nimport random\nnp.random.seed(1)\nx = np.random.rand(3)\nrandom.shuffle(x)\n"
+    assert _global_random_uses(bad) == ["np.random.seed", "np.random.rand", "random.shuffle"]
+    assert _global_random_uses("from numpy.random import rand\n") == ["from numpy.random import rand"]
+    assert _global_random_uses("rng = np.random.default_rng(1)\nrng.random()\n") == []
+
+
+def test_package_uses_no_global_random_state():
+    offenders = {}
+    for path in PACKAGE.rglob("*.py"):
+        uses = _global_random_uses(path.read_text(encoding="utf-8"))
+        if uses:
+            offenders[str(path.relative_to(PACKAGE))] = uses
+    assert offenders == {}
+
+
+def test_pipeline_leaves_global_random_state_untouched(sample_path, tmp_path):
+    np.random.seed(12345)
+    random.seed(12345)
+    numpy_state, python_state = np.random.get_state(), random.getstate()
+    batikgen.render_recording(sample_path, tmp_path, dpi=10)
+    after = np.random.get_state()
+    assert all(np.array_equal(a, b) if isinstance(a, np.ndarray) else a == b for a, b in zip(numpy_state, after))
+    assert random.getstate() == python_state
+
+
+def test_errors_share_one_root():
+    for name in ("ParameterError", "RecordingError", "FeatureError", "PatternError", "RenderError"):
+        assert issubclass(getattr(batikgen.errors, name), BatikgenError)
+
+
+def test_validation_messages_name_parameter_bounds_and_value():
+    with pytest.raises(ParameterError, match=r"fullness must be in \[0.3, 1\] fraction, got 1.5"):
+        check_in_range("fullness", 1.5, 0.3, 1.0, "fraction")
+    with pytest.raises(ParameterError, match="dpi must be a positive number, got -3"):
+        check_positive("dpi", -3)
+    with pytest.raises(ParameterError, match="palette must be one of a, b; got 'c'"):
+        check_choice("palette", "c", ["a", "b"])
+    with pytest.raises(ParameterError, match="got nan"):
+        check_in_range("x", float("nan"), 0, 1)
+    assert check_in_range("x", 0.5, 0, 1) == 0.5
+
+
+def test_seed_tree_is_deterministic_and_named():
+    a, b = SeedTree("recording-hash"), SeedTree("recording-hash")
+    assert np.array_equal(a.rng("crackle").random(5), b.rng("crackle").random(5))
+    # Streams are independent of each other and of call order.
+    first = a.rng("palette").random()
+    a.rng("something-else").random(100)
+    assert a.rng("palette").random() == first
+    assert a.rng("crackle").random() != a.rng("palette").random()
+    assert SeedTree("other").rng("crackle").random() != a.rng("crackle").random()
+    assert a.child("row-3").integer("x") == SeedTree("recording-hash/row-3").integer("x")
+    assert 0 <= a.integer("plan") < 2**63
+
+
+def test_atomic_write_leaves_nothing_on_failure(tmp_path):
+    target = tmp_path / "out.bin"
+    with pytest.raises(RuntimeError):
+        with atomic_write(target) as handle:
+            handle.write(b"half")
+            raise RuntimeError("interrupted")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_atomic_write_refuses_to_overwrite_unless_asked(tmp_path):
+    target = write_bytes_atomic(tmp_path / "a.txt", b"one")
+    with pytest.raises(RenderError, match="already exists; pass --overwrite"):
+        write_bytes_atomic(target, b"two")
+    write_bytes_atomic(target, b"two", overwrite=True)
+    assert target.read_bytes() == b"two"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt"]
