@@ -1,0 +1,79 @@
+"""Recognise what a channel is from its label, and clean labels so standard montages apply.
+
+Readers often type every channel as EEG; the labels usually say better (``EOG1``, ``EKG``,
+``Status``, ``EEG Fp1-Ref``, ``Fc5.``).
+"""
+
+from __future__ import annotations
+
+import re
+
+import mne
+
+# Order matters: the first pattern that matches names the kind.
+_NON_EEG_PATTERNS: list[tuple[str, re.Pattern]] = [
+    ("eog", re.compile(r"(^|[^a-z])(h|v|l|r)?eog|^(heog|veog)", re.I)),
+    ("ecg", re.compile(r"(^|[^a-z])(ecg|ekg)", re.I)),
+    ("emg", re.compile(r"(^|[^a-z])emg", re.I)),
+    ("respiration", re.compile(r"resp|breath|thor|abdo", re.I)),
+    ("stim", re.compile(r"^(status|sti\d*|stim|trig\w*|marker\w*|event\w*|mark\w*)$", re.I)),
+    ("dc", re.compile(r"(^|[^a-z])dc\s*\d*$", re.I)),
+    ("accelerometer", re.compile(r"^(acc|accel)\w*|^a[xyz]$|gyro", re.I)),
+    ("aux", re.compile(r"(^|[^a-z])aux", re.I)),
+    ("photic", re.compile(r"photic|light", re.I)),
+    ("misc", re.compile(r"^(spo2|pulse|pleth|temp|bp|hr|sound|snore|pos\w*)$|sao2|spo2|\$", re.I)),
+]
+
+_PREFIXES = re.compile(r"^(eeg|pol)\s+", re.I)
+_REFERENCE_SUFFIX = re.compile(r"[-_ ]?(ref|le|ar|avg|a1|a2|m1|m2|cz)$", re.I)
+
+
+def classify_label(label: str) -> str:
+    """Return the channel kind a label names: ``"eeg"`` unless it matches a non-EEG pattern.
+
+    Parameters
+    ----------
+    label : str
+        The raw channel label.
+
+    Returns
+    -------
+    str
+        One of ``eeg``, ``eog``, ``ecg``, ``emg``, ``respiration``, ``stim``, ``dc``,
+        ``accelerometer``, ``aux``, ``photic``, ``misc``.
+    """
+    text = label.strip()
+    for kind, pattern in _NON_EEG_PATTERNS:
+        if pattern.search(text):
+            return kind
+    return "eeg"
+
+
+def clean_label(label: str) -> str:
+    """Strip reader decoration so a label matches the standard 10-20/10-10 names.
+
+    ``"EEG Fp1-Ref"`` -> ``"Fp1"``, ``"Fc5."`` -> ``"FC5"``, ``"POL O2"`` -> ``"O2"``.
+    Labels that are not standard names come back stripped but otherwise unchanged.
+    """
+    text = _PREFIXES.sub("", label.strip()).strip(" .")
+    standard = _standard_names()
+    for candidate in (text, _REFERENCE_SUFFIX.sub("", text)):
+        key = candidate.lower().rstrip(".")
+        if key in standard:
+            return standard[key]
+    return text
+
+
+_STANDARD: dict[str, str] | None = None
+
+
+def _standard_names() -> dict[str, str]:
+    """Lower-case -> canonical spelling of the extended 10-20 channel names."""
+    global _STANDARD  # a lazily built constant, not random state
+    if _STANDARD is None:
+        builtin = mne.channels.get_builtin_montages()
+        # MNE 1.13 renamed standard_1005 to colin27_1005; accept either.
+        name = "colin27_1005" if "colin27_1005" in builtin else "standard_1005"
+        montage = mne.channels.make_standard_montage(name)
+        _STANDARD = {name.lower(): name for name in montage.ch_names}
+    return _STANDARD
