@@ -1,0 +1,7 @@
+"""Pattern engine: motif families, palettes, the brain-to-motif mapping and composition."""
+
+from . import kawung  # noqa: F401  (registers the family)
+from .palettes import PALETTES, get_palette
+from .registry import MOTIFS, get_motif
+
+__all__ = ["MOTIFS", "PALETTES", "get_motif", "get_palette"]

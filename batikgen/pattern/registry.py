@@ -1,0 +1,99 @@
+"""The registry of motif families and their declared parameters."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from .._validate import check_choice, check_in_range
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """A motif parameter an artist or the mapping can set.
+
+    Attributes
+    ----------
+    name : str
+        Identifier.
+    low, high : float
+        Inclusive bounds.
+    default : float
+        Value when nothing sets it.
+    unit : str
+        ``"mm"``, ``"count"``, ``"fraction"`` ...
+    doc : str
+        What it does, in one line.
+    integer : bool
+        Whether the value is rounded to a whole number.
+    """
+
+    name: str
+    low: float
+    high: float
+    default: float
+    unit: str
+    doc: str
+    integer: bool = False
+
+
+@dataclass(frozen=True)
+class MotifFamily:
+    """One motif family: its declared parameters and how to draw one row of cells.
+
+    Attributes
+    ----------
+    name : str
+        Identifier used on the command line.
+    description : str
+        One line for listings.
+    parameters : tuple of Parameter
+        What can vary.
+    draw_row : callable
+        ``draw_row(y0, cell_mm, n_columns, params, palette) -> dict[layer name, list of geometries]``
+        draws one row of cells whose top edge is at ``y0`` mm.
+    layer_roles : tuple of (str, str)
+        Layer names in paint order with the palette role that colours each.
+    """
+
+    name: str
+    description: str
+    parameters: tuple[Parameter, ...]
+    draw_row: Callable
+    layer_roles: tuple[tuple[str, str], ...]
+
+    def defaults(self) -> dict[str, float]:
+        """Every parameter at its default value."""
+        return {p.name: p.default for p in self.parameters}
+
+    def validate(self, params: Mapping[str, float]) -> dict[str, float]:
+        """Complete ``params`` with defaults and check each against its bounds.
+
+        Raises
+        ------
+        ParameterError
+            Naming the parameter, its bounds and the value, or the unknown name.
+        """
+        known = {p.name: p for p in self.parameters}
+        for name in params:
+            check_choice(f"{self.name} parameter", name, known)
+        out = {}
+        for spec in self.parameters:
+            value = check_in_range(f"{self.name}.{spec.name}", params.get(spec.name, spec.default),
+                                   spec.low, spec.high, spec.unit if spec.unit not in ("count", "fraction") else "")
+            out[spec.name] = float(round(value)) if spec.integer else value
+        return out
+
+
+MOTIFS: dict[str, MotifFamily] = {}
+
+
+def register(family: MotifFamily) -> MotifFamily:
+    """Add a family to :data:`MOTIFS` (called by each family's module)."""
+    MOTIFS[family.name] = family
+    return family
+
+
+def get_motif(name: str) -> MotifFamily:
+    """Return the family called ``name``; the error lists the ones that exist."""
+    return MOTIFS[check_choice("motif", name, MOTIFS)]
