@@ -1,0 +1,121 @@
+"""render_recording(): recording file in, batik files out. The CLI, batch and gallery share it."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from .atomic import check_writable
+from .pattern import get_motif, get_palette
+from .pattern.build import build_composition
+from .pattern.cloth import get_cloth
+from .pattern.mapping import map_features
+from .pattern.plan import MotifPlan
+from .render.metadata import build_metadata, write_metadata
+from .render.png import write_png
+from .render.raster import canvas_size, render_strips
+from .seeding import SeedTree
+from .signal.features import BandFeatures, compute_band_features
+from .signal.plausibility import check_plausible
+from .signal.readers import read_recording
+
+log = logging.getLogger(__name__)
+
+DEFAULT_DPI = 150
+DEFAULT_MOTIF = "kawung"
+DEFAULT_PALETTE = "sogan-yogya"
+DEFAULT_CLOTH = "kain-panjang"
+
+#: progress(stage, done, total): called as long work advances.
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass
+class RenderResult:
+    """What a render produced."""
+
+    plan: MotifPlan
+    features: BandFeatures
+    outputs: list[Path]
+
+
+def features_from_file(path: str | os.PathLike) -> BandFeatures:
+    """Read, check and analyse a recording with the default feature settings."""
+    recording = read_recording(path)
+    check_plausible(recording)
+    return compute_band_features(recording)
+
+
+def plan_from_features(
+    features: BandFeatures, motif: str = DEFAULT_MOTIF, palette: str = DEFAULT_PALETTE, cloth: str = DEFAULT_CLOTH
+) -> MotifPlan:
+    """Map features to a plan; the seed comes from the recording's content and the style."""
+    get_motif(motif), get_palette(palette)  # fail early with the list of names
+    seeds = SeedTree(f"{features.source.get('content_hash', '')}|{motif}|{palette}|{cloth}")
+    return map_features(features, motif, palette, get_cloth(cloth), seeds)
+
+
+def render_recording(
+    path: str | os.PathLike,
+    outdir: str | os.PathLike = "out",
+    motif: str = DEFAULT_MOTIF,
+    palette: str = DEFAULT_PALETTE,
+    cloth: str = DEFAULT_CLOTH,
+    dpi: float = DEFAULT_DPI,
+    overwrite: bool = False,
+    command: list[str] | None = None,
+    progress: Progress | None = None,
+) -> RenderResult:
+    """Render a recording as a batik cloth: PNG plus metadata JSON.
+
+    Parameters
+    ----------
+    path : path-like
+        The EEG recording.
+    outdir : path-like
+        Folder for the outputs (created if needed).
+    motif, palette, cloth : str
+        Registry names.
+    dpi : float
+        Raster resolution.
+    overwrite : bool
+        Replace existing outputs.
+    command : list of str, optional
+        The command line to record in the metadata.
+    progress : callable, optional
+        ``progress(stage, done, total)``.
+
+    Returns
+    -------
+    RenderResult
+    """
+    path = Path(path)
+    outdir = Path(outdir)
+    stem = f"{path.name.split('.')[0]}-{motif}"
+    png_path, meta_path = outdir / f"{stem}.png", outdir / f"{stem}.metadata.json"
+    for target in (png_path, meta_path):  # refuse before any work is done
+        check_writable(target, overwrite)
+
+    features = features_from_file(path)
+    plan = plan_from_features(features, motif, palette, cloth)
+    composition = build_composition(plan)
+    width, height = canvas_size(composition, dpi)
+    log.info("rendering %s: %d shapes, %d x %d px at %g dpi", path.name, composition.n_shapes(), width, height, dpi)
+
+    def strips():
+        total = -(-height // 512)
+        for done, strip in enumerate(render_strips(composition, dpi), start=1):
+            if progress:
+                progress("render", done, total)
+            yield strip
+
+    write_png(png_path, width, height, strips(), dpi, overwrite)
+    settings = {"dpi": dpi, "motif": motif, "palette": palette, "cloth": cloth, "size_px": [width, height]}
+    command = command or ["batikgen", "render", str(path), "-o", str(outdir), "--motif", motif,
+                          "--palette", palette, "--cloth", cloth, "--dpi", f"{dpi:g}"]
+    metadata = build_metadata(plan.to_dict(), plan.digest(), settings, [png_path], command)
+    write_metadata(meta_path, metadata, overwrite)
+    return RenderResult(plan=plan, features=features, outputs=[png_path, meta_path])
