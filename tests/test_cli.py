@@ -15,7 +15,7 @@ from batikgen import __version__
 from batikgen.cli import main
 from tests.conftest import CORRUPT, shared_file
 
-BATIKGEN = [sys.executable, "-m", "batikgen.cli"]
+BATIKGEN = [sys.executable, "-m", "batikgen.cli"]  # the console script's module
 
 
 def _run(*args, cwd=None):

@@ -9,6 +9,7 @@ from .composition import Composition, Layer
 from .palettes import get_palette
 from .plan import MotifPlan
 from .registry import get_motif
+from ..seeding import SeedTree
 
 
 def build_composition(plan: MotifPlan) -> Composition:
@@ -28,8 +29,10 @@ def build_composition(plan: MotifPlan) -> Composition:
     palette = get_palette(plan.palette)
     width, height = plan.cloth["width_mm"], plan.cloth["height_mm"]
     collected: dict[str, list] = {name: [] for name, _ in family.layer_roles}
+    seeds = SeedTree(f"plan-{plan.seed}")
     for index, row in enumerate(plan.rows):
-        drawn = family.draw_row(index * plan.cell_mm, plan.cell_mm, plan.columns, family.validate(row["params"]))
+        drawn = family.draw_row(index * plan.cell_mm, plan.cell_mm, plan.columns, family.validate(row["params"]),
+                                seeds.child(f"row-{index}"))
         for name, shapes in drawn.items():
             collected[name].extend(shapes)
     frame = shapely.box(0, 0, width, height)

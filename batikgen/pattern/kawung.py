@@ -94,8 +94,10 @@ def cell_templates(cell_mm: float, params: dict[str, float]) -> dict[str, list[n
     return layers
 
 
-def draw_row(y0: float, cell_mm: float, n_columns: int, params: dict[str, float]) -> dict[str, list]:
+def draw_row(y0: float, cell_mm: float, n_columns: int, params: dict[str, float], seeds=None) -> dict[str, list]:
     """Geometry of one row of kawung cells whose top edge is at ``y0`` mm.
+
+    Kawung is fully determined by its parameters, so ``seeds`` is unused.
 
     Returns
     -------

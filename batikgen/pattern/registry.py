@@ -50,8 +50,9 @@ class MotifFamily:
     parameters : tuple of Parameter
         What can vary.
     draw_row : callable
-        ``draw_row(y0, cell_mm, n_columns, params, palette) -> dict[layer name, list of geometries]``
-        draws one row of cells whose top edge is at ``y0`` mm.
+        ``draw_row(y0, cell_mm, n_columns, params, seeds) -> dict[layer name, list of geometries]``
+        draws one row of cells, ``cell_mm`` tall, whose top edge is at ``y0`` mm, across
+        ``n_columns * cell_mm``; ``seeds`` (a SeedTree for this row) is the only source of randomness.
     layer_roles : tuple of (str, str)
         Layer names in paint order with the palette role that colours each.
     """

@@ -1,0 +1,6 @@
+"""The batikgen command line: thin click wrappers around the library, one module per command."""
+
+from . import render  # noqa: F401  (each module registers its command on the group)
+from .common import main
+
+__all__ = ["main"]

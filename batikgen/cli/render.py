@@ -1,0 +1,41 @@
+"""`batikgen render`: a recording in, a batik cloth out."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from ..pattern import MOTIFS, PALETTES
+from ..pattern.cloth import CLOTHS
+from ..pipeline import DEFAULT_CLOTH, DEFAULT_DPI, DEFAULT_MOTIF, DEFAULT_PALETTE, render_recording
+from .common import fail_cleanly, main, progress_printer
+
+
+@main.command()
+@click.argument("recording", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("-o", "--outdir", type=click.Path(path_type=Path, file_okay=False), default=Path("out"),
+              show_default=True, help="Folder for the outputs.")
+@click.option("--motif", type=click.Choice(sorted(MOTIFS)), default=DEFAULT_MOTIF, show_default=True,
+              help="Motif family.")
+@click.option("--palette", type=click.Choice(list(PALETTES)), default=DEFAULT_PALETTE, show_default=True,
+              help="Natural-dye palette.")
+@click.option("--cloth", type=click.Choice(list(CLOTHS)), default=DEFAULT_CLOTH, show_default=True,
+              help="Cloth format (width x length).")
+@click.option("--dpi", type=click.IntRange(10, 2400), default=DEFAULT_DPI, show_default=True,
+              help="Raster resolution; textile printing wants 300.")
+@click.option("--overwrite", is_flag=True, help="Replace existing output files.")
+@click.pass_context
+@fail_cleanly
+def render(ctx, recording, outdir, motif, palette, cloth, dpi, overwrite):
+    """Render RECORDING (EDF, BDF, GDF, BrainVision .vhdr, EEGLAB .set, FIF) as a batik cloth.
+
+    Writes OUTDIR/NAME-MOTIF.png and NAME-MOTIF.metadata.json and prints each path.
+    """
+    command = ["batikgen", *sys.argv[1:]] if sys.argv and Path(sys.argv[0]).name == "batikgen" else None
+    show = ctx.obj["verbose"] > 0 or sys.stderr.isatty()
+    result = render_recording(recording, outdir, motif=motif, palette=palette, cloth=cloth, dpi=dpi,
+                              overwrite=overwrite, command=command, progress=progress_printer(show))
+    for path in result.outputs:
+        click.echo(str(path))
