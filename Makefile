@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed-stamp
 SAMPLE := samples/eeg/simulated_eyes_closed.edf
 DEMO_OUT ?= out/demo
 
-.PHONY: demo test sample clean
+.PHONY: demo test bench sample clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,10 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# Speed and memory benchmarks, with ratios against baselines measured in the same run.
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks
 
 # Regenerates the bundled sample recording (deterministic: same bytes every time).
 sample: $(STAMP)

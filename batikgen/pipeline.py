@@ -8,15 +8,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .atomic import check_writable
 from .pattern import get_motif, get_palette
 from .pattern.build import build_composition
 from .pattern.cloth import get_cloth
 from .pattern.mapping import map_features
 from .pattern.plan import MotifPlan
-from .render.metadata import build_metadata, write_metadata
-from .render.png import write_png
-from .render.raster import canvas_size, render_strips
+from .render.outputs import check_outputs_writable, write_outputs
 from .seeding import SeedTree
 from .signal.features import BandFeatures, compute_band_features
 from .signal.plausibility import check_plausible
@@ -95,27 +92,13 @@ def render_recording(
     path = Path(path)
     outdir = Path(outdir)
     stem = f"{path.name.split('.')[0]}-{motif}"
-    png_path, meta_path = outdir / f"{stem}.png", outdir / f"{stem}.metadata.json"
-    for target in (png_path, meta_path):  # refuse before any work is done
-        check_writable(target, overwrite)
+    check_outputs_writable(outdir, stem, overwrite)
 
     features = features_from_file(path)
     plan = plan_from_features(features, motif, palette, cloth)
     composition = build_composition(plan)
-    width, height = canvas_size(composition, dpi)
-    log.info("rendering %s: %d shapes, %d x %d px at %g dpi", path.name, composition.n_shapes(), width, height, dpi)
-
-    def strips():
-        total = -(-height // 512)
-        for done, strip in enumerate(render_strips(composition, dpi), start=1):
-            if progress:
-                progress("render", done, total)
-            yield strip
-
-    write_png(png_path, width, height, strips(), dpi, overwrite)
-    settings = {"dpi": dpi, "motif": motif, "palette": palette, "cloth": cloth, "size_px": [width, height]}
     command = command or ["batikgen", "render", str(path), "-o", str(outdir), "--motif", motif,
                           "--palette", palette, "--cloth", cloth, "--dpi", f"{dpi:g}"]
-    metadata = build_metadata(plan.to_dict(), plan.digest(), settings, [png_path], command)
-    write_metadata(meta_path, metadata, overwrite)
-    return RenderResult(plan=plan, features=features, outputs=[png_path, meta_path])
+    settings = {"motif": motif, "palette": palette, "cloth": cloth}
+    outputs = write_outputs(composition, plan, outdir, stem, dpi, settings, command, overwrite, progress)
+    return RenderResult(plan=plan, features=features, outputs=outputs)

@@ -55,6 +55,9 @@ class MotifFamily:
         ``n_columns * cell_mm``; ``seeds`` (a SeedTree for this row) is the only source of randomness.
     layer_roles : tuple of (str, str)
         Layer names in paint order with the palette role that colours each.
+    repeat : callable, optional
+        ``repeat(cell_mm, params) -> (width_mm, height_mm)``: the size of the seamless repeat tile
+        (raport) that ``draw_row`` produces; by default one square cell.
     """
 
     name: str
@@ -62,6 +65,7 @@ class MotifFamily:
     parameters: tuple[Parameter, ...]
     draw_row: Callable
     layer_roles: tuple[tuple[str, str], ...]
+    repeat: Callable[[float, dict], tuple[float, float]] = lambda cell_mm, params: (cell_mm, cell_mm)
 
     def defaults(self) -> dict[str, float]:
         """Every parameter at its default value."""
