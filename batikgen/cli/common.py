@@ -54,18 +54,3 @@ def main(ctx: click.Context, verbose: int) -> None:
     level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
     logging.basicConfig(level=level, format="batikgen: %(message)s", stream=sys.stderr)
     ctx.obj = {"verbose": verbose}
-
-
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, "-V", "--version", prog_name="batikgen")
-@click.option("-v", "--verbose", count=True, help="More logging (-v info, -vv debug).")
-@click.pass_context
-def main(ctx: click.Context, verbose: int) -> None:
-    """batikgen turns EEG recordings into batik cloth.
-
-    Each recording becomes a cloth whose rows follow the recording in time, top to bottom: the brain
-    rhythms of each stretch set the motif's traits within the rules (pakem) of the tradition.
-    """
-    level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
-    logging.basicConfig(level=level, format="batikgen: %(message)s", stream=sys.stderr)
-    ctx.obj = {"verbose": verbose}
