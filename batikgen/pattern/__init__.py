@@ -1,6 +1,8 @@
 """Pattern engine: motif families, palettes, the brain-to-motif mapping and composition."""
 
 from . import kawung  # noqa: F401  (registers the family)
+from . import parang  # noqa: F401
+from . import lereng  # noqa: F401
 from .palettes import PALETTES, get_palette
 from .registry import MOTIFS, get_motif
 

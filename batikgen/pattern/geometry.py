@@ -65,3 +65,153 @@ def place(template: np.ndarray, offsets: np.ndarray) -> np.ndarray:
 def rings_of(polygon: shapely.Polygon) -> np.ndarray:
     """The exterior vertices of a hole-free polygon, without the closing repeat."""
     return np.asarray(polygon.exterior.coords)[:-1]
+
+
+def star(points: int, outer: float, inner: float, rotation: float = 0.0) -> np.ndarray:
+    """Vertices of a star with ``points`` tips on radius ``outer`` and notches on ``inner``.
+
+    Parameters
+    ----------
+    points : int
+        Number of tips (at least 2).
+    outer, inner : float
+        Radii of the tips and of the notches between them.
+    rotation : float
+        Angle of the first tip in degrees (0 is +x).
+
+    Returns
+    -------
+    numpy.ndarray, shape (2 * points, 2)
+    """
+    angle = np.radians(rotation) + np.arange(2 * points) * np.pi / points
+    radius = np.where(np.arange(2 * points) % 2 == 0, outer, inner)
+    return np.column_stack([radius * np.cos(angle), radius * np.sin(angle)])
+
+
+def teardrop(length: float, half_width: float, n: int = 24) -> np.ndarray:
+    """Vertices of a petal along +x from (0, 0): pointed at the origin, rounded at ``length``.
+
+    Parameters
+    ----------
+    length : float
+        Base-to-tip length.
+    half_width : float
+        Half the greatest width (reached at about two thirds of the length).
+    n : int
+        Vertices.
+
+    Returns
+    -------
+    numpy.ndarray, shape (n, 2)
+    """
+    t = np.linspace(0, 2 * np.pi, n, endpoint=False)
+    # x runs 0 -> length -> 0 while y swells with sin(t/2)^2: a point at the base, a round far end.
+    x = length * (1 - np.cos(t)) / 2
+    y = half_width * 1.3 * np.sin(t) * np.sin(t / 2) ** 2
+    return np.column_stack([x, y])
+
+
+def stroke(points: np.ndarray, half_width) -> np.ndarray:
+    """Ring of a thick line along an open polyline, offset sideways by ``half_width`` at each vertex.
+
+    Parameters
+    ----------
+    points : numpy.ndarray, shape (n, 2)
+        Centre line; should bend gently compared with the width, or the ring self-intersects.
+    half_width : float or numpy.ndarray, shape (n,)
+        Half the thickness at each vertex (0 gives a pointed end).
+
+    Returns
+    -------
+    numpy.ndarray, shape (2 * n, 2)
+    """
+    tangent = np.gradient(points, axis=0)
+    tangent /= np.maximum(np.linalg.norm(tangent, axis=1, keepdims=True), 1e-12)
+    normal = np.column_stack([-tangent[:, 1], tangent[:, 0]]) * np.broadcast_to(half_width, len(points))[:, None]
+    return np.vstack([points + normal, (points - normal)[::-1]])
+
+
+def transform_all(geoms, matrix: np.ndarray, offset=(0.0, 0.0)) -> np.ndarray:
+    """Apply ``x -> matrix @ x + offset`` to every geometry at once (vectorised, no Python loop).
+
+    Parameters
+    ----------
+    geoms : sequence of shapely geometries
+    matrix : numpy.ndarray, shape (2, 2)
+    offset : pair of float
+
+    Returns
+    -------
+    numpy.ndarray of shapely geometries
+    """
+    geoms = np.asarray(geoms, dtype=object)
+    if not len(geoms):
+        return geoms
+    matrix, offset = np.asarray(matrix, float), np.asarray(offset, float)
+    return shapely.transform(geoms, lambda xy: xy @ matrix.T + offset)
+
+
+#: The eight symmetries of a square (the point group of p4m) as 2x2 matrices.
+SQUARE_SYMMETRIES = tuple(
+    np.array(m, float)
+    for m in ([[1, 0], [0, 1]], [[0, -1], [1, 0]], [[-1, 0], [0, -1]], [[0, 1], [-1, 0]],
+              [[-1, 0], [0, 1]], [[1, 0], [0, -1]], [[0, 1], [1, 0]], [[0, -1], [-1, 0]])
+)
+
+
+def square_orbit(geoms, centre=(0.0, 0.0)) -> list:
+    """The geometries and their images under the eight symmetries of a square about ``centre``.
+
+    Drawing a filler in one eighth of a cell and taking its orbit makes the cell exactly p4m.
+    """
+    centre = np.asarray(centre, float)
+    shifted = transform_all(geoms, np.eye(2), -centre)
+    out: list = []
+    for matrix in SQUARE_SYMMETRIES:
+        out.extend(transform_all(shifted, matrix, centre))
+    return out
+
+
+def copies(geoms, offsets: np.ndarray) -> list:
+    """``geoms`` translated by each row of ``offsets`` (k, 2): one vectorised transform per offset."""
+    out: list = []
+    for offset in np.asarray(offsets, float).reshape(-1, 2):
+        out.extend(transform_all(geoms, np.eye(2), offset))
+    return out
+
+
+def clip_to_box(geoms, xmin: float, ymin: float, xmax: float, ymax: float) -> list:
+    """Keep the part of each geometry inside the box; drop what falls outside entirely.
+
+    Only shapes that cross the box's edge are intersected (the costly step); the result holds
+    polygonal parts only, so every returned geometry is a valid Polygon or MultiPolygon.
+    """
+    geoms = np.asarray(geoms, dtype=object)
+    if not len(geoms):
+        return []
+    box = shapely.box(xmin, ymin, xmax, ymax)
+    bounds = shapely.bounds(geoms)
+    inside = (bounds[:, 0] >= xmin) & (bounds[:, 1] >= ymin) & (bounds[:, 2] <= xmax) & (bounds[:, 3] <= ymax)
+    outside = (bounds[:, 2] <= xmin) | (bounds[:, 0] >= xmax) | (bounds[:, 3] <= ymin) | (bounds[:, 1] >= ymax)
+    crossing = ~inside & ~outside
+    kept = list(geoms[inside])
+    if crossing.any():
+        clipped = shapely.intersection(geoms[crossing], box)
+        for geom in clipped:
+            geom = polygonal(geom)
+            if geom is not None:
+                kept.append(geom)
+    return kept
+
+
+def polygonal(geom):
+    """The polygonal part of ``geom`` (dropping stray lines and points of an intersection), or None."""
+    if geom is None or geom.is_empty:
+        return None
+    if geom.geom_type in ("Polygon", "MultiPolygon"):
+        return geom if geom.area > 0 else None
+    parts = [g for g in getattr(geom, "geoms", []) if g.geom_type in ("Polygon", "MultiPolygon") and g.area > 0]
+    if not parts:
+        return None
+    return shapely.union_all(parts) if len(parts) > 1 else parts[0]
+
