@@ -8,6 +8,7 @@ from . import mega_mendung  # noqa: F401
 from . import truntum  # noqa: F401
 from . import nitik  # noqa: F401
 from . import tumpal  # noqa: F401
+from . import sido  # noqa: F401
 from .palettes import PALETTES, get_palette
 from .registry import MOTIFS, get_motif
 
