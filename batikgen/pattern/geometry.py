@@ -173,11 +173,18 @@ def square_orbit(geoms, centre=(0.0, 0.0)) -> list:
 
 
 def copies(geoms, offsets: np.ndarray) -> list:
-    """``geoms`` translated by each row of ``offsets`` (k, 2): one vectorised transform per offset."""
-    out: list = []
-    for offset in np.asarray(offsets, float).reshape(-1, 2):
-        out.extend(transform_all(geoms, np.eye(2), offset))
-    return out
+    """``geoms`` translated by each row of ``offsets`` (k, 2), all in one vectorised transform.
+
+    Returns the copies offset by offset: all of ``geoms`` moved by the first offset, then by the next.
+    """
+    geoms = np.asarray(geoms, dtype=object)
+    offsets = np.asarray(offsets, float).reshape(-1, 2)
+    if not len(geoms) or not len(offsets):
+        return []
+    tiled = np.tile(geoms, len(offsets))
+    per_geometry = np.repeat(offsets, len(geoms), axis=0)
+    per_coordinate = np.repeat(per_geometry, shapely.get_num_coordinates(tiled), axis=0)
+    return list(shapely.transform(tiled, lambda xy: xy + per_coordinate))
 
 
 def clip_to_box(geoms, xmin: float, ymin: float, xmax: float, ymax: float) -> list:
@@ -196,7 +203,11 @@ def clip_to_box(geoms, xmin: float, ymin: float, xmax: float, ymax: float) -> li
     crossing = ~inside & ~outside
     kept = list(geoms[inside])
     if crossing.any():
-        clipped = shapely.intersection(geoms[crossing], box)
+        # clip_by_rect is four times faster than a general intersection; keep it where it is valid.
+        clipped = shapely.clip_by_rect(geoms[crossing], xmin, ymin, xmax, ymax)
+        invalid = ~shapely.is_valid(clipped)
+        if invalid.any():
+            clipped[invalid] = shapely.intersection(geoms[crossing][invalid], box)
         for geom in clipped:
             geom = polygonal(geom)
             if geom is not None:
@@ -215,3 +226,39 @@ def polygonal(geom):
         return None
     return shapely.union_all(parts) if len(parts) > 1 else parts[0]
 
+
+
+def split_by_pieces(geoms, pieces) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Cut ``geoms`` by ``pieces`` (polygons that do not overlap): one part per shape and piece it meets.
+
+    One STRtree query pairs shapes with the pieces they touch; shapes wholly inside a piece are
+    kept untouched, and only the pairs that cross a piece's edge pay for a (vectorised)
+    intersection with that small piece.
+
+    Returns
+    -------
+    parts : numpy.ndarray of shapely geometries
+        Valid polygonal parts.
+    piece_index, geom_index : numpy.ndarray of int
+        For each part, the piece it lies in and the shape it came from.
+    """
+    geoms = np.asarray(geoms, dtype=object)
+    pieces = np.asarray(pieces, dtype=object)
+    empty = (np.empty(0, dtype=object), np.empty(0, int), np.empty(0, int))
+    if not len(geoms) or not len(pieces):
+        return empty
+    piece_idx, geom_idx = shapely.STRtree(geoms).query(pieces, predicate="intersects")
+    if not len(geom_idx):
+        return empty
+    inside = shapely.covers(pieces[piece_idx], geoms[geom_idx])
+    cut = shapely.intersection(geoms[geom_idx[~inside]], pieces[piece_idx[~inside]])
+    cut = np.array([polygonal(g) for g in cut], dtype=object)
+    keep = np.array([g is not None for g in cut], dtype=bool)
+    parts = np.concatenate([geoms[geom_idx[inside]], cut[keep]])
+    return (parts, np.concatenate([piece_idx[inside], piece_idx[~inside][keep]]),
+            np.concatenate([geom_idx[inside], geom_idx[~inside][keep]]))
+
+
+def clip_to_pieces(geoms, pieces) -> list:
+    """The parts of ``geoms`` inside any of ``pieces`` (see :func:`split_by_pieces`)."""
+    return list(split_by_pieces(geoms, pieces)[0])
