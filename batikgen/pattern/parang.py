@@ -24,7 +24,8 @@ Layers (paint order): ``blade_outline`` (klowongan), ``blade`` (the blade's ligh
 ``spine`` (a fine S line inside the blade), ``strip_line`` (the lines along the mlinjon strip),
 ``mlinjon`` (the rhombi).
 
-Mapping: which parameters the brain-to-batik mapping should drive, and the direction.
+Mapping: :data:`MAPPABLE` names the parameters the brain-to-batik mapping should drive, with
+the suggested feature and direction.
 """
 
 from __future__ import annotations
