@@ -262,3 +262,12 @@ def split_by_pieces(geoms, pieces) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 def clip_to_pieces(geoms, pieces) -> list:
     """The parts of ``geoms`` inside any of ``pieces`` (see :func:`split_by_pieces`)."""
     return list(split_by_pieces(geoms, pieces)[0])
+
+
+def mended(ring: np.ndarray):
+    """A valid polygonal geometry from a ring that may cross itself (e.g. a stroke bent tighter
+    than its width); None if nothing with area is left. Meant for templates made once per row."""
+    polygon = shapely.Polygon(ring)
+    if polygon.is_valid:
+        return polygon
+    return polygonal(shapely.make_valid(polygon))
