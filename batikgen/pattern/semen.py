@@ -162,7 +162,7 @@ def composition(cell_mm: float, params: dict[str, float], rng: np.random.Generat
         taken = shapely.union_all(outline).buffer(1.5 * line, quad_segs=4)
         left = shapely.box(-half, -half, -0.005 * cell_mm, half).buffer(-0.3 * line, join_style="mitre").difference(taken)
         if not left.is_empty:
-            fill = isen_fill(isen_kind(params), left, params["isen_density"], 0.035 * cell_mm, rng)
+            fill = isen_fill(isen_kind(params), left, params["isen_density"], 0.045 * cell_mm, rng)
             layers["isen"] = _mirror(fill)
     return layers
 
