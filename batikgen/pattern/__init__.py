@@ -10,6 +10,7 @@ from . import nitik  # noqa: F401
 from . import tumpal  # noqa: F401
 from . import sido  # noqa: F401
 from . import semen  # noqa: F401
+from . import lung_lungan  # noqa: F401
 from . import tambal  # noqa: F401
 from .palettes import PALETTES, get_palette
 from .registry import MOTIFS, get_motif

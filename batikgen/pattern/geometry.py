@@ -204,7 +204,10 @@ def clip_to_box(geoms, xmin: float, ymin: float, xmax: float, ymax: float) -> li
     kept = list(geoms[inside])
     if crossing.any():
         # clip_by_rect is four times faster than a general intersection; keep it where it is valid.
-        clipped = shapely.clip_by_rect(geoms[crossing], xmin, ymin, xmax, ymax)
+        try:
+            clipped = shapely.clip_by_rect(geoms[crossing], xmin, ymin, xmax, ymax)
+        except shapely.errors.GEOSException:  # GEOS refuses a few degenerate cuts: do them all exactly
+            clipped = shapely.intersection(geoms[crossing], box)
         invalid = ~shapely.is_valid(clipped)
         if invalid.any():
             clipped[invalid] = shapely.intersection(geoms[crossing][invalid], box)

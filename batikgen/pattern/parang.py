@@ -102,7 +102,7 @@ def band_geometry(params: dict[str, float], mlinjon: bool) -> dict[str, list[np.
         layers["blade"].append(_ring(stroke(centre[keep], inner[keep])))
         # The spine: a hairline S through the body, pointed at both ends (the cecek-less isen of parang).
         mid = np.abs(t) < 0.7 * np.abs(t[keep]).max()
-        taper = 0.28 * line * np.clip(1 - (t[mid] / np.abs(t[mid]).max()) ** 2, 0, None) ** 0.5
+        taper = np.minimum(0.28 * line, 0.4 * inner[mid]) * np.clip(1 - (t[mid] / np.abs(t[mid]).max()) ** 2, 0, None) ** 0.5
         layers["spine"].append(_ring(stroke(centre[mid], taper)))
     # Further blades of the same period, each a spacing further along the band.
     for layer in ("blade_outline", "blade", "spine"):

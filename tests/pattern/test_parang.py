@@ -119,3 +119,12 @@ def test_scale_class_sets_the_band_pitch():
 def test_parameters_are_checked_and_drawing_is_deterministic(family):
     assert_bounds_refused(family)
     assert_deterministic(family, {"scale_mm": 27.0})
+
+
+def test_thin_blades_with_a_heavy_line_stay_valid_and_keep_the_spine_inside():
+    """A case found by a parameter sweep: GEOS refused one cut; the spine outgrew a thin blade."""
+    params = {"scale_mm": 72.16, "slant": -0.545, "curl": 0.468, "thickness": 0.393, "blades": 3, "strip": 0.03,
+              "line": 0.06}
+    row = assert_valid_and_inside(LERENG, params, y0=499.1, cell=71.3, columns=2)
+    blades = union(row, "blade_outline")
+    assert union(row, "spine").difference(blades).area < 1e-9
