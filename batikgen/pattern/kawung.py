@@ -6,7 +6,15 @@ neighbouring flowers. A petal exactly as full as the classic two-circle construc
 = √2 - 1) touches both meeting points; a fuller petal is drawn shorter so it stays inside its
 90-degree wedge, which keeps every cell invariant under quarter turns and mirrors.
 
+Size classes: kawung is named by the coin its flower recalls, from the smallest, kawung picis
+(the 10-cent coin), through kawung bribil, to the largest, kawung sen. Here ``size_class`` sets
+how many flowers share one cell of the cloth: 0 picis (3 x 3), 1 bribil (2 x 2), 2 sen (1, the
+default); the cell stays p4m in each class, and the cell's own size (the plan's ``cell_mm``)
+scales them all.
+
 Layers (in paint order): petal outline (klowongan), petal fill, petal core, cecek dots, centre.
+
+Mapping: :data:`MAPPABLE` names the parameters the brain-to-batik mapping should drive.
 """
 
 from __future__ import annotations
@@ -23,7 +31,19 @@ PARAMETERS = (
     Parameter("core", 0.0, 0.8, 0.4, "fraction", "length of the inner core lens relative to the petal"),
     Parameter("cecek", 0, 6, 2, "count", "cecek dots at each end of the core", integer=True),
     Parameter("line", 0.02, 0.12, 0.05, "fraction", "outline (klowongan) width relative to the petal length"),
+    Parameter("size_class", 0, 2, 2, "index", "0=picis (3 x 3 flowers a cell), 1=bribil (2 x 2), 2=sen (one)", integer=True),
 )
+
+#: Flowers along a cell's side for each size class: picis, bribil, sen.
+SIZE_CLASSES = {0: ("picis", 3), 1: ("bribil", 2), 2: ("sen", 1)}
+
+#: Parameters the mapping should drive: parameter -> (suggested feature, direction).
+MAPPABLE = {
+    "fullness": ("relative alpha", "rising: fuller petals as alpha rises"),
+    "core": ("relative theta", "rising: longer cores as theta rises"),
+    "cecek": ("relative beta", "rising: more dots as beta rises"),
+    "size_class": ("relative beta", "falling: busy beta gives the small picis, calm the large sen"),
+}
 
 _DIAGONALS = (45.0, 135.0, 225.0, 315.0)
 #: Gap left between a petal tip and a meeting point, as a fraction of the centre-corner distance.
@@ -97,15 +117,21 @@ def cell_templates(cell_mm: float, params: dict[str, float]) -> dict[str, list[n
 def draw_row(y0: float, cell_mm: float, n_columns: int, params: dict[str, float], seeds=None) -> dict[str, list]:
     """Geometry of one row of kawung cells whose top edge is at ``y0`` mm.
 
-    Kawung is fully determined by its parameters, so ``seeds`` is unused.
+    Kawung is fully determined by its parameters, so ``seeds`` is unused. The size class divides
+    each cell into k x k smaller kawung cells (k = 3, 2, 1 for picis, bribil, sen).
 
     Returns
     -------
     dict of str to list of shapely.Polygon
     """
-    centres = np.column_stack([(np.arange(n_columns) + 0.5) * cell_mm, np.full(n_columns, y0 + cell_mm / 2)])
+    k = SIZE_CLASSES[int(params.get("size_class", 2))][1]
+    flower = cell_mm / k
+    xs = (np.arange(n_columns * k) + 0.5) * flower
+    ys = y0 + (np.arange(k) + 0.5) * flower
+    gx, gy = np.meshgrid(xs, ys)
+    centres = np.column_stack([gx.ravel(), gy.ravel()])
     out: dict[str, list] = {}
-    for layer, templates in cell_templates(cell_mm, params).items():
+    for layer, templates in cell_templates(flower, params).items():
         shapes: list = []
         for template in templates:
             shapes.extend(place(template, centres))
@@ -121,5 +147,6 @@ KAWUNG = register(
         draw_row=draw_row,
         layer_roles=(("outline", "outline"), ("petal", "motif"), ("core", "accent"),
                      ("cecek", "outline"), ("centre", "accent")),
+        repeat=lambda cell_mm, params: (cell_mm / SIZE_CLASSES[int(params.get("size_class", 2))][1],) * 2,
     )
 )

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .._validate import check_choice
+import numpy as np
+
+from .._validate import check_choice, check_in_range
 
 #: The colour roles every palette defines.
 ROLES = ("ground", "motif", "outline", "accent")
@@ -37,9 +39,30 @@ class Palette:
     colours: dict[str, str]
 
     def rgb(self, role: str) -> tuple[int, int, int]:
-        """The colour of ``role`` as an (r, g, b) tuple of 0-255 integers."""
+        """The colour of ``role`` as an (r, g, b) tuple of 0-255 integers.
+
+        ``role`` is one of :data:`ROLES`, or a blend ``"a>b:t"`` of two roles: the colour a
+        fraction ``t`` (0 to 1) of the way from role ``a`` to role ``b`` (e.g. the gradations of
+        mega mendung, ``"motif>outline:0.5"``), mixed in sRGB as dyers' overlaps are judged by eye.
+        """
+        if ">" in role:
+            return blend_role(self, role)
         value = self.colours[check_choice("colour role", role, ROLES)].lstrip("#")
         return tuple(int(value[i : i + 2], 16) for i in (0, 2, 4))  # type: ignore[return-value]
+
+
+def blend(first: str, second: str, fraction: float) -> str:
+    """The role name of the colour ``fraction`` of the way from role ``first`` to role ``second``."""
+    return f"{first}>{second}:{fraction:.4g}"
+
+
+def blend_role(palette: Palette, role: str) -> tuple[int, int, int]:
+    """Resolve a blended role ``"a>b:t"`` of ``palette`` (see :meth:`Palette.rgb`)."""
+    pair, _, amount = role.partition(":")
+    first, _, second = pair.partition(">")
+    fraction = check_in_range(f"blend fraction in colour role {role!r}", amount, 0.0, 1.0)
+    a, b = np.array(palette.rgb(first), float), np.array(palette.rgb(second), float)
+    return tuple(int(round(v)) for v in a + (b - a) * fraction)  # type: ignore[return-value]
 
 
 PALETTES: dict[str, Palette] = {

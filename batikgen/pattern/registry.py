@@ -102,3 +102,26 @@ def register(family: MotifFamily) -> MotifFamily:
 def get_motif(name: str) -> MotifFamily:
     """Return the family called ``name``; the error lists the ones that exist."""
     return MOTIFS[check_choice("motif", name, MOTIFS)]
+
+
+def isen_parameters(default_density: float = 0.5, default_kind: int = 0) -> tuple[Parameter, Parameter]:
+    """The two parameters of every family that uses isen-isen: ``isen`` (a kind) and ``isen_density``.
+
+    ``isen`` is an index into :data:`batikgen.pattern.isen.ISEN_KINDS` (in its order), so families
+    gain new fillers as that table grows.
+    """
+    from .isen import ISEN_KINDS  # late: isen imports nothing from here, but keep registry light
+
+    kinds = list(ISEN_KINDS)
+    doc = "isen-isen kind: " + ", ".join(f"{i}={name}" for i, name in enumerate(kinds))
+    return (
+        Parameter("isen", 0, len(kinds) - 1, min(default_kind, len(kinds) - 1), "index", doc, integer=True),
+        Parameter("isen_density", 0.0, 1.0, default_density, "fraction", "how closely the isen-isen fill their areas (0 leaves them empty)"),
+    )
+
+
+def isen_kind(params: Mapping[str, float]) -> str:
+    """The isen kind named by a validated ``isen`` index parameter."""
+    from .isen import ISEN_KINDS
+
+    return list(ISEN_KINDS)[int(params["isen"])]
