@@ -31,6 +31,9 @@ class MotifPlan:
         Anonymised provenance of the recording.
     traits : dict
         For the legend: which feature drove which parameter, per row (normalised 0-1).
+    crackle : float
+        Amount of wax crackle (remukan), 0 (none) to 1; plans saved before it existed get the
+        default.
     """
 
     mapping_version: int
@@ -43,6 +46,7 @@ class MotifPlan:
     seed: int
     source: dict = field(default_factory=dict)
     traits: dict = field(default_factory=dict)
+    crackle: float = 0.3  # batikgen.pattern.crackle.DEFAULT_AMOUNT (not imported: plan stays plain data)
 
     def to_dict(self) -> dict:
         """Plain-data form (what goes into metadata.json)."""
