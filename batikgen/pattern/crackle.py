@@ -27,8 +27,8 @@ DEFAULT_AMOUNT = 0.3
 #: How much crackle each palette role shows, relative to the motif (the areas waxed first).
 WAX_EXPOSURE = {"motif": 1.0, "accent": 0.35}
 
-#: Vein starts per square millimetre at amount 1 (one per 4 cm x 4 cm before branching).
-STARTS_PER_MM2 = 1.0 / 1600.0
+#: Vein starts per square millimetre at amount 1 (one per 3 cm x 3 cm before branching).
+STARTS_PER_MM2 = 1.0 / 900.0
 
 _MAIN_STEPS, _BRANCH_STEPS = 16, 9
 

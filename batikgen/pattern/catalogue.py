@@ -1,0 +1,144 @@
+"""Swatches and the catalogue: small renders of every family, so an artist can choose.
+
+A swatch is a few repeat tiles of one family in one palette with given parameters. The catalogue
+is a labelled contact sheet: for each family a row of swatches in every palette at default
+parameters, then a row with each parameter at its low and high bound in the family's first palette.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from PIL import Image, ImageDraw, ImageFont
+
+from ..render.raster import render_array
+from ..seeding import SeedTree
+from .composition import Composition
+from .crackle import crackle_layer
+from .palettes import PALETTES, Palette
+from .registry import MOTIFS, MotifFamily
+from .tile import draw_tile, tile_size, tiled_composition
+
+#: Default cell size of swatches: a kawung of this size is a "sedang" (middle) class.
+SWATCH_CELL_MM = 40.0
+
+
+def swatch_composition(family: MotifFamily, palette: Palette, params: dict | None = None,
+                       cell_mm: float = SWATCH_CELL_MM, min_cells: int = 2, crackle: float = 0.0,
+                       seeds: SeedTree | None = None) -> Composition:
+    """Whole repeat tiles of a family, at least ``min_cells`` cells each way.
+
+    Parameters
+    ----------
+    family : MotifFamily
+    palette : Palette
+    params : dict, optional
+        Parameters (validated); defaults when omitted.
+    cell_mm : float
+        Cell size.
+    min_cells : int
+        The swatch spans at least this many cells across and down.
+    crackle : float
+        Amount of wax crackle over the swatch, 0 to 1.
+    seeds : SeedTree, optional
+        For the rows and the crackle.
+
+    Returns
+    -------
+    Composition
+    """
+    seeds = seeds or SeedTree("swatch")
+    params = family.validate(params or {})
+    w, h = tile_size(family, cell_mm, params)
+    copies = (max(1, math.ceil(min_cells * cell_mm / w - 1e-9)), max(1, math.ceil(min_cells * cell_mm / h - 1e-9)))
+    composition = tiled_composition(family, draw_tile(family, cell_mm, params, seeds), (w, h), palette, copies)
+    if crackle > 0:
+        composition.layers.append(crackle_layer(composition.layers, dict(family.layer_roles), crackle, palette,
+                                                seeds.child("crackle"), composition.width_mm, composition.height_mm))
+    return composition
+
+
+def render_swatch(composition: Composition, px: int) -> np.ndarray:
+    """Render a swatch so that its longer side is ``px`` pixels; RGB uint8."""
+    return render_array(composition, px * 25.4 / max(composition.width_mm, composition.height_mm))
+
+
+def _font(size: int):
+    try:
+        return ImageFont.load_default(size=size)
+    except TypeError:  # Pillow < 10.1 has only the fixed bitmap font
+        return ImageFont.load_default()
+
+
+def _fit(image: np.ndarray, px: int, background: tuple[int, int, int]) -> Image.Image:
+    """A square of ``px`` with the swatch centred on it (swatches of tall or wide tiles keep their shape)."""
+    square = Image.new("RGB", (px, px), background)
+    tile = Image.fromarray(image)
+    square.paste(tile, ((px - tile.width) // 2, (px - tile.height) // 2))
+    return square
+
+
+def _format(value: float) -> str:
+    return f"{value:g}" if value == int(value) else f"{value:.2f}".rstrip("0")
+
+
+def catalogue_entries(family: MotifFamily, palettes: list[str]) -> list[tuple[list[str], str, dict]]:
+    """What the catalogue shows of one family: rows of (label, palette name, parameters)."""
+    by_palette = [(name, name, {}) for name in palettes]
+    home = palettes[0]
+    by_parameter = []
+    for spec in family.parameters:
+        for bound in (spec.low, spec.high):
+            by_parameter.append((f"{spec.name}={_format(bound)}", home, {spec.name: bound}))
+    return [by_palette, by_parameter] if by_parameter else [by_palette]
+
+
+def make_catalogue(families: list[str] | None = None, palettes: list[str] | None = None, px: int = 150,
+                   crackle: float = 0.3, progress=None) -> Image.Image:
+    """A labelled contact sheet of motif families in several palettes and parameter settings.
+
+    Parameters
+    ----------
+    families : list of str, optional
+        Registry names; every registered family by default.
+    palettes : list of str, optional
+        Palette names; every palette (the first is each family's home for parameter rows).
+    px : int
+        Side of each swatch in pixels.
+    crackle : float
+        Wax crackle on the swatches, 0 to 1.
+    progress : callable, optional
+        ``progress(stage, done, total)``.
+
+    Returns
+    -------
+    PIL.Image.Image
+    """
+    families = list(families or sorted(MOTIFS))
+    palettes = list(palettes or PALETTES)
+    gap, label_h, title_h = 10, 18, 34
+    rows = [(name, entries) for name in families for entries in catalogue_entries(MOTIFS[name], palettes)]
+    columns = max(len(entries) for _, entries in rows)
+    width = gap + columns * (px + gap)
+    heights = [(title_h if i == 0 or rows[i - 1][0] != name else 0) + px + label_h + gap for i, (name, _) in enumerate(rows)]
+    sheet = Image.new("RGB", (width, gap + sum(heights)), (250, 248, 242))
+    draw = ImageDraw.Draw(sheet)
+    title_font, label_font = _font(18), _font(12)
+    y, done, total = gap, 0, sum(len(e) for _, e in rows)
+    for i, (name, entries) in enumerate(rows):
+        family = MOTIFS[name]
+        if i == 0 or rows[i - 1][0] != name:
+            draw.text((gap, y + 6), f"{name}: {family.description}", fill=(30, 24, 20), font=title_font)
+            y += title_h
+        for column, (label, palette_name, params) in enumerate(entries):
+            palette = PALETTES[palette_name]
+            image = render_swatch(swatch_composition(family, palette, params, crackle=crackle), px)
+            x = gap + column * (px + gap)
+            sheet.paste(_fit(image, px, palette.rgb("ground")), (x, y))
+            draw.text((x, y + px + 3), label, fill=(60, 50, 40), font=label_font)
+            done += 1
+            if progress:
+                progress("catalogue", done, total)
+        y += px + label_h + gap
+    return sheet
