@@ -79,19 +79,28 @@ def _fit(image: np.ndarray, px: int, background: tuple[int, int, int]) -> Image.
     return square
 
 
+def _clip(text: str, font, width: int) -> str:
+    """``text`` shortened with an ellipsis until it fits ``width`` pixels."""
+    if font.getlength(text) <= width:
+        return text
+    while text and font.getlength(text + "…") > width:
+        text = text[:-1]
+    return text + "…"
+
+
 def _format(value: float) -> str:
     return f"{value:g}" if value == int(value) else f"{value:.2f}".rstrip("0")
 
 
-def catalogue_entries(family: MotifFamily, palettes: list[str]) -> list[tuple[list[str], str, dict]]:
-    """What the catalogue shows of one family: rows of (label, palette name, parameters)."""
-    by_palette = [(name, name, {}) for name in palettes]
+def catalogue_entries(family: MotifFamily, palettes: list[str]) -> list[tuple[str, list[tuple[str, str, dict]]]]:
+    """What the catalogue shows of one family: captioned rows of (label, palette name, parameters)."""
+    rows = [("in each palette, default parameters", [(name, name, {}) for name in palettes])]
     home = palettes[0]
-    by_parameter = []
-    for spec in family.parameters:
-        for bound in (spec.low, spec.high):
-            by_parameter.append((f"{spec.name}={_format(bound)}", home, {spec.name: bound}))
-    return [by_palette, by_parameter] if by_parameter else [by_palette]
+    by_parameter = [(f"{spec.name}={_format(bound)}", home, {spec.name: bound})
+                    for spec in family.parameters for bound in (spec.low, spec.high)]
+    if by_parameter:
+        rows.append((f"each parameter at its low and high bound, in {home}", by_parameter))
+    return rows
 
 
 def make_catalogue(families: list[str] | None = None, palettes: list[str] | None = None, px: int = 150,
@@ -117,26 +126,30 @@ def make_catalogue(families: list[str] | None = None, palettes: list[str] | None
     """
     families = list(families or sorted(MOTIFS))
     palettes = list(palettes or PALETTES)
-    gap, label_h, title_h = 10, 18, 34
-    rows = [(name, entries) for name in families for entries in catalogue_entries(MOTIFS[name], palettes)]
-    columns = max(len(entries) for _, entries in rows)
+    gap, caption_h, label_h, title_h = 10, 16, 18, 30
+    rows = [(name, caption, entries) for name in families for caption, entries in catalogue_entries(MOTIFS[name], palettes)]
+    columns = max(len(entries) for _, _, entries in rows)
+    firsts = [i == 0 or rows[i - 1][0] != name for i, (name, _, _) in enumerate(rows)]
     width = gap + columns * (px + gap)
-    heights = [(title_h if i == 0 or rows[i - 1][0] != name else 0) + px + label_h + gap for i, (name, _) in enumerate(rows)]
-    sheet = Image.new("RGB", (width, gap + sum(heights)), (250, 248, 242))
+    height = gap + sum(title_h * first + caption_h + px + label_h + gap for first in firsts)
+    sheet = Image.new("RGB", (width, height), (250, 248, 242))
     draw = ImageDraw.Draw(sheet)
-    title_font, label_font = _font(18), _font(12)
-    y, done, total = gap, 0, sum(len(e) for _, e in rows)
-    for i, (name, entries) in enumerate(rows):
+    title_font, caption_font, label_font = _font(18), _font(12), _font(12)
+    y, done, total = gap, 0, sum(len(entries) for _, _, entries in rows)
+    for (name, caption, entries), first in zip(rows, firsts):
         family = MOTIFS[name]
-        if i == 0 or rows[i - 1][0] != name:
-            draw.text((gap, y + 6), f"{name}: {family.description}", fill=(30, 24, 20), font=title_font)
+        if first:
+            draw.text((gap, y + 4), _clip(f"{name}: {family.description}", title_font, width - 2 * gap),
+                      fill=(30, 24, 20), font=title_font)
             y += title_h
+        draw.text((gap, y), _clip(caption, caption_font, width - 2 * gap), fill=(120, 105, 90), font=caption_font)
+        y += caption_h
         for column, (label, palette_name, params) in enumerate(entries):
             palette = PALETTES[palette_name]
             image = render_swatch(swatch_composition(family, palette, params, crackle=crackle), px)
             x = gap + column * (px + gap)
             sheet.paste(_fit(image, px, palette.rgb("ground")), (x, y))
-            draw.text((x, y + px + 3), label, fill=(60, 50, 40), font=label_font)
+            draw.text((x, y + px + 3), _clip(label, label_font, px), fill=(60, 50, 40), font=label_font)
             done += 1
             if progress:
                 progress("catalogue", done, total)
