@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 from .._validate import check_choice
 
 #: The colour roles every palette defines.
@@ -42,6 +44,28 @@ class Palette:
         return tuple(int(value[i : i + 2], 16) for i in (0, 2, 4))  # type: ignore[return-value]
 
 
+def dye_overlap(first: str, second: str) -> str:
+    """The colour where two dyes overlap on white cloth, as ``#rrggbb``.
+
+    Batik dyes are transparent: cloth dyed in one bath then another passes only the light both
+    let through, so their transmittances multiply (a subtractive mix). Indigo under soga brown
+    gives the near-black of the indigo-with-soga (bang-biron) cloths.
+
+    Parameters
+    ----------
+    first, second : str
+        ``#rrggbb`` colours of each dye alone on white.
+
+    Returns
+    -------
+    str
+    """
+    a, b = (np.array([int(c.lstrip("#")[i : i + 2], 16) for i in (0, 2, 4)]) / 255.0 for c in (first, second))
+    return "#" + "".join(f"{int(round(v * 255)):02x}" for v in a * b)
+
+
+_INDIGO, _SOGA = "#1d2a4d", "#8b5a2b"
+
 PALETTES: dict[str, Palette] = {
     p.name: p
     for p in [
@@ -55,13 +79,14 @@ PALETTES: dict[str, Palette] = {
             "sogan-solo",
             "Warm orange-brown soga on cream",
             "Surakarta (Solo) kraton batik: a yellower soga on a cream (ivory) ground",
-            {"ground": "#6b3f1d", "motif": "#ecd9b0", "outline": "#3b2212", "accent": "#b9702f"},
+            {"ground": "#7b4a22", "motif": "#eedcb3", "outline": "#3b2212", "accent": "#c0823c"},
         ),
         Palette(
             "indigo-soga",
             "Navy indigo and soga brown on white; black where the two dyes overlap",
-            "Central Javanese two-dye batik (bang-biron): indigo first, soga over it gives black",
-            {"ground": "#1d2a4d", "motif": "#f2efe6", "outline": "#15120f", "accent": "#8b5a2b"},
+            "Central Javanese two-dye batik (sogan-biron): indigo first, soga over it gives black",
+            # The outline is not chosen: it is what indigo and soga make together.
+            {"ground": _INDIGO, "motif": "#f2efe6", "outline": dye_overlap(_INDIGO, _SOGA), "accent": _SOGA},
         ),
         Palette(
             "lasem",
