@@ -1,7 +1,6 @@
 """`batikgen motifs`, `palettes` and `catalogue`: listings, the contact sheet, exit codes, no clobbering."""
 
 import numpy as np
-import pytest
 from click.testing import CliRunner
 from PIL import Image
 

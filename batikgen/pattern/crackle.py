@@ -124,6 +124,16 @@ def cut_to_wax(veins: np.ndarray, rank: np.ndarray, waxed: list[tuple[np.ndarray
     return out[(shapely.get_type_id(out) == 3) & (shapely.area(out) > 1e-4)]
 
 
+def exposure(role: str) -> float:
+    """How much crackle a palette role shows; a blended role ``"a>b:t"`` lies between its two roles."""
+    if ">" in role:
+        pair, _, amount = role.partition(":")
+        first, _, second = pair.partition(">")
+        t = min(max(float(amount), 0.0), 1.0)
+        return (1 - t) * exposure(first) + t * exposure(second)
+    return WAX_EXPOSURE.get(role, 0.0)
+
+
 def crackle_colour(palette: Palette) -> tuple[int, int, int]:
     """The colour of the veins: the ground dye, a little lighter, as seeped dye is thinner."""
     ground, motif = np.array(palette.rgb("ground")), np.array(palette.rgb("motif"))
@@ -139,7 +149,8 @@ def crackle_layer(layers: list[Layer], roles: dict[str, str], amount: float, pal
     layers : list of Layer
         The design's layers.
     roles : dict of str to str
-        Layer name to palette role; roles in :data:`WAX_EXPOSURE` are the waxed areas.
+        Layer name to palette role; roles in :data:`WAX_EXPOSURE` (or blends of them, as
+        ``"motif>outline:0.5"``) are the waxed areas.
     amount : float
         0 to 1.
     palette : Palette
@@ -155,6 +166,5 @@ def crackle_layer(layers: list[Layer], roles: dict[str, str], amount: float, pal
         Named ``"crackle"``; empty when ``amount`` is 0.
     """
     veins, rank = crackle_veins(width_mm, height_mm, amount, seeds.rng("veins"))
-    waxed = [(layer.geometries, WAX_EXPOSURE[roles[layer.name]]) for layer in layers
-             if roles.get(layer.name) in WAX_EXPOSURE]
+    waxed = [(layer.geometries, exposure(roles.get(layer.name, ""))) for layer in layers]
     return Layer("crackle", crackle_colour(palette), cut_to_wax(veins, rank, waxed))

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
-
 from .._validate import check_choice
 
 #: The colour roles every palette defines.
@@ -60,8 +58,8 @@ def dye_overlap(first: str, second: str) -> str:
     -------
     str
     """
-    a, b = (np.array([int(c.lstrip("#")[i : i + 2], 16) for i in (0, 2, 4)]) / 255.0 for c in (first, second))
-    return "#" + "".join(f"{int(round(v * 255)):02x}" for v in a * b)
+    a, b = ([int(c.lstrip("#")[i : i + 2], 16) / 255.0 for i in (0, 2, 4)] for c in (first, second))
+    return "#" + "".join(f"{int(round(x * y * 255)):02x}" for x, y in zip(a, b))
 
 
 _INDIGO, _SOGA = "#1d2a4d", "#8b5a2b"

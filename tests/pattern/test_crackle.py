@@ -95,3 +95,11 @@ def test_whole_cloth_crackle_is_cheap():
     elapsed = time.perf_counter() - start
     assert len(layer.geometries) > 1000
     assert elapsed < 3.0, f"crackle of a whole kain panjang at amount 1 took {elapsed:.2f} s"
+
+
+def test_exposure_of_plain_and_blended_roles():
+    from batikgen.pattern.crackle import exposure
+
+    assert exposure("motif") == 1.0 and exposure("ground") == 0.0 and exposure("outline") == 0.0
+    assert exposure("motif>outline:0.25") == pytest.approx(0.75)
+    assert exposure("motif>accent:0.5") == pytest.approx((1.0 + WAX_EXPOSURE["accent"]) / 2)

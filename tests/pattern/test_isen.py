@@ -1,6 +1,5 @@
 """Isen-isen fillers: inside their region, denser with density, deterministic, checked parameters."""
 
-import numpy as np
 import pytest
 import shapely
 from shapely import affinity
