@@ -15,6 +15,29 @@ from .._validate import check_choice
 ROLES = ("ground", "motif", "outline", "accent")
 
 
+def dye_overlap(first: str, second: str) -> str:
+    """The colour where two dyes overlap on white cloth, as ``#rrggbb``.
+
+    Batik dyes are transparent: cloth dyed in one bath then another passes only the light both
+    let through, so their transmittances multiply (a subtractive mix). Indigo under soga brown
+    gives the near-black of the indigo-with-soga (sogan-biron) cloths.
+
+    Parameters
+    ----------
+    first, second : str
+        ``#rrggbb`` colours of each dye alone on white.
+
+    Returns
+    -------
+    str
+    """
+    a, b = ([int(c.lstrip("#")[i : i + 2], 16) / 255.0 for i in (0, 2, 4)] for c in (first, second))
+    return "#" + "".join(f"{int(round(x * y * 255)):02x}" for x, y in zip(a, b))
+
+
+_INDIGO, _SOGA = "#1d2a4d", "#8b5a2b"
+
+
 @dataclass(frozen=True)
 class Palette:
     """A named set of colours, one per role, as ``#rrggbb``.
@@ -42,27 +65,6 @@ class Palette:
         return tuple(int(value[i : i + 2], 16) for i in (0, 2, 4))  # type: ignore[return-value]
 
 
-def dye_overlap(first: str, second: str) -> str:
-    """The colour where two dyes overlap on white cloth, as ``#rrggbb``.
-
-    Batik dyes are transparent: cloth dyed in one bath then another passes only the light both
-    let through, so their transmittances multiply (a subtractive mix). Indigo under soga brown
-    gives the near-black of the indigo-with-soga (bang-biron) cloths.
-
-    Parameters
-    ----------
-    first, second : str
-        ``#rrggbb`` colours of each dye alone on white.
-
-    Returns
-    -------
-    str
-    """
-    a, b = ([int(c.lstrip("#")[i : i + 2], 16) / 255.0 for i in (0, 2, 4)] for c in (first, second))
-    return "#" + "".join(f"{int(round(x * y * 255)):02x}" for x, y in zip(a, b))
-
-
-_INDIGO, _SOGA = "#1d2a4d", "#8b5a2b"
 
 PALETTES: dict[str, Palette] = {
     p.name: p
