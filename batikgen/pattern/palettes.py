@@ -65,7 +65,6 @@ class Palette:
         return tuple(int(value[i : i + 2], 16) for i in (0, 2, 4))  # type: ignore[return-value]
 
 
-
 PALETTES: dict[str, Palette] = {
     p.name: p
     for p in [
