@@ -27,13 +27,13 @@ class MotifPlan:
         One entry per row of cells, top to bottom: ``{"t_start": s, "t_end": s, "params": {...}}``.
     seed : int
         Derived from the recording's content hash and the style; drives every random choice.
+    crackle : float
+        Amount of wax crackle (remukan), 0 (none) to 1; plans saved before it existed get the
+        default.
     source : dict
         Anonymised provenance of the recording.
     traits : dict
         For the legend: which feature drove which parameter, per row (normalised 0-1).
-    crackle : float
-        Amount of wax crackle (remukan), 0 (none) to 1; plans saved before it existed get the
-        default.
     """
 
     mapping_version: int
@@ -44,9 +44,9 @@ class MotifPlan:
     columns: int
     rows: list[dict]
     seed: int
+    crackle: float = 0.3  # batikgen.pattern.crackle.DEFAULT_AMOUNT (not imported: plan stays plain data)
     source: dict = field(default_factory=dict)
     traits: dict = field(default_factory=dict)
-    crackle: float = 0.3  # batikgen.pattern.crackle.DEFAULT_AMOUNT (not imported: plan stays plain data)
 
     def to_dict(self) -> dict:
         """Plain-data form (what goes into metadata.json)."""
