@@ -89,3 +89,17 @@ def test_catalogue_shows_each_parameter_at_both_bounds_in_the_first_palette():
     assert [p for _, _, p in params_row] == [{s.name: b} for s in family.parameters for b in (s.low, s.high)]
     sheet = make_catalogue(["kawung"], ["proof"], px=48, crackle=0)
     assert sheet.width == 10 + 8 * 58
+
+
+def test_enumerated_parameters_are_labelled_by_name_and_long_rows_wrap():
+    import dataclasses
+
+    from batikgen.pattern.registry import Parameter
+
+    family = dataclasses.replace(MOTIFS["kawung"], parameters=MOTIFS["kawung"].parameters + (
+        Parameter("isen", 0, 2, 0, "index", "isen-isen kind: 0=cecek, 1=cecek-pitu, 2=sawut", integer=True),))
+    labels = [label for label, _, _ in catalogue_entries(family, ["proof"])[1][1]]
+    assert labels[-2:] == ["isen=cecek", "isen=sawut"] and "fullness=0.3" in labels
+    narrow = make_catalogue(["kawung"], ["proof", "lasem"], px=48, crackle=0, max_columns=3)
+    assert narrow.width == 10 + 3 * 58  # 8 parameter swatches wrap onto three rows of at most three
+    assert narrow.height > make_catalogue(["kawung"], ["proof", "lasem"], px=48, crackle=0).height

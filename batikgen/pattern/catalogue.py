@@ -8,6 +8,7 @@ parameters, then a row with each parameter at its low and high bound in the fami
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
@@ -88,7 +89,12 @@ def _clip(text: str, font, width: int) -> str:
     return text + "…"
 
 
-def _format(value: float) -> str:
+def _format(spec, value: float) -> str:
+    """A parameter value for a label; an enumerated one (documented as ``0=name, 1=...``) by its name."""
+    if spec.integer:
+        names = dict(re.findall(r"\b(\d+)=([\w-]+)", spec.doc))
+        if str(int(value)) in names:
+            return names[str(int(value))]
     return f"{value:g}" if value == int(value) else f"{value:.2f}".rstrip("0")
 
 
@@ -96,7 +102,7 @@ def catalogue_entries(family: MotifFamily, palettes: list[str]) -> list[tuple[st
     """What the catalogue shows of one family: captioned rows of (label, palette name, parameters)."""
     rows = [("in each palette, default parameters", [(name, name, {}) for name in palettes])]
     home = palettes[0]
-    by_parameter = [(f"{spec.name}={_format(bound)}", home, {spec.name: bound})
+    by_parameter = [(f"{spec.name}={_format(spec, bound)}", home, {spec.name: bound})
                     for spec in family.parameters for bound in (spec.low, spec.high)]
     if by_parameter:
         rows.append((f"each parameter at its low and high bound, in {home}", by_parameter))
@@ -104,7 +110,7 @@ def catalogue_entries(family: MotifFamily, palettes: list[str]) -> list[tuple[st
 
 
 def make_catalogue(families: list[str] | None = None, palettes: list[str] | None = None, px: int = 150,
-                   crackle: float = 0.3, progress=None) -> Image.Image:
+                   crackle: float = 0.3, progress=None, max_columns: int = 10) -> Image.Image:
     """A labelled contact sheet of motif families in several palettes and parameter settings.
 
     Parameters
@@ -119,6 +125,8 @@ def make_catalogue(families: list[str] | None = None, palettes: list[str] | None
         Wax crackle on the swatches, 0 to 1.
     progress : callable, optional
         ``progress(stage, done, total)``.
+    max_columns : int
+        Longer rows wrap (never narrower than one swatch per palette).
 
     Returns
     -------
@@ -127,11 +135,15 @@ def make_catalogue(families: list[str] | None = None, palettes: list[str] | None
     families = list(families or sorted(MOTIFS))
     palettes = list(palettes or PALETTES)
     gap, caption_h, label_h, title_h = 10, 16, 18, 30
-    rows = [(name, caption, entries) for name in families for caption, entries in catalogue_entries(MOTIFS[name], palettes)]
+    wrap = max(max_columns, len(palettes))
+    rows = [(name, caption if start == 0 else "", entries[start : start + wrap])
+            for name in families for caption, entries in catalogue_entries(MOTIFS[name], palettes)
+            for start in range(0, len(entries), wrap)]
     columns = max(len(entries) for _, _, entries in rows)
     firsts = [i == 0 or rows[i - 1][0] != name for i, (name, _, _) in enumerate(rows)]
     width = gap + columns * (px + gap)
-    height = gap + sum(title_h * first + caption_h + px + label_h + gap for first in firsts)
+    height = gap + sum(title_h * first + caption_h * bool(caption) + px + label_h + gap
+                       for first, (_, caption, _) in zip(firsts, rows))
     sheet = Image.new("RGB", (width, height), (250, 248, 242))
     draw = ImageDraw.Draw(sheet)
     title_font, caption_font, label_font = _font(18), _font(12), _font(12)
@@ -142,8 +154,9 @@ def make_catalogue(families: list[str] | None = None, palettes: list[str] | None
             draw.text((gap, y + 4), _clip(f"{name}: {family.description}", title_font, width - 2 * gap),
                       fill=(30, 24, 20), font=title_font)
             y += title_h
-        draw.text((gap, y), _clip(caption, caption_font, width - 2 * gap), fill=(120, 105, 90), font=caption_font)
-        y += caption_h
+        if caption:
+            draw.text((gap, y), _clip(caption, caption_font, width - 2 * gap), fill=(120, 105, 90), font=caption_font)
+            y += caption_h
         for column, (label, palette_name, params) in enumerate(entries):
             palette = PALETTES[palette_name]
             image = render_swatch(swatch_composition(family, palette, params, crackle=crackle), px)

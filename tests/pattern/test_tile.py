@@ -23,6 +23,8 @@ CELL = 40.0
 PROOF = get_palette("proof")
 #: Pixels across the tile's side along the join: the join falls on a pixel boundary.
 TILE_PX = 96
+#: Large repeats (mega mendung) are rendered at least this fine.
+MIN_DPI = 20
 #: A pixel "differs" beyond this many levels (of 255) in any channel: anti-aliasing noise stays under it.
 LEVELS = 24
 
@@ -52,17 +54,25 @@ def seam_report(family, params, axis):
     tile = draw_tile(family, CELL, params)
     copies = (2, 1) if axis == 0 else (1, 2)
     size = (copies[0] * w, copies[1] * h)
-    dpi = TILE_PX * 25.4 / (w if axis == 0 else h)
+    side = w if axis == 0 else h
+    px = max(TILE_PX, int(np.ceil(side * MIN_DPI / 25.4)))  # whole pixels per tile: the join is on a pixel edge
+    dpi = px * 25.4 / side
     joined = render_array(tiled_composition(family, tile, (w, h), PROOF, copies), dpi)
     pattern = _render(family, draw_patch(family, CELL, params, (w, h), size), size, dpi)
     assert joined.shape == pattern.shape
     diff = np.abs(joined.astype(int) - pattern.astype(int)).max(axis=2) > LEVELS
-    band = diff[:, TILE_PX - 3 : TILE_PX + 3] if axis == 0 else diff[TILE_PX - 3 : TILE_PX + 3, :]
+    band = diff[:, px - 3 : px + 3] if axis == 0 else diff[px - 3 : px + 3, :]
     return {"join": band.mean(), "whole": diff.mean(), "max": int(np.abs(joined.astype(int) - pattern).max())}
 
 
 def _seamless(report):
-    return report["join"] <= 0.01 and report["whole"] <= 0.002
+    """No seam: across the join, two copies look like the pattern itself."""
+    return report["join"] <= 0.01
+
+
+def _one_period(report):
+    """Stronger: the second copy is the pattern's next period too (the declared repeat is its period)."""
+    return _seamless(report) and report["whole"] <= 0.002
 
 
 @pytest.mark.parametrize("setting", ["defaults", "low", "high"])
@@ -73,6 +83,15 @@ def test_repeat_tile_is_seamless(name, setting):
     for axis, where in ((0, "side by side"), (1, "one above the other")):
         report = seam_report(family, params, axis)
         assert _seamless(report), f"{name} ({setting}) tiles {where} show a seam: {report}"
+
+
+@pytest.mark.parametrize("name", sorted(MOTIFS))
+def test_declared_repeat_is_the_period_of_the_pattern(name):
+    """At defaults (no seeded irregularity), copies of the tile are exactly the family's drawing."""
+    family = get_motif(name)
+    for axis in (0, 1):
+        report = seam_report(family, family.validate({}), axis)
+        assert _one_period(report), f"{name}: two tiles along axis {axis} differ from the pattern: {report}"
 
 
 @pytest.mark.parametrize("name", sorted(MOTIFS))
@@ -93,7 +112,7 @@ def test_a_wrong_repeat_shows_a_seam():
     for factor in (1.5, 1.02):
         wrong = dataclasses.replace(kawung, repeat=lambda cell, params, f=factor: (cell * f, cell))
         report = seam_report(wrong, kawung.defaults(), 0)
-        assert not _seamless(report), report
+        assert not _seamless(report) and not _one_period(report), report
     assert _seamless(seam_report(kawung, kawung.defaults(), 0))
 
 
