@@ -18,7 +18,7 @@ import shapely
 from .._validate import check_choice, check_in_range, check_positive
 from ..errors import ParameterError
 from .geometry import circle, place, rotate
-from .stroke import stroke_polygons
+from .stroke import stroke_polygons, stroke_rings
 
 #: Filler kinds and what they are.
 ISEN_KINDS = {
@@ -92,11 +92,12 @@ def _sawut(region, density, scale_mm, rng) -> list:
     pitch = scale_mm * (1.9 - 0.7 * density)
     centres, i, j = _grid(region, pitch, pitch, stagger=False)
     across = np.linspace(-(n_lines - 1) / 2, (n_lines - 1) / 2, n_lines) * gap
-    along = np.linspace(-scale_mm / 2, scale_mm / 2, 6)
-    bundle = np.stack([np.column_stack([along, np.full_like(along, a)]) for a in across])  # (lines, 6, 2)
-    turned = bundle[..., ::-1]
-    paths = np.where(((i + j) % 2 == 0)[:, None, None, None], bundle[None], turned[None]) + centres[:, None, None, :]
-    shapes = stroke_polygons(paths.reshape(-1, len(along), 2), width)
+    along = np.linspace(-scale_mm / 2, scale_mm / 2, 2)
+    lines = np.stack([np.column_stack([along, np.full_like(along, a)]) for a in across])  # (lines, 2, 2)
+    flat = stroke_rings(lines, width)  # strokes made once, then copied by moving vertices
+    turned = flat[..., ::-1]
+    rings = np.where(((i + j) % 2 == 0)[:, None, None, None], flat[None], turned[None]) + centres[:, None, None, :]
+    shapes = shapely.polygons(rings.reshape(-1, flat.shape[1], 2))  # bundle by bundle
     return _keep_inside(region, shapes, width, group=n_lines)
 
 
@@ -122,11 +123,11 @@ def _ukel(region, density, scale_mm, rng) -> list:
     pitch = scale_mm * (1.6 - 0.55 * density)
     centres, i, j = _grid(region, pitch, pitch * np.sqrt(3) / 2, stagger=True)
     # Alternate handedness and a quarter turn by lattice parity: lively yet regular, and symmetric.
-    mirrored = spiral * [1.0, -1.0]
+    # The two curls are stroked once and copied by moving their vertices.
+    curls = stroke_rings(np.stack([rotate(spiral, 90.0), spiral * [1.0, -1.0]]), width)
     parity = ((i + j) % 2 == 0)[:, None, None]
-    paths = np.where(parity, rotate(spiral, 90.0)[None], mirrored[None]) + centres[:, None, :]
-    shapes = stroke_polygons(paths, width)
-    return _keep_inside(region, shapes[shapely.is_valid(shapes)], scale_mm * 0.06)
+    shapes = shapely.polygons(np.where(parity, curls[0][None], curls[1][None]) + centres[:, None, :])
+    return _keep_inside(region, shapes, scale_mm * 0.06)
 
 
 def _galaran(region, density, scale_mm, rng) -> list:
