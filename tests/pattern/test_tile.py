@@ -136,3 +136,20 @@ def test_a_dishonest_repeat_declaration_is_refused():
     kawung = get_motif("kawung")
     with pytest.raises(PatternError, match=r"kawung.repeat must be positive, got \(0, 40\) mm"):
         draw_tile(dataclasses.replace(kawung, repeat=lambda cell, params: (0, cell)), CELL)
+
+
+@pytest.mark.parametrize("lattice", ["block", "half-drop", "brick", "mirror", "parang"])
+def test_tiled_composition_on_every_lattice_is_valid_and_fills_its_frame(lattice):
+    kawung = get_motif("kawung")
+    w, h = tile_size(kawung, CELL, kawung.defaults())
+    composition = tiled_composition(kawung, draw_tile(kawung, CELL), (w, h), PROOF, (3, 2), lattice)
+    assert (composition.width_mm, composition.height_mm) == (3 * w, 2 * h)
+    assert composition.all_valid()
+    frame = shapely.box(0, 0, 3 * w, 2 * h).buffer(1e-9)
+    outlines = composition.layers[0].geometries
+    assert np.all(shapely.within(outlines, frame))
+    # Every lattice covers the frame: the outline layer's area matches the block lattice's within the
+    # shapes cut at the edges (kawung's cell is symmetric, so mirroring changes nothing inside).
+    block = tiled_composition(kawung, draw_tile(kawung, CELL), (w, h), PROOF, (3, 2), "block")
+    ratio = shapely.area(outlines).sum() / shapely.area(block.layers[0].geometries).sum()
+    assert ratio == pytest.approx(1.0, abs=0.08 if lattice == "parang" else 1e-9)
