@@ -61,7 +61,19 @@ def swatch_composition(family: MotifFamily, palette: Palette, params: dict | Non
 
 
 def render_swatch(composition: Composition, px: int) -> np.ndarray:
-    """Render a swatch so that its longer side is ``px`` pixels; RGB uint8."""
+    """Render a swatch so that its longer side is ``px`` pixels.
+
+    Parameters
+    ----------
+    composition : Composition
+        From :func:`swatch_composition`.
+    px : int
+        Pixels along the longer side.
+
+    Returns
+    -------
+    numpy.ndarray, shape (rows, columns, 3), dtype uint8
+    """
     return render_array(composition, px * 25.4 / max(composition.width_mm, composition.height_mm))
 
 
@@ -99,7 +111,20 @@ def _format(spec, value: float) -> str:
 
 
 def catalogue_entries(family: MotifFamily, palettes: list[str]) -> list[tuple[str, list[tuple[str, str, dict]]]]:
-    """What the catalogue shows of one family: captioned rows of (label, palette name, parameters)."""
+    """What the catalogue shows of one family.
+
+    Parameters
+    ----------
+    family : MotifFamily
+    palettes : list of str
+        Palette names; the first colours the parameter row.
+
+    Returns
+    -------
+    list of (caption, entries)
+        The palette row, then (if the family has parameters) the row with each parameter at its
+        low and high bound; each entry is (label, palette name, parameters).
+    """
     rows = [("in each palette, default parameters", [(name, name, {}) for name in palettes])]
     home = palettes[0]
     by_parameter = [(f"{spec.name}={_format(spec, bound)}", home, {spec.name: bound})

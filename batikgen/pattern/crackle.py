@@ -125,7 +125,18 @@ def cut_to_wax(veins: np.ndarray, rank: np.ndarray, waxed: list[tuple[np.ndarray
 
 
 def exposure(role: str) -> float:
-    """How much crackle a palette role shows; a blended role ``"a>b:t"`` lies between its two roles."""
+    """How much crackle a palette role shows, 0 to 1.
+
+    Parameters
+    ----------
+    role : str
+        A palette role, or a blend ``"a>b:t"`` of two (which lies between their exposures).
+
+    Returns
+    -------
+    float
+        :data:`WAX_EXPOSURE` of the role; 0 for roles never under wax (ground, outline).
+    """
     if ">" in role:
         pair, _, amount = role.partition(":")
         first, _, second = pair.partition(">")
@@ -135,7 +146,17 @@ def exposure(role: str) -> float:
 
 
 def crackle_colour(palette: Palette) -> tuple[int, int, int]:
-    """The colour of the veins: the ground dye, a little lighter, as seeped dye is thinner."""
+    """The colour of the veins: the ground dye, a little lighter, as seeped dye is thinner.
+
+    Parameters
+    ----------
+    palette : Palette
+
+    Returns
+    -------
+    tuple of int
+        (r, g, b): 80 % ground, 20 % motif.
+    """
     ground, motif = np.array(palette.rgb("ground")), np.array(palette.rgb("motif"))
     return tuple(int(round(v)) for v in 0.8 * ground + 0.2 * motif)
 

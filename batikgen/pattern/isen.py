@@ -20,7 +20,7 @@ from ..errors import ParameterError
 from .geometry import circle, place, rotate
 from .stroke import stroke_polygons, stroke_rings
 
-#: Filler kinds and what they are.
+#: Filler kinds and what they are. Append only: families may store a kind as its index here.
 ISEN_KINDS = {
     "cecek": "dots on a staggered grid",
     "cecek-pitu": "dots in sevens: a centre dot ringed by six",

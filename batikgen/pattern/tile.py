@@ -27,6 +27,19 @@ from .registry import MotifFamily
 def tile_size(family: MotifFamily, cell_mm: float, params: dict[str, float]) -> tuple[float, float]:
     """The family's declared repeat, checked.
 
+    Parameters
+    ----------
+    family : MotifFamily
+    cell_mm : float
+        Cell size.
+    params : dict
+        Validated parameters.
+
+    Returns
+    -------
+    (float, float)
+        Width and height of the repeat tile in millimetres.
+
     Raises
     ------
     PatternError
