@@ -16,7 +16,7 @@ from PIL import Image, ImageDraw, ImageFont
 from ..render.raster import render_array
 from ..seeding import SeedTree
 from .composition import Composition
-from .crackle import crackle_layer
+from .crackle import add_crackle
 from .palettes import PALETTES, Palette
 from .registry import MOTIFS, MotifFamily
 from .tile import draw_tile, tile_size, tiled_composition
@@ -55,8 +55,7 @@ def swatch_composition(family: MotifFamily, palette: Palette, params: dict | Non
     copies = (max(1, math.ceil(min_cells * cell_mm / w - 1e-9)), max(1, math.ceil(min_cells * cell_mm / h - 1e-9)))
     composition = tiled_composition(family, draw_tile(family, cell_mm, params, seeds), (w, h), palette, copies)
     if crackle > 0:
-        composition.layers.append(crackle_layer(composition.layers, dict(family.layer_roles), crackle, palette,
-                                                seeds.child("crackle"), composition.width_mm, composition.height_mm))
+        add_crackle(composition, dict(family.layer_roles), crackle, palette, seeds.child("crackle"))
     return composition
 
 

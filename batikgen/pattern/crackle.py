@@ -17,7 +17,7 @@ import shapely
 
 from .._validate import check_in_range
 from ..seeding import SeedTree
-from .composition import Layer
+from .composition import Composition, Layer
 from .palettes import Palette
 from .stroke import stroke_polygons
 
@@ -189,3 +189,31 @@ def crackle_layer(layers: list[Layer], roles: dict[str, str], amount: float, pal
     veins, rank = crackle_veins(width_mm, height_mm, amount, seeds.rng("veins"))
     waxed = [(layer.geometries, exposure(roles.get(layer.name, ""))) for layer in layers]
     return Layer("crackle", crackle_colour(palette), cut_to_wax(veins, rank, waxed))
+
+
+def add_crackle(composition: Composition, roles: dict[str, str], amount: float, palette: Palette,
+                seeds: SeedTree) -> Composition:
+    """Paint wax crackle over a composition: append its :func:`crackle_layer` (in place).
+
+    Layers whose names are not in ``roles`` (a legend, a border drawn by another family without
+    its roles) get no crackle.
+
+    Parameters
+    ----------
+    composition : Composition
+    roles : dict of str to str
+        Layer name to palette role.
+    amount : float
+        0 to 1.
+    palette : Palette
+    seeds : SeedTree
+        The crackle's own branch of the plan's seed tree.
+
+    Returns
+    -------
+    Composition
+        The same object, with a last layer named ``"crackle"``.
+    """
+    composition.layers.append(crackle_layer(composition.layers, roles, amount, palette, seeds,
+                                            composition.width_mm, composition.height_mm))
+    return composition
