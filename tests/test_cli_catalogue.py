@@ -27,8 +27,11 @@ def test_motif_detail_and_verbose_list_parameters_with_bounds():
     assert result.exit_code == 0
     assert "fullness  petal width over length (1 is a circle) (0.3-1, default 0.55)" in result.output
     assert "cecek     cecek dots at each end of the core (whole 0-6, default 2)" in result.output
-    verbose = _invoke("-v", "motifs")
-    assert verbose.exit_code == 0 and all(f"{p.name}" in verbose.output for f in MOTIFS.values() for p in f.parameters)
+    for args in (("-v", "motifs"), ("motifs", "--verbose")):
+        verbose = _invoke(*args)
+        assert verbose.exit_code == 0
+        assert all(f"  {p.name}" in verbose.output for f in MOTIFS.values() for p in f.parameters)
+        assert "(0.3-1, default 0.55)" in verbose.output
 
 
 def test_unknown_names_exit_1_with_the_list():
@@ -44,6 +47,7 @@ def test_palettes_list_and_detail():
     assert result.exit_code == 0 and len(result.output.splitlines()) == len(PALETTES)
     for palette in PALETTES.values():
         assert palette.name in result.output and palette.description in result.output
+    assert all(p.origin in _invoke("palettes", "--verbose").output for p in PALETTES.values())
     detail = _invoke("palettes", "indigo-soga")
     palette = PALETTES["indigo-soga"]
     assert detail.exit_code == 0 and palette.origin in detail.output

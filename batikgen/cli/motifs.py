@@ -25,12 +25,13 @@ def _describe(family: MotifFamily) -> list[str]:
 
 @main.command()
 @click.argument("name", required=False)
+@click.option("-v", "--verbose", is_flag=True, help="Show every entry in detail.")
 @click.pass_context
 @fail_cleanly
-def motifs(ctx, name):
+def motifs(ctx, name, verbose):
     """List the motif families, or show NAME's parameters with their bounds.
 
-    With -v before the command (batikgen -v motifs), every family's parameters are listed.
+    With --verbose (or batikgen -v motifs), every family's parameters are listed.
     """
     if name:
         click.echo("\n".join(_describe(get_motif(name))))
@@ -38,7 +39,7 @@ def motifs(ctx, name):
     width = max(len(n) for n in MOTIFS)
     for family_name in sorted(MOTIFS):
         family = MOTIFS[family_name]
-        if ctx.obj.get("verbose"):
+        if verbose or ctx.obj.get("verbose"):
             click.echo("\n".join(_describe(family)))
         else:
             click.echo(f"{family_name:<{width}}  {family.description}")

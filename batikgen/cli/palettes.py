@@ -11,15 +11,16 @@ from .common import fail_cleanly, main
 
 @main.command()
 @click.argument("name", required=False)
+@click.option("-v", "--verbose", is_flag=True, help="Show every entry in detail.")
 @click.pass_context
 @fail_cleanly
-def palettes(ctx, name):
+def palettes(ctx, name, verbose):
     """List the palettes, or show NAME's origin and colours.
 
-    With -v before the command (batikgen -v palettes), every palette's origin and colours are listed.
+    With --verbose (or batikgen -v palettes), every palette's origin and colours are listed.
     """
     chosen = [get_palette(name)] if name else list(PALETTES.values())
-    detail = bool(name) or bool(ctx.obj.get("verbose"))
+    detail = bool(name or verbose or ctx.obj.get("verbose"))
     width = max(len(p.name) for p in PALETTES.values())
     for palette in chosen:
         if detail:
