@@ -1,5 +1,7 @@
 """`batikgen motifs`, `palettes` and `catalogue`: listings, the contact sheet, exit codes, no clobbering."""
 
+import re
+
 import numpy as np
 from click.testing import CliRunner
 from PIL import Image
@@ -22,16 +24,24 @@ def test_motifs_lists_every_family_with_its_description():
         assert any(line.startswith(name) and family.description in line for line in lines)
 
 
+def _bounds_text(spec):
+    unit = "" if spec.unit in ("fraction", "count") else f" {spec.unit}"
+    return f"({'whole ' if spec.integer else ''}{spec.low:g}-{spec.high:g}{unit}, default {spec.default:g})"
+
+
 def test_motif_detail_and_verbose_list_parameters_with_bounds():
+    kawung = MOTIFS["kawung"]
     result = _invoke("motifs", "kawung")
     assert result.exit_code == 0
-    assert "fullness  petal width over length (1 is a circle) (0.3-1, default 0.55)" in result.output
-    assert "cecek     cecek dots at each end of the core (whole 0-6, default 2)" in result.output
+    lines = result.output.splitlines()
+    assert lines[0] == f"kawung: {kawung.description}" and len(lines) == 1 + len(kawung.parameters)
+    for spec, line in zip(kawung.parameters, lines[1:]):
+        assert re.fullmatch(rf"  {spec.name} +{re.escape(spec.doc)} {re.escape(_bounds_text(spec))}", line), line
+    assert "fullness" in result.output and "(0.3-1, default 0.55)" in result.output  # one spelled out
     for args in (("-v", "motifs"), ("motifs", "--verbose")):
         verbose = _invoke(*args)
         assert verbose.exit_code == 0
-        assert all(f"  {p.name}" in verbose.output for f in MOTIFS.values() for p in f.parameters)
-        assert "(0.3-1, default 0.55)" in verbose.output
+        assert all(_bounds_text(p) in verbose.output for f in MOTIFS.values() for p in f.parameters)
 
 
 def test_unknown_names_exit_1_with_the_list():
@@ -62,8 +72,8 @@ def test_catalogue_writes_a_labelled_sheet_and_refuses_to_clobber(tmp_path):
     assert result.stdout.strip() == str(out)
     with Image.open(out) as image:
         sheet = np.asarray(image.convert("RGB"))
-    # Two rows of swatches for kawung: 2 palettes, then 4 parameters x 2 bounds = 8 columns.
-    assert sheet.shape[1] == 10 + 8 * (64 + 10)
+    # Two rows of swatches for kawung: 2 palettes, then each parameter at two bounds (wrapped at 10).
+    assert sheet.shape[1] == 10 + min(10, 2 * len(MOTIFS["kawung"].parameters)) * (64 + 10)
     lasem_ground = np.array(PALETTES["lasem"].rgb("ground"))
     assert (np.abs(sheet.astype(int) - lasem_ground).sum(axis=2) < 6).mean() > 0.05  # swatches are there
     before = out.read_bytes()
@@ -92,7 +102,7 @@ def test_catalogue_shows_each_parameter_at_both_bounds_in_the_first_palette():
     assert {palette for _, palette, _ in params_row} == {"cirebon"} and "cirebon" in caption1
     assert [p for _, _, p in params_row] == [{s.name: b} for s in family.parameters for b in (s.low, s.high)]
     sheet = make_catalogue(["kawung"], ["proof"], px=48, crackle=0)
-    assert sheet.width == 10 + 8 * 58
+    assert sheet.width == 10 + min(10, len(params_row)) * 58
 
 
 def test_enumerated_parameters_are_labelled_by_name_and_long_rows_wrap():
@@ -105,5 +115,5 @@ def test_enumerated_parameters_are_labelled_by_name_and_long_rows_wrap():
     labels = [label for label, _, _ in catalogue_entries(family, ["proof"])[1][1]]
     assert labels[-2:] == ["isen=cecek", "isen=sawut"] and "fullness=0.3" in labels
     narrow = make_catalogue(["kawung"], ["proof", "lasem"], px=48, crackle=0, max_columns=3)
-    assert narrow.width == 10 + 3 * 58  # 8 parameter swatches wrap onto three rows of at most three
+    assert narrow.width == 10 + 3 * 58  # the parameter swatches wrap onto rows of at most three
     assert narrow.height > make_catalogue(["kawung"], ["proof", "lasem"], px=48, crackle=0).height

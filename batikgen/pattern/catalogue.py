@@ -15,11 +15,11 @@ from PIL import Image, ImageDraw, ImageFont
 
 from ..render.raster import render_array
 from ..seeding import SeedTree
-from .composition import Composition
+from .composition import Composition, Layer
 from .crackle import add_crackle
 from .palettes import PALETTES, Palette
 from .registry import MOTIFS, MotifFamily
-from .tile import draw_tile, tile_size, tiled_composition
+from .tile import draw_patch, draw_tile, tile_size, tiled_composition
 
 #: Default cell size of swatches: a kawung of this size is a "sedang" (middle) class.
 SWATCH_CELL_MM = 40.0
@@ -29,6 +29,8 @@ def swatch_composition(family: MotifFamily, palette: Palette, params: dict | Non
                        cell_mm: float = SWATCH_CELL_MM, min_cells: int = 2, crackle: float = 0.0,
                        seeds: SeedTree | None = None) -> Composition:
     """Whole repeat tiles of a family, at least ``min_cells`` cells each way.
+
+    A family with no repeat (``periodic`` False) is drawn directly over the same area.
 
     Parameters
     ----------
@@ -53,7 +55,13 @@ def swatch_composition(family: MotifFamily, palette: Palette, params: dict | Non
     params = family.validate(params or {})
     w, h = tile_size(family, cell_mm, params)
     copies = (max(1, math.ceil(min_cells * cell_mm / w - 1e-9)), max(1, math.ceil(min_cells * cell_mm / h - 1e-9)))
-    composition = tiled_composition(family, draw_tile(family, cell_mm, params, seeds), (w, h), palette, copies)
+    if getattr(family, "periodic", True):
+        composition = tiled_composition(family, draw_tile(family, cell_mm, params, seeds), (w, h), palette, copies)
+    else:  # no repeat tile: a stretch of the family's own drawing
+        size = (copies[0] * w, copies[1] * h)
+        drawn = draw_patch(family, cell_mm, params, (w, h), size, seeds)
+        composition = Composition(size[0], size[1], palette.rgb("ground"),
+                                  [Layer(name, palette.rgb(role), drawn.get(name, [])) for name, role in family.layer_roles])
     if crackle > 0:
         add_crackle(composition, dict(family.layer_roles), crackle, palette, seeds.child("crackle"))
     return composition

@@ -75,10 +75,18 @@ def _one_period(report):
     return _seamless(report) and report["whole"] <= 0.002
 
 
+def _periodic(name):
+    """The family, skipping a family that declares it has no repeat tile."""
+    family = get_motif(name)
+    if not family.periodic:
+        pytest.skip(f"{name} declares periodic=False: its cells are chosen afresh, it has no repeat tile")
+    return family
+
+
 @pytest.mark.parametrize("setting", ["defaults", "low", "high"])
 @pytest.mark.parametrize("name", sorted(MOTIFS))
 def test_repeat_tile_is_seamless(name, setting):
-    family = get_motif(name)
+    family = _periodic(name)
     params = _settings(family)[setting]
     for axis, where in ((0, "side by side"), (1, "one above the other")):
         report = seam_report(family, params, axis)
@@ -88,7 +96,7 @@ def test_repeat_tile_is_seamless(name, setting):
 @pytest.mark.parametrize("name", sorted(MOTIFS))
 def test_declared_repeat_is_the_period_of_the_pattern(name):
     """At defaults (no seeded irregularity), copies of the tile are exactly the family's drawing."""
-    family = get_motif(name)
+    family = _periodic(name)
     for axis in (0, 1):
         report = seam_report(family, family.validate({}), axis)
         assert _one_period(report), f"{name}: two tiles along axis {axis} differ from the pattern: {report}"
@@ -96,7 +104,7 @@ def test_declared_repeat_is_the_period_of_the_pattern(name):
 
 @pytest.mark.parametrize("name", sorted(MOTIFS))
 def test_tile_geometry_is_valid_inside_its_frame_and_not_empty(name):
-    family = get_motif(name)
+    family = _periodic(name)
     w, h = tile_size(family, CELL, family.defaults())
     tile = draw_tile(family, CELL)
     frame = shapely.box(0, 0, w, h).buffer(1e-9)
@@ -153,3 +161,15 @@ def test_tiled_composition_on_every_lattice_is_valid_and_fills_its_frame(lattice
     block = tiled_composition(kawung, draw_tile(kawung, CELL), (w, h), PROOF, (3, 2), "block")
     ratio = shapely.area(outlines).sum() / shapely.area(block.layers[0].geometries).sum()
     assert ratio == pytest.approx(1.0, abs=0.08 if lattice == "parang" else 1e-9)
+
+
+def test_a_family_without_a_repeat_is_skipped_by_seam_checks_and_previewed_directly():
+    from batikgen.pattern.catalogue import swatch_composition
+
+    kawung = get_motif("kawung")
+    loose = dataclasses.replace(kawung, name="loose", periodic=False)
+    composition = swatch_composition(loose, PROOF)
+    tiled = swatch_composition(kawung, PROOF)
+    assert (composition.width_mm, composition.height_mm) == (tiled.width_mm, tiled.height_mm)
+    assert composition.all_valid() and sum(len(l.geometries) for l in composition.layers) > 0
+    assert kawung.periodic  # the default: every family has a repeat unless it says otherwise
