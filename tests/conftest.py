@@ -38,3 +38,15 @@ def sample_path() -> Path:
     """The bundled simulated recording."""
     assert SAMPLE.exists(), f"bundled sample missing: {SAMPLE}"
     return SAMPLE
+
+
+def pytest_addoption(parser):
+    """``--regen-golden`` rewrites the golden images in tests/golden instead of comparing with them."""
+    parser.addoption("--regen-golden", action="store_true", default=False,
+                     help="rewrite tests/golden/*.png from the current renders")
+
+
+@pytest.fixture
+def regen_golden(request) -> bool:
+    """Whether golden images are being regenerated."""
+    return request.config.getoption("--regen-golden")

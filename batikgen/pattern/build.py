@@ -6,6 +6,7 @@ import numpy as np
 import shapely
 
 from .composition import Composition, Layer
+from .crackle import add_crackle
 from .palettes import get_palette
 from .plan import MotifPlan
 from .registry import get_motif
@@ -45,4 +46,6 @@ def build_composition(plan: MotifPlan) -> Composition:
                 clipped = shapely.intersection(shapes[outside], frame)
                 shapes = np.concatenate([shapes[~outside], clipped[~shapely.is_empty(clipped)]])
         layers.append(Layer(name, palette.rgb(role), shapes))
-    return Composition(width, height, palette.rgb("ground"), layers)
+    composition = Composition(width, height, palette.rgb("ground"), layers)
+    # Veins of dye through cracked wax, painted over everything (none when plan.crackle is 0).
+    return add_crackle(composition, dict(family.layer_roles), plan.crackle, palette, seeds.child("crackle"))

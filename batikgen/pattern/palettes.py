@@ -17,6 +17,29 @@ from .._validate import check_choice, check_in_range
 ROLES = ("ground", "motif", "outline", "accent")
 
 
+def dye_overlap(first: str, second: str) -> str:
+    """The colour where two dyes overlap on white cloth, as ``#rrggbb``.
+
+    Batik dyes are transparent: cloth dyed in one bath then another passes only the light both
+    let through, so their transmittances multiply (a subtractive mix). Indigo under soga brown
+    gives the near-black of the indigo-with-soga (sogan-biron) cloths.
+
+    Parameters
+    ----------
+    first, second : str
+        ``#rrggbb`` colours of each dye alone on white.
+
+    Returns
+    -------
+    str
+    """
+    a, b = ([int(c.lstrip("#")[i : i + 2], 16) / 255.0 for i in (0, 2, 4)] for c in (first, second))
+    return "#" + "".join(f"{int(round(x * y * 255)):02x}" for x, y in zip(a, b))
+
+
+_INDIGO, _SOGA = "#1d2a4d", "#8b5a2b"
+
+
 @dataclass(frozen=True)
 class Palette:
     """A named set of colours, one per role, as ``#rrggbb``.
@@ -78,13 +101,14 @@ PALETTES: dict[str, Palette] = {
             "sogan-solo",
             "Warm orange-brown soga on cream",
             "Surakarta (Solo) kraton batik: a yellower soga on a cream (ivory) ground",
-            {"ground": "#6b3f1d", "motif": "#ecd9b0", "outline": "#3b2212", "accent": "#b9702f"},
+            {"ground": "#7b4a22", "motif": "#eedcb3", "outline": "#3b2212", "accent": "#c0823c"},
         ),
         Palette(
             "indigo-soga",
             "Navy indigo and soga brown on white; black where the two dyes overlap",
-            "Central Javanese two-dye batik (bang-biron): indigo first, soga over it gives black",
-            {"ground": "#1d2a4d", "motif": "#f2efe6", "outline": "#15120f", "accent": "#8b5a2b"},
+            "Central Javanese two-dye batik (sogan-biron): indigo first, soga over it gives black",
+            # The outline is not chosen: it is what indigo and soga make together.
+            {"ground": _INDIGO, "motif": "#f2efe6", "outline": dye_overlap(_INDIGO, _SOGA), "accent": _SOGA},
         ),
         Palette(
             "lasem",

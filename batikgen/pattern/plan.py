@@ -27,6 +27,9 @@ class MotifPlan:
         One entry per row of cells, top to bottom: ``{"t_start": s, "t_end": s, "params": {...}}``.
     seed : int
         Derived from the recording's content hash and the style; drives every random choice.
+    crackle : float
+        Amount of wax crackle (remukan), 0 (none) to 1; plans saved before it existed get the
+        default.
     source : dict
         Anonymised provenance of the recording.
     traits : dict
@@ -41,6 +44,7 @@ class MotifPlan:
     columns: int
     rows: list[dict]
     seed: int
+    crackle: float = 0.3  # batikgen.pattern.crackle.DEFAULT_AMOUNT (not imported: plan stays plain data)
     source: dict = field(default_factory=dict)
     traits: dict = field(default_factory=dict)
 

@@ -58,6 +58,9 @@ class MotifFamily:
     repeat : callable, optional
         ``repeat(cell_mm, params) -> (width_mm, height_mm)``: the size of the seamless repeat tile
         (raport) that ``draw_row`` produces; by default one square cell.
+    periodic : bool, optional
+        False for a family with no repeat tile at all, whose cells are chosen afresh (tambal's
+        patchwork): seam checks skip it and previews draw it directly instead of tiling it.
     """
 
     name: str
@@ -66,6 +69,7 @@ class MotifFamily:
     draw_row: Callable
     layer_roles: tuple[tuple[str, str], ...]
     repeat: Callable[[float, dict], tuple[float, float]] = lambda cell_mm, params: (cell_mm, cell_mm)
+    periodic: bool = True
 
     def defaults(self) -> dict[str, float]:
         """Every parameter at its default value."""
