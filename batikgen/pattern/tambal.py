@@ -217,5 +217,7 @@ TAMBAL = register(
         parameters=PARAMETERS,
         draw_row=draw_row,
         layer_roles=LAYER_ROLES,
+        # Patches are chosen afresh for every cell: a patchwork has no repeat tile.
+        periodic=False,
     )
 )

@@ -45,6 +45,18 @@ MAPPABLE = {
 }
 
 
+#: With jitter on, the irregularities repeat every this many cells along a row.
+JITTER_PERIOD_CELLS = 4
+
+
+def _repeat(cell_mm: float, params: dict) -> tuple[float, float]:
+    """One sub-cell when the flowers are regular; a block of cells wide when they are jittered."""
+    step = cell_mm / params.get("flowers", 2)
+    if params.get("jitter", 0.0) > 0:
+        return JITTER_PERIOD_CELLS * cell_mm, cell_mm
+    return step, step
+
+
 def draw_row(y0: float, cell_mm: float, n_columns: int, params: dict[str, float], seeds=None) -> dict[str, list]:
     """Geometry of one row of truntum whose top edge is at ``y0`` mm.
 
@@ -76,10 +88,17 @@ def draw_row(y0: float, cell_mm: float, n_columns: int, params: dict[str, float]
     jitter = params["jitter"]
     if jitter > 0:
         rng = seeds.rng("jitter")
-        turn = rng.normal(0, jitter * 180 / n, n_flowers)  # degrees, per flower
-        stretch = 1 + np.clip(rng.normal(0, jitter * 0.5, (n_flowers, n)), -0.5, 0.5)  # per petal
+        # The hand's irregularity is drawn for a block of JITTER_PERIOD_CELLS cells and repeated
+        # along the row, so the cloth still has a seamless raport (declared by _repeat).
+        block_columns = JITTER_PERIOD_CELLS * k
+        block = rng.normal(0, jitter * 180 / n, (k, block_columns))
+        column = np.arange(n_columns * k) % block_columns
+        pick = (np.repeat(np.arange(k), n_columns * k), np.tile(column, k))
+        turn = block[pick]  # degrees, per flower
+        stretch_block = 1 + np.clip(rng.normal(0, jitter * 0.5, (k, block_columns, n)), -0.5, 0.5)
+        stretch = stretch_block[pick]  # per petal
         # Keep every flower inside its sub-cell: the shift and the longest petal share the margin.
-        shift = rng.uniform(-1, 1, (n_flowers, 2)) * jitter * 0.5 * (step / 2 - radius)
+        shift = rng.uniform(-1, 1, (k, block_columns, 2))[pick] * jitter * 0.5 * (step / 2 - radius)
         radius_cap = (step / 2 - np.abs(shift).max(axis=1)) / (radius * stretch.max(axis=1))
         stretch *= np.minimum(1.0, radius_cap)[:, None]
         centres = centres + shift
@@ -120,6 +139,6 @@ TRUNTUM = register(
         parameters=PARAMETERS,
         draw_row=draw_row,
         layer_roles=(("petal", "motif"), ("heart", "accent"), ("eye", "ground"), ("spark", "motif")),
-        repeat=lambda cell_mm, params: (cell_mm / params.get("flowers", 2), cell_mm / params.get("flowers", 2)),
+        repeat=_repeat,
     )
 )

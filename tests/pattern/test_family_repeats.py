@@ -13,8 +13,8 @@ from batikgen.seeding import SeedTree
 from .family_checks import same_shape
 
 CELL = 30.0
-#: Families whose rows are chosen afresh each row (tambal's patches): they declare a unit, not a period.
-NOT_PERIODIC = {"tambal"}
+#: Families that declare periodic=False (tambal's patches are chosen afresh): a unit, not a period.
+NOT_PERIODIC = {name for name, family in MOTIFS.items() if not family.periodic}
 
 
 def _layers(family, params, width, height):
