@@ -255,6 +255,64 @@ def _resolve_line_freq(line_freq, data: np.ndarray, sfreq: float) -> float | Non
     return value
 
 
+@dataclass
+class Preprocessed:
+    """Samples ready for band power, and what was done to them.
+
+    Attributes
+    ----------
+    data : numpy.ndarray, shape (n_channels, n_samples)
+        Filtered (and re-referenced) samples of every channel of the recording, in volts.
+    kept : numpy.ndarray of int
+        Rows of ``data`` that are analysed (bad channels left out).
+    line_freq : float or None
+        Mains frequency notched out.
+    bad_channels : dict of str to str
+        Channels left out, with the reason.
+    referenced : bool
+        Whether the average reference was applied.
+    """
+
+    data: np.ndarray
+    kept: np.ndarray
+    line_freq: float | None
+    bad_channels: dict[str, str]
+    referenced: bool
+
+
+def preprocess_recording(
+    recording: Recording,
+    l_freq: float = 1.0,
+    h_freq: float = 45.0,
+    line_freq: float | str | None = "auto",
+    reference: str = "auto",
+    drop_bad_channels: bool = True,
+    progress: Progress | None = None,
+) -> Preprocessed:
+    """Filter, find bad channels and re-reference: the samples :func:`compute_band_features` analyses.
+
+    Parameters are those of :func:`compute_band_features`. Costs one copy of the samples; all
+    else happens in place, a block of channels at a time.
+
+    Returns
+    -------
+    Preprocessed
+    """
+    check_choice("reference", reference, ["auto", "average", "none"])
+    sfreq = recording.sfreq
+    h_freq = min(check_positive("h_freq", h_freq, "Hz"), 0.45 * sfreq)
+    data = recording.raw.get_data()  # the one full-size copy; everything below works in place
+    line = _resolve_line_freq(line_freq, data, sfreq)
+    filter_in_place(data, filter_sos(sfreq, l_freq, h_freq, line), progress)
+    names = recording.ch_names
+    bad = find_bad_channels(data, names) if drop_bad_channels else {}
+    use = np.array([name not in bad for name in names])
+    referenced = reference == "average" or (reference == "auto" and use.sum() >= AVERAGE_REFERENCE_MIN_CHANNELS)
+    if referenced:
+        rereference_in_place(data, use)
+    return Preprocessed(data=data, kept=np.flatnonzero(use), line_freq=line, bad_channels=bad, referenced=referenced)
+
+
 def compute_band_features(
     recording: Recording,
     window_s: float = 4.0,
@@ -325,16 +383,9 @@ def compute_band_features(
         )
     _check_bands(bands, sfreq / n_window, l_freq, h_freq)
 
-    data = recording.raw.get_data()  # the one full-size copy; everything below works in place
-    line = _resolve_line_freq(line_freq, data, sfreq)
-    filter_in_place(data, filter_sos(sfreq, l_freq, h_freq, line), progress)
-    names = recording.ch_names
-    bad = find_bad_channels(data, names) if drop_bad_channels else {}
-    use = np.array([name not in bad for name in names])
-    referenced = reference == "average" or (reference == "auto" and use.sum() >= AVERAGE_REFERENCE_MIN_CHANNELS)
-    if referenced:
-        rereference_in_place(data, use)
-    kept = np.flatnonzero(use)
+    prepared = preprocess_recording(recording, l_freq, h_freq, line_freq, reference, drop_bad_channels, progress)
+    data, kept, names = prepared.data, prepared.kept, recording.ch_names
+    line, bad, referenced = prepared.line_freq, prepared.bad_channels, prepared.referenced
 
     spectra = _windowed_band_power(data, kept, sfreq, n_window, n_step, bands, l_freq, h_freq, progress)
     absolute, total, mean_spectrum, ptp = spectra

@@ -63,7 +63,14 @@ def read_xdf(path: Path) -> mne.io.BaseRaw:
     """
     import pyxdf  # imported here: only XDF files need it
 
-    streams, _ = pyxdf.load_xdf(str(path))
+    # pyxdf logs clock-segment notes as warnings; they are about timing details we do not use.
+    pyxdf_log = logging.getLogger("pyxdf.pyxdf")
+    previous = pyxdf_log.level
+    pyxdf_log.setLevel(logging.ERROR)
+    try:
+        streams, _ = pyxdf.load_xdf(str(path))
+    finally:
+        pyxdf_log.setLevel(previous)
     candidates = []
     for stream in streams:
         info = stream["info"]
