@@ -162,6 +162,7 @@ class BandFeatures:
             "format_version": FEATURES_FORMAT_VERSION,
             "ch_names": self.ch_names,
             "bands": {k: list(v) for k, v in self.bands.items()},
+            "band_order": self.band_names,  # the JSON keys get sorted; the array axis must not
             "index_names": list(self.indices),
             "params": self.params,
             "source": self.source,
@@ -189,7 +190,7 @@ class BandFeatures:
                     )
                 return cls(
                     times=data["times"], ch_names=list(meta["ch_names"]),
-                    bands={k: tuple(v) for k, v in meta["bands"].items()},
+                    bands={k: tuple(meta["bands"][k]) for k in meta["band_order"]},
                     absolute=data["absolute"], relative=data["relative"], good=data["good"],
                     indices={k: data[f"index_{k}"] for k in meta["index_names"]},
                     params=meta["params"], source=meta["source"], channel_good=data["channel_good"],
