@@ -113,3 +113,39 @@ def write_openbci(path: Path, data_uv: np.ndarray, sfreq: float, version: int = 
         lines.append(f"{i % 256}, {values}{tail}")
     path.write_text("\n".join(lines) + "\n")
     return path
+
+
+def write_gdf1(path: Path, data_uv: np.ndarray, sfreq: int, labels: list[str], patient: str = "P01 Jane_Doe") -> Path:
+    """Write a GDF 1.25 file: 256-byte fixed header, 256 bytes per channel, 1 s records of int16 µV."""
+    n_ch, n = data_uv.shape
+    n_records = n // sfreq
+    fixed = bytearray()
+    fixed += b"GDF 1.25"
+    fixed += patient.encode().ljust(80)
+    fixed += b"batikgen test".ljust(80)
+    fixed += b"2022101010000000"
+    fixed += struct.pack("<q", 256 + 256 * n_ch)
+    fixed += bytes(24) + bytes(20)
+    fixed += struct.pack("<q", n_records) + struct.pack("<II", 1, 1) + struct.pack("<I", n_ch)
+    assert len(fixed) == 256
+    variable = b"".join(label.encode().ljust(16) for label in labels)
+    variable += b" " * 80 * n_ch + b"uV".ljust(8) * n_ch
+    variable += struct.pack(f"<{n_ch}d", *[-32768.0] * n_ch) + struct.pack(f"<{n_ch}d", *[32767.0] * n_ch)
+    variable += struct.pack(f"<{n_ch}q", *[-32768] * n_ch) + struct.pack(f"<{n_ch}q", *[32767] * n_ch)
+    variable += b"HP: 0.1Hz LP: 100Hz".ljust(80) * n_ch
+    variable += struct.pack(f"<{n_ch}i", *[sfreq] * n_ch) + struct.pack(f"<{n_ch}i", *[3] * n_ch)  # 3: int16
+    variable += bytes(32 * n_ch)
+    samples = np.rint(data_uv[:, : n_records * sfreq]).astype("<i2")
+    records = samples.reshape(n_ch, n_records, sfreq).transpose(1, 0, 2).tobytes()
+    events = bytes([1, 0, 0, 0]) + struct.pack("<I", 0)
+    path.write_bytes(bytes(fixed) + variable + records + events)
+    return path
+
+
+def write_egi_raw(path: Path, data_uv: np.ndarray, sfreq: int) -> Path:
+    """Write an EGI simple binary file: version 4 (continuous, float32), big-endian, no events."""
+    n_ch, n = data_uv.shape
+    header = struct.pack(">i6hi", 4, 2022, 10, 10, 10, 0, 0, 0)
+    header += struct.pack(">5h", sfreq, n_ch, 1, 0, 0) + struct.pack(">ih", n, 0)  # bits, range 0: µV
+    path.write_bytes(header + data_uv.T.astype(">f4").tobytes())
+    return path

@@ -234,3 +234,13 @@ def test_every_reader_is_documented_in_the_readme():
     section = readme.split("## Reading recordings", 1)[1].split("\n## ", 1)[0]
     for reader in READERS:
         assert f"`{reader.name}`" in section, reader.name
+
+
+def test_progress_is_reported_per_block_up_to_the_total():
+    names = [f"E{i}" for i in range(20)]
+    calls = []
+    compute_band_features(_recording(sine_mixture({10.0: 10.0}, duration_s=20, ch_names=names, noise_uv=2)),
+                          progress=lambda stage, done, total: calls.append((stage, done, total)))
+    for stage in ("filtering", "band power"):
+        done = [d for s, d, t in calls if s == stage]
+        assert done == sorted(done) and done[-1] == 20 and len(done) == 3  # blocks of 8 channels

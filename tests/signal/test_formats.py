@@ -1,5 +1,5 @@
-"""Formats beyond the lab five: consumer CSV/text exports (real files), and XDF, CNT, OpenBCI v4/v5
-and EGI MFF (files written here from the formats' specs or with mffpy's writer)."""
+"""Formats beyond the lab five: consumer CSV/text exports (real files), and XDF, CNT, GDF, EGI simple
+binary, OpenBCI v4/v5 and EGI MFF (files written here from the formats' specs or with mffpy's writer)."""
 
 import datetime as dt
 import logging
@@ -16,7 +16,7 @@ from batikgen.signal.plausibility import check_plausible
 from batikgen.signal.readers import read_precomputed_features, read_recording
 from batikgen.signal.textformats import estimate_sfreq
 from tests.conftest import shared_file
-from tests.signal.filewriters import write_cnt, write_openbci, write_xdf
+from tests.signal.filewriters import write_cnt, write_egi_raw, write_gdf1, write_openbci, write_xdf
 
 MUSE = "csv/biopsykit_eeg_muse_example.csv"
 OPENBCI = "csv/OpenBCI_GUI-v6-blinks-jawClench-alpha.txt"
@@ -193,3 +193,27 @@ def test_recording_with_no_eeg_is_refused(tmp_path):
                                                                                verbose="error")
     with pytest.raises(RecordingError, match=r"noeeg_raw.fif: no EEG channel left after dropping 3"):
         read_recording(tmp_path / "noeeg_raw.fif")
+
+
+def test_gdf_reads_and_drops_the_patient_name(tmp_path):
+    data = _signal(256)
+    recording = read_recording(write_gdf1(tmp_path / "rec.gdf", data, 256, LABELS, patient="P01 Jane_Doe"))
+    assert recording.format == "gdf" and recording.sfreq == 256 and recording.ch_names == LABELS
+    np.testing.assert_allclose(recording.raw.get_data() * 1e6, np.rint(data), atol=1e-3)
+    assert "Jane" not in str(recording.raw.info["subject_info"])
+
+
+def test_egi_simple_binary_reads(tmp_path):
+    data = _signal(250)
+    recording = read_recording(write_egi_raw(tmp_path / "rec.raw", data, 250))
+    assert recording.format == "egi" and recording.sfreq == 250 and len(recording.ch_names) == 4
+    np.testing.assert_allclose(recording.raw.get_data() * 1e6, data, atol=1e-4)
+
+
+def test_nihon_kohden_is_recognised_by_its_device_string(tmp_path):
+    # No Nihon Kohden file is available here and its layout is vendor-private: check the content test
+    # chooses the reader, and that a truncated file is refused as unreadable, naming the format.
+    path = tmp_path / "PATIENT.EEG"
+    path.write_bytes(b"\x00EEG-1200A V01.00" + bytes(600))
+    with pytest.raises(RecordingError, match=r"PATIENT.EEG: could not be read as Nihon Kohden EEG"):
+        read_recording(path)
