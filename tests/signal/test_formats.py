@@ -217,3 +217,16 @@ def test_nihon_kohden_is_recognised_by_its_device_string(tmp_path):
     path.write_bytes(b"\x00EEG-1200A V01.00" + bytes(600))
     with pytest.raises(RecordingError, match=r"PATIENT.EEG: could not be read as Nihon Kohden EEG"):
         read_recording(path)
+
+
+@pytest.mark.parametrize("label, kind", [
+    ("Marker Channel", "stim"), ("STI 014", "stim"), ("Digital Channel 0 (D11)", "stim"), ("TRIGGER", "stim"),
+    ("Timestamp (Formatted)", "misc"), ("Sample Index", "misc"), ("LOC", "eog"), ("VEOGL", "eog"),
+    ("EMG chin", "emg"), ("Resp", "respiration"), ("POL DC01", "dc"), ("Accel Channel 0", "accelerometer"),
+    ("Gyro_X", "accelerometer"), ("Right AUX", "aux"), ("EKG", "ecg"),
+    ("Fp1", "eeg"), ("TP10", "eeg"), ("EXG Channel 3", "eeg"), ("Iz", "eeg"), ("E17", "eeg"), ("T3", "eeg"),
+])
+def test_channel_kinds_from_labels(label, kind):
+    from batikgen.signal.channels import classify_label
+
+    assert classify_label(label) == kind
