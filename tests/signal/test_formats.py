@@ -230,3 +230,25 @@ def test_channel_kinds_from_labels(label, kind):
     from batikgen.signal.channels import classify_label
 
     assert classify_label(label) == kind
+
+
+def test_every_shared_recording_gives_features_or_is_refused_as_corrupt():
+    """Whatever lies in ../shared/eeg: each main file yields plausible features; only the corrupt one is refused."""
+    from batikgen.signal.analyse import features_from_path
+    from tests.conftest import CORRUPT
+
+    root = shared_file("MANIFEST.md").parent
+    companions = {".fdt", ".vmrk", ".dat", ".md"}
+    files = sorted(p for p in root.rglob("*") if p.is_file() and p.suffix.lower() not in companions)
+    assert len(files) >= 10
+    for path in files:
+        relative = str(path.relative_to(root))
+        if relative == CORRUPT:
+            with pytest.raises(RecordingError, match="implausible amplitudes"):
+                features_from_path(path)
+            continue
+        window = 0.5 if "bv_dig" in relative else 4.0  # the FIF recording lasts 1 s
+        features = features_from_path(path, window_s=window, step_s=window / 2)
+        assert features.n_windows >= 1 and np.isfinite(features.relative).all(), relative
+        np.testing.assert_allclose(features.relative.sum(axis=2) <= 1 + 1e-9, True, err_msg=relative)
+        assert features.source["content_hash"], relative
