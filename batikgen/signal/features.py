@@ -329,7 +329,8 @@ def compute_band_features(
 ) -> BandFeatures:
     """Preprocess the recording and compute band power on sliding windows.
 
-    Steps: zero-phase band-pass ``l_freq``-``h_freq`` and mains notch; bad channels (amplitude far
+    Steps: zero-phase band-pass with its edges just outside ``l_freq``-``h_freq`` (so in-band power
+    is kept; see :func:`~batikgen.signal.preprocess.filter_sos`) and mains notch; bad channels (amplitude far
     from the typical channel) left out; average reference; Hann-windowed periodograms on sliding
     windows (:func:`scipy.signal.spectrogram`); band power per window, channel and band; a mask of
     windows spoiled by blinks or jaw clenches; derived indices.
