@@ -15,8 +15,23 @@ BATIKGEN = [sys.executable, "-m", "batikgen.cli"]
 
 
 def _run(*args):
+    """The real console entry point in a subprocess: for exit codes and what reaches stderr."""
     return subprocess.run([*BATIKGEN, *map(str, args)], capture_output=True, text=True,
                           env={**os.environ, "PYTHONWARNINGS": "ignore"})
+
+
+class _Result:
+    def __init__(self, result):
+        self.returncode, self.stdout, self.stderr = result.exit_code, result.stdout, result.stderr
+
+
+def _invoke(*args):
+    """The same commands in-process (much faster than a subprocess), with the same exit codes."""
+    from click.testing import CliRunner
+
+    from batikgen.cli import main
+
+    return _Result(CliRunner().invoke(main, [str(a) for a in args]))
 
 
 def test_features_writes_exactly_the_named_file_and_it_loads(tmp_path, sample_path):
@@ -31,8 +46,8 @@ def test_features_writes_exactly_the_named_file_and_it_loads(tmp_path, sample_pa
 
 
 def test_features_csv_and_json_hold_the_same_numbers(tmp_path, sample_path):
-    assert _run("features", sample_path, "-o", tmp_path / "f.csv", "--csv", "--window", "2", "--step", "1").returncode == 0
-    assert _run("features", sample_path, "-o", tmp_path / "f.json", "--json", "--window", "2", "--step", "1").returncode == 0
+    assert _invoke("features", sample_path, "-o", tmp_path / "f.csv", "--csv", "--window", "2", "--step", "1").returncode == 0
+    assert _invoke("features", sample_path, "-o", tmp_path / "f.json", "--json", "--window", "2", "--step", "1").returncode == 0
     rows = (tmp_path / "f.csv").read_text().splitlines()
     header = rows[0].split(",")
     assert header[:3] == ["time_s", "good", "delta_relative"] and "O1_alpha_relative" in header
@@ -44,7 +59,7 @@ def test_features_csv_and_json_hold_the_same_numbers(tmp_path, sample_path):
 
 
 def test_features_of_mind_monitor_are_its_own_band_powers(tmp_path):
-    result = _run("features", shared_file("csv/museS_monitor1.csv"), "-o", tmp_path / "mm.npz")
+    result = _invoke("features", shared_file("csv/museS_monitor1.csv"), "-o", tmp_path / "mm.npz")
     assert result.returncode == 0, result.stderr
     assert BandFeatures.load(tmp_path / "mm.npz").source["format"] == "mindmonitor"
 
@@ -61,25 +76,25 @@ def test_features_bad_input_exits_1_with_one_line_and_no_file(tmp_path):
 def test_features_refuses_to_clobber_and_bad_usage_exits_2(tmp_path, sample_path):
     target = tmp_path / "f.npz"
     target.write_bytes(b"keep me")
-    result = _run("features", sample_path, "-o", target)
+    result = _invoke("features", sample_path, "-o", target)
     assert result.returncode == 1 and "already exists; pass --overwrite" in result.stderr
     assert target.read_bytes() == b"keep me"
-    assert _run("features", sample_path, "-o", target, "--overwrite").returncode == 0
+    assert _invoke("features", sample_path, "-o", target, "--overwrite").returncode == 0
     assert BandFeatures.load(target).n_windows > 0
-    assert _run("features", sample_path).returncode == 2  # -o is required
-    assert _run("features", sample_path, "-o", tmp_path / "x", "--csv", "--json").returncode == 2
-    assert _run("features", sample_path, "-o", tmp_path / "x", "--reference", "linked").returncode == 2
-    too_short = _run("features", sample_path, "-o", tmp_path / "y", "--window", "500")
+    assert _invoke("features", sample_path).returncode == 2  # -o is required
+    assert _invoke("features", sample_path, "-o", tmp_path / "x", "--csv", "--json").returncode == 2
+    assert _invoke("features", sample_path, "-o", tmp_path / "x", "--reference", "linked").returncode == 2
+    too_short = _invoke("features", sample_path, "-o", tmp_path / "y", "--window", "500")
     assert too_short.returncode == 1 and "shorter than the 500 s analysis window" in too_short.stderr
 
 
 def test_inspect_reports_channels_kept_and_dropped():
-    result = _run("inspect", shared_file("edf/mnetd_chtypes_edf.edf"))
+    result = _invoke("inspect", shared_file("edf/mnetd_chtypes_edf.edf"))
     assert result.returncode == 0, result.stderr
     assert "format:    edf" in result.stdout and "rate:      200 Hz" in result.stdout
     assert "ECG ECG1: label names a non-EEG channel (ecg)" in result.stdout
     assert "verdict:   plausible EEG" in result.stdout
-    data = json.loads(_run("inspect", "--json", shared_file("csv/biopsykit_eeg_muse_example.csv")).stdout)
+    data = json.loads(_invoke("inspect", "--json", shared_file("csv/biopsykit_eeg_muse_example.csv")).stdout)
     assert data["format"] == "muse" and data["sfreq_hz"] == 256.0 and data["plausible"] is True
     assert data["channels"] == ["TP9", "AF7", "AF8", "TP10"] and "Right AUX" in data["dropped"]
     assert 100 < data["duration_s"] < 120 and 2 < data["median_sd_uv"] < 100
