@@ -94,10 +94,10 @@ def _is_cnt(head: bytes) -> bool:
 
 
 def _is_nihon(head: bytes) -> bool:
-    # The device string at byte 1 (e.g. "EEG-1100A V01.00"), as MNE's reader checks it.
+    # The device string the file starts with (e.g. "EEG-1100A V01.00"), as MNE's reader checks it.
     from mne.io.nihon.nihon import _valid_headers
 
-    return head[1:17].decode("latin-1") in _valid_headers
+    return head[:16].decode("latin-1") in _valid_headers
 
 
 def _is_egi_raw(head: bytes) -> bool:

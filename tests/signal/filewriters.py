@@ -4,6 +4,7 @@
   StreamFooter chunks with variable-length sizes).
 - Neuroscan CNT: the 900-byte SETUP header, 75-byte ELECTLOC records, multiplexed integer samples
   and an empty event table (the offsets MNE's reader uses, from P. Bourke's description).
+- GDF 1.25, EGI simple binary and Nihon Kohden .EEG, from the layouts MNE's readers walk.
 - OpenBCI GUI v5 and v4 text layouts.
 """
 
@@ -148,4 +149,36 @@ def write_egi_raw(path: Path, data_uv: np.ndarray, sfreq: int) -> Path:
     header = struct.pack(">i6hi", 4, 2022, 10, 10, 10, 0, 0, 0)
     header += struct.pack(">5h", sfreq, n_ch, 1, 0, 0) + struct.pack(">ih", n, 0)  # bits, range 0: µV
     path.write_bytes(header + data_uv.T.astype(">f4").tobytes())
+    return path
+
+
+def write_nihon(path: Path, data_uv: np.ndarray, sfreq: int, device: bytes = b"EEG-1200A V01.00") -> Path:
+    """Write a Nihon Kohden .EEG file with one control block and one data block (no .PNT/.LOG/.21E).
+
+    Layout as MNE's reader walks it: device string at 0 and at 0x81, the number of control blocks
+    at 0x91 and their addresses from 0x92, a waveform mark 1 at 0x17FE; a control block holds its
+    data blocks' addresses from +18; a data block has the rate at +0x1A, the duration in tenths of
+    a second at +0x1C, the channel count at +0x26, 10-byte channel records from +0x27, then samples
+    as offset-binary uint16, sample-major, with one extra (mark) channel. Channels take the default
+    labels (FP1, FP2, F3, ...) by index; EEG spans -3200..3199.9 µV over 16 bits.
+    """
+    n_ch, n = data_uv.shape
+    control, block = 0x1800, 0x1900
+    out = bytearray(block + 0x27 + 10 * n_ch)
+    out[0:16] = device
+    out[0x81 : 0x81 + 16] = device
+    out[0x91] = 1
+    struct.pack_into("<I", out, 0x92, control)
+    out[0x17FE] = 1
+    out[control + 17] = 1
+    struct.pack_into("<I", out, control + 18, block)
+    struct.pack_into("<H", out, block + 0x1A, sfreq)
+    struct.pack_into("<I", out, block + 0x1C, n * 10 // sfreq)
+    out[block + 0x26] = n_ch
+    for i in range(n_ch):
+        out[block + 0x27 + 10 * i] = i
+    cal = (3199.902 + 3200) / 65535
+    digital = np.rint((data_uv - (-3200 + 32768 * cal)) / cal).astype(np.int64)
+    stored = (np.vstack([digital, np.zeros((1, n), dtype=np.int64)]) - 0x8000) % 0x10000  # offset binary
+    path.write_bytes(bytes(out) + stored.astype("<u2").T.tobytes())
     return path

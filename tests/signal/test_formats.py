@@ -1,5 +1,5 @@
 """Formats beyond the lab five: consumer CSV/text exports (real files), and XDF, CNT, GDF, EGI simple
-binary, OpenBCI v4/v5 and EGI MFF (files written here from the formats' specs or with mffpy's writer)."""
+binary, Nihon Kohden, OpenBCI v4/v5 and EGI MFF (files written here from the formats' specs or with mffpy's writer)."""
 
 import datetime as dt
 import logging
@@ -16,7 +16,7 @@ from batikgen.signal.plausibility import check_plausible
 from batikgen.signal.readers import read_precomputed_features, read_recording
 from batikgen.signal.textformats import estimate_sfreq
 from tests.conftest import shared_file
-from tests.signal.filewriters import write_cnt, write_egi_raw, write_gdf1, write_openbci, write_xdf
+from tests.signal.filewriters import write_cnt, write_egi_raw, write_gdf1, write_nihon, write_openbci, write_xdf
 
 MUSE = "csv/biopsykit_eeg_muse_example.csv"
 OPENBCI = "csv/OpenBCI_GUI-v6-blinks-jawClench-alpha.txt"
@@ -210,13 +210,16 @@ def test_egi_simple_binary_reads(tmp_path):
     np.testing.assert_allclose(recording.raw.get_data() * 1e6, data, atol=1e-4)
 
 
-def test_nihon_kohden_is_recognised_by_its_device_string(tmp_path):
-    # No Nihon Kohden file is available here and its layout is vendor-private: check the content test
-    # chooses the reader, and that a truncated file is refused as unreadable, naming the format.
-    path = tmp_path / "PATIENT.EEG"
-    path.write_bytes(b"\x00EEG-1200A V01.00" + bytes(600))
-    with pytest.raises(RecordingError, match=r"PATIENT.EEG: could not be read as Nihon Kohden EEG"):
-        read_recording(path)
+def test_nihon_kohden_reads_and_a_truncated_one_is_refused(tmp_path):
+    data = _signal(200)
+    recording = read_recording(write_nihon(tmp_path / "PATIENT.EEG", data, 200))
+    assert recording.format == "nihon" and recording.sfreq == 200
+    assert recording.ch_names == ["Fp1", "Fp2", "F3", "F4"]  # NK's default labels, cleaned
+    np.testing.assert_allclose(recording.raw.get_data() * 1e6, data, atol=0.05)  # 16 bits over ±3200 µV
+    truncated = tmp_path / "SHORT.EEG"
+    truncated.write_bytes((tmp_path / "PATIENT.EEG").read_bytes()[:0x1000])
+    with pytest.raises(RecordingError, match=r"SHORT.EEG: could not be read as Nihon Kohden EEG"):
+        read_recording(truncated)
 
 
 @pytest.mark.parametrize("label, kind", [
