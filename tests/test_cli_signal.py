@@ -84,6 +84,8 @@ def test_features_refuses_to_clobber_and_bad_usage_exits_2(tmp_path, sample_path
     assert _invoke("features", sample_path).returncode == 2  # -o is required
     assert _invoke("features", sample_path, "-o", tmp_path / "x", "--csv", "--json").returncode == 2
     assert _invoke("features", sample_path, "-o", tmp_path / "x", "--reference", "linked").returncode == 2
+    bad_band = _invoke("features", sample_path, "-o", tmp_path / "z", "--band", "alpha:8-13")
+    assert bad_band.returncode == 2 and "NAME=LOW-HIGH" in bad_band.stderr
     too_short = _invoke("features", sample_path, "-o", tmp_path / "y", "--window", "500")
     assert too_short.returncode == 1 and "shorter than the 500 s analysis window" in too_short.stderr
 
@@ -113,3 +115,12 @@ def test_missing_file_is_bad_input(tmp_path, command):
     args = [command, tmp_path / "nope.edf"] + (["-o", tmp_path / "f"] if command == "features" else [])
     result = _run(*args)
     assert result.returncode == 1 and "nope.edf: no such file" in result.stderr
+
+
+def test_features_with_custom_bands(tmp_path, sample_path):
+    result = _invoke("features", sample_path, "-o", tmp_path / "b.npz", "--band", "mu=8-12", "--band", "low=2-6")
+    assert result.returncode == 0, result.stderr
+    features = BandFeatures.load(tmp_path / "b.npz")
+    assert features.bands == {"mu": (8.0, 12.0), "low": (2.0, 6.0)} and features.band_names == ["mu", "low"]
+    narrow = _invoke("features", sample_path, "-o", tmp_path / "n.npz", "--band", "tiny=10-10.1")
+    assert narrow.returncode == 1 and "narrower than the frequency resolution" in narrow.stderr

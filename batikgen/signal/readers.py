@@ -195,6 +195,8 @@ def choose_reader(path: Path) -> Reader:
     by_content = [r for r in READERS if r.sniff(head)]
     if claimed:
         hint = f"; its content looks like {by_content[0].description}" if by_content else ""
+        if name.endswith(".cnt") and head[:4] in (b"RIFF", b"RF64"):
+            hint += "; it looks like an ANT Neuro CNT (RIFF), which batikgen does not read: export it as EDF"
         if name.endswith(".eeg") and path.with_suffix(".vhdr").exists():
             hint += f"; for BrainVision pass the header file {path.with_suffix('.vhdr').name}"
         expected = " or ".join(r.description for r in claimed)

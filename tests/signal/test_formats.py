@@ -146,7 +146,7 @@ def test_egi_mff_folder_reads(tmp_path):
 @pytest.mark.parametrize("name, content, message", [
     ("notes.csv", "date,shopping\n2024-01-01,rice\n", r"notes.csv: not a valid muse-lsl raw CSV .* or Mind Monitor CSV .* or OpenBCI"),
     ("x.xdf", "XDX:" + "0" * 300, r"x.xdf: not a valid XDF"),
-    ("x.cnt", "RIFF" + "0" * 600, r"x.cnt: not a valid Neuroscan continuous"),
+    ("x.cnt", "RIFF" + "0" * 600, r"x.cnt: not a valid Neuroscan continuous .* looks like an ANT Neuro CNT"),
     ("log.txt", "just a log\n" * 50, r"log.txt: not a valid OpenBCI GUI text export"),
 ])
 def test_files_that_are_not_recordings_are_refused(tmp_path, name, content, message):
