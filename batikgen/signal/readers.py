@@ -268,6 +268,18 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _refuse_non_finite(raw: mne.io.BaseRaw, path: Path) -> None:
+    """NaN or infinite samples would spread through every filter: name them and refuse."""
+    data = raw.get_data()
+    finite = np.isfinite(data)
+    if not finite.all():
+        bad = [name for name, row in zip(raw.ch_names, finite) if not row.all()]
+        raise RecordingError(
+            f"{path}: {int((~finite).sum())} samples are NaN or infinite (in {', '.join(bad[:5])}"
+            f"{' ...' if len(bad) > 5 else ''}); expected finite EEG values"
+        )
+
+
 def _drop_leading_zeros(raw: mne.io.BaseRaw, path: Path) -> None:
     """Crop samples at the start where every channel is exactly zero (amplifier not yet streaming)."""
     data = raw.get_data(start=0, stop=min(raw.n_times, int(raw.info["sfreq"] * 600)))
@@ -327,6 +339,7 @@ def read_recording(path: str | os.PathLike) -> Recording:
     dropped = _keep_eeg(raw)
     if len(raw.ch_names) == 0 or all(name in dropped for name in raw.ch_names):
         raise RecordingError(f"{path}: no EEG channel left after dropping {len(dropped)} non-EEG channels")
+    _refuse_non_finite(raw, path)
     _drop_leading_zeros(raw, path)
     if raw.n_times < 2:
         raise RecordingError(f"{path}: holds {raw.n_times} samples, too few to analyse")

@@ -255,3 +255,10 @@ def test_every_shared_recording_gives_features_or_is_refused_as_corrupt():
         assert features.n_windows >= 1 and np.isfinite(features.relative).all(), relative
         np.testing.assert_allclose(features.relative.sum(axis=2) <= 1 + 1e-9, True, err_msg=relative)
         assert features.source["content_hash"], relative
+
+
+def test_non_finite_samples_are_refused(tmp_path):
+    data = _signal(256, 10)
+    data[2, 100:110] = np.nan
+    with pytest.raises(RecordingError, match=r"gaps.xdf: 10 samples are NaN or infinite \(in Pz\)"):
+        read_recording(write_xdf(tmp_path / "gaps.xdf", data, 256, LABELS))
