@@ -6,13 +6,17 @@ and peak memory at most 2.5x the size of the samples as float64.
 
 Memory is measured with tracemalloc, which sees every numpy array allocation (numpy reports its
 data buffers to it): the figure is the peak of memory allocated *during* the call, above what was
-held before it (the recording itself). Time is measured without tracemalloc running. Reading a file
+held before it (the recording itself). A fresh subprocess cross-checks it with the peak resident set
+(VmHWM) minus the resident set just before the call. Time is measured without tracemalloc running. Reading a file
 (a FIF of the same recording) and the plausibility check are timed separately.
 """
 
 from __future__ import annotations
 
 import gc
+import resource
+import subprocess
+import sys
 import tempfile
 import time
 import tracemalloc
@@ -74,6 +78,32 @@ def _peak_bytes(func) -> int:
     return peak
 
 
+def _rss_mb() -> float:
+    with open("/proc/self/statm") as handle:
+        return int(handle.read().split()[1]) * resource.getpagesize() / 1e6
+
+
+def _peak_rss_mb() -> float:
+    """This process's peak resident set (VmHWM). Not ru_maxrss: Linux carries that over from the
+    parent through fork and exec, so a child of a big parent would report the parent's peak."""
+    with open("/proc/self/status") as handle:
+        for line in handle:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1e3
+    raise RuntimeError("no VmHWM in /proc/self/status")
+
+
+def rss_child() -> None:
+    """Run in a fresh process: resident memory before the call and the process's peak after it."""
+    raw = simulate()
+    recording = Recording(raw=raw, source=Path("sim.fif"), format="simulated", file_sha256="-", content_hash="-")
+    gc.collect()
+    before = _rss_mb()
+    compute_band_features(recording, window_s=WINDOW_S, step_s=STEP_S)
+    peak = _peak_rss_mb()
+    print(f"{before:.1f} {peak:.1f}")
+
+
 def main() -> None:
     """Measure and print figures and ratios."""
     raw = simulate()
@@ -109,6 +139,14 @@ def main() -> None:
           f"({m_base / size:.2f}x the samples)")
     print(f"peak memory above the recording, compute_band_features: {m_ours / 1e6:6.0f} MB "
           f"({m_ours / size:.2f}x the samples; budget 2.5x)")
+
+    # Cross-check in a fresh process: peak resident memory (VmHWM) minus the resident memory just
+    # before the call. An upper bound: it also counts the allocator's slack and any earlier peak.
+    child = subprocess.run([sys.executable, "-c", "from benchmarks.bench_features import rss_child; rss_child()"],
+                           capture_output=True, text=True, check=True)
+    before, peak = map(float, child.stdout.split()[-2:])
+    print(f"cross-check, fresh process: peak RSS {peak:.0f} MB - RSS before the call {before:.0f} MB = "
+          f"{peak - before:.0f} MB ({(peak - before) * 1e6 / size:.2f}x the samples)")
 
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "hour_raw.fif"
