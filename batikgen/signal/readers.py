@@ -294,6 +294,15 @@ def _drop_leading_zeros(raw: mne.io.BaseRaw, path: Path) -> None:
 def read_precomputed_features(path: str | os.PathLike):
     """Read a file of precomputed band powers (Mind Monitor CSV) as BandFeatures.
 
+    Parameters
+    ----------
+    path : path-like
+        The file.
+
+    Returns
+    -------
+    BandFeatures
+
     Raises
     ------
     RecordingError
@@ -307,7 +316,13 @@ def read_precomputed_features(path: str | os.PathLike):
 
 
 def provides_features(path: str | os.PathLike) -> bool:
-    """True if ``path`` is a file of precomputed band powers rather than raw EEG."""
+    """True if ``path`` is a file of precomputed band powers rather than raw EEG.
+
+    Raises
+    ------
+    RecordingError
+        If the file is missing or of no supported format.
+    """
     return _reader_for(Path(path)).provides == "features"
 
 

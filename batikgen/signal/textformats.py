@@ -74,7 +74,24 @@ def is_muse_csv(head: bytes) -> bool:
 
 
 def read_muse_csv(path: Path) -> mne.io.BaseRaw:
-    """Read a muse-lsl raw CSV (µV, unix timestamps) into volts at the estimated rate."""
+    """Read a muse-lsl raw CSV (µV, unix timestamps) into volts at the estimated rate.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The CSV file.
+
+    Returns
+    -------
+    mne.io.RawArray
+        Every column after the timestamps, typed EEG (AUX is recognised by its label later).
+        Rows with missing values are skipped.
+
+    Raises
+    ------
+    RecordingError
+        If values are not numeric or the timestamps do not give a rate.
+    """
     with open(path, encoding="utf-8-sig") as handle:
         names = [c.strip() for c in handle.readline().split(",")]
     try:
@@ -105,6 +122,21 @@ def read_openbci_txt(path: Path) -> mne.io.BaseRaw:
     v5 and v6 have ``%`` header lines, then a row of column names (``Sample Index, EXG Channel 0,
     ...``); v4 has no column row, its EEG columns follow the sample index. The sample rate comes
     from the ``%Sample Rate = 250 Hz`` line.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The ``.txt`` export.
+
+    Returns
+    -------
+    mne.io.RawArray
+        The EXG channels in volts (accelerometer, digital and analog columns are not read).
+
+    Raises
+    ------
+    RecordingError
+        If the sample rate line, the channel columns or numeric samples are missing.
     """
     header: dict[str, str] = {}
     column_row: list[str] | None = None

@@ -244,3 +244,18 @@ def test_progress_is_reported_per_block_up_to_the_total():
     for stage in ("filtering", "band power"):
         done = [d for s, d, t in calls if s == stage]
         assert done == sorted(done) and done[-1] == 20 and len(done) == 3  # blocks of 8 channels
+
+
+def test_eeglab_tutorial_spectrum_peaks_in_the_alpha_band():
+    from scipy.signal import welch
+
+    recording = read_recording(shared_file("eeglab/eeglab_data.set"))
+    prepared = preprocess_recording(recording)
+    freqs, psd = welch(prepared.data[prepared.kept], fs=recording.sfreq, nperseg=int(4 * recording.sfreq))
+    spectrum = np.median(psd, axis=0)
+    search = (freqs >= 5) & (freqs <= 20)
+    peak = freqs[search][np.argmax(spectrum[search])]
+    assert 8 <= peak <= 13
+    # A peak, not a shoulder of 1/f: higher than the theta and low-beta floors beside it.
+    at = lambda f: spectrum[np.argmin(np.abs(freqs - f))]  # noqa: E731
+    assert at(peak) > 2 * at(6.0) and at(peak) > 2 * at(16.0)
