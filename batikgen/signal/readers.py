@@ -110,34 +110,54 @@ def _is_mff(head: bytes) -> bool:
     return b"<fileInfo" in head or b"mffVersion" in head
 
 
-def _autocorrelation(raw: mne.io.BaseRaw) -> float:
-    """Median lag-1 autocorrelation: near 1 for EEG, low for samples read with the wrong width."""
+def _looks_continuous(raw: mne.io.BaseRaw) -> tuple[bool, float]:
+    """(amplitude plausible for EEG, median lag-1 autocorrelation) of a reading's first 30 s.
+
+    Samples read with the wrong width give either values 65536 times too large (16-bit data read
+    as 32-bit) or rows that interleave different channels and sign words (the reverse), whose
+    autocorrelation is far below that of a continuous signal.
+    """
     data = raw.get_data()[:, : int(raw.info["sfreq"] * 30)]
+    step_uv = np.median(np.std(np.diff(data, axis=1), axis=1)) * 1e6 / np.sqrt(2)
     data = data - data.mean(axis=1, keepdims=True)
     num = (data[:, 1:] * data[:, :-1]).sum(axis=1)
     den = np.maximum((data * data).sum(axis=1), np.finfo(float).tiny)
-    return float(np.median(num / den))
+    return bool(0.05 < step_uv < 5000), float(np.median(num / den))
+
+
+def _cnt_widths(path: Path) -> list[int]:
+    """Sample widths (2 or 4 bytes) that divide the CNT data block evenly.
+
+    The header's sample count is not trusted to choose between them: a count off by a factor of
+    two fits the other width exactly. Offsets are those of the SETUP header as MNE reads it.
+    """
+    with open(path, "rb") as handle:
+        setup = handle.read(900)
+    n_channels = int.from_bytes(setup[370:372], "little")
+    event_offset = int.from_bytes(setup[886:890], "little", signed=True)
+    data_bytes = event_offset - (900 + 75 * n_channels)
+    if n_channels <= 0 or data_bytes <= 0 or event_offset > path.stat().st_size:
+        return [2, 4]  # let MNE say what is wrong
+    return [w for w in (2, 4) if data_bytes % (n_channels * w) == 0] or [2, 4]
 
 
 def _read_cnt(path: Path) -> mne.io.BaseRaw:
     """Neuroscan CNT, including files whose header states a wrong number of samples.
 
-    The sample count is always recomputed from the event table's position (reliable below 2 GB).
-    When the header count is wrong MNE cannot infer the sample width, so both 16- and 32-bit
-    readings are made and the one that looks like a continuous signal is kept.
+    The sample count is recomputed from the event table's position (reliable below 2 GB), and
+    the sample width is not taken from the header's count (MNE's automatic choice fails when the
+    count is wrong, or picks the wrong width when it is off by a factor of two): every width that
+    fits the data is read, and the reading that looks like continuous EEG is kept.
     """
-    kwargs = {"preload": True, "verbose": "error", "date_format": "mm/dd/yy"}
-    try:
-        return mne.io.read_raw_cnt(path, data_format="auto", recompute_n_samples=True, **kwargs)
-    except RuntimeError as exc:
-        if "data_format" not in str(exc) and "bytes per sample" not in str(exc):
-            raise
-    readings = [mne.io.read_raw_cnt(path, data_format=fmt, recompute_n_samples=True, **kwargs)
-                for fmt in ("int16", "int32")]
-    best = max(readings, key=_autocorrelation)
-    log.warning("%s: CNT header sample count is inconsistent with the file; read as %s samples",
-                path, "16-bit" if best is readings[0] else "32-bit")
-    return best
+    kwargs = {"preload": True, "verbose": "error", "date_format": "mm/dd/yy", "recompute_n_samples": True}
+    widths = _cnt_widths(path)
+    readings = [mne.io.read_raw_cnt(path, data_format=f"int{8 * w}", **kwargs) for w in widths]
+    if len(readings) == 1:
+        return readings[0]
+    scores = [_looks_continuous(raw) for raw in readings]
+    best = max(range(len(readings)), key=lambda i: scores[i])
+    log.info("%s: CNT samples read as %d-bit (plausible, autocorrelation: %s)", path, 8 * widths[best], scores)
+    return readings[best]
 
 
 READERS: list[Reader] = [

@@ -115,9 +115,11 @@ def test_xdf_without_eeg_stream_is_refused(tmp_path):
 
 
 @pytest.mark.parametrize("width", [2, 4])
-@pytest.mark.parametrize("header_samples", [None, 0, 7, 99999])
+@pytest.mark.parametrize("header_samples", [None, 0, 7, 99999, "half", "double"])
 def test_neuroscan_cnt_reads_even_with_a_wrong_header_sample_count(tmp_path, width, header_samples):
     data = _signal(256)
+    # Half or double the true count is the treacherous case: it fits the other sample width exactly.
+    header_samples = {"half": data.shape[1] // 2, "double": data.shape[1] * 2}.get(header_samples, header_samples)
     path = write_cnt(tmp_path / "rec.cnt", data, 256, LABELS, width=width, header_samples=header_samples)
     recording = read_recording(path)
     assert recording.format == "cnt" and recording.sfreq == 256 and recording.ch_names == LABELS
