@@ -93,8 +93,6 @@ def test_eeglab_tutorial_has_an_alpha_peak():
 
 # --- preprocessing, indices and the real recordings -------------------------------------------
 
-import mne  # noqa: E402
-
 from batikgen.errors import ParameterError  # noqa: E402
 from batikgen.signal.features import preprocess_recording, robust_normalise  # noqa: E402
 from batikgen.signal.plausibility import check_plausible  # noqa: E402
