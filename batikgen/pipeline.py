@@ -15,9 +15,8 @@ from .pattern.mapping import map_features
 from .pattern.plan import MotifPlan
 from .render.outputs import check_outputs_writable, write_outputs
 from .seeding import SeedTree
-from .signal.features import BandFeatures, compute_band_features
-from .signal.plausibility import check_plausible
-from .signal.readers import read_recording
+from .signal.analyse import features_from_path
+from .signal.features import BandFeatures
 
 log = logging.getLogger(__name__)
 
@@ -39,11 +38,12 @@ class RenderResult:
     outputs: list[Path]
 
 
-def features_from_file(path: str | os.PathLike) -> BandFeatures:
-    """Read, check and analyse a recording with the default feature settings."""
-    recording = read_recording(path)
-    check_plausible(recording)
-    return compute_band_features(recording)
+def features_from_file(path: str | os.PathLike, progress: Progress | None = None, **params) -> BandFeatures:
+    """Read, check and analyse a recording (default feature settings unless ``params`` say otherwise).
+
+    Mind Monitor CSVs hold precomputed band powers and come back as features directly.
+    """
+    return features_from_path(path, progress=progress, **params)
 
 
 def plan_from_features(

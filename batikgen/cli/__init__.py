@@ -1,7 +1,7 @@
 """The batikgen command line: thin click wrappers around the library, one module per command."""
 
-from . import render  # noqa: F401  (each module registers its command on the group)
-from . import catalogue, motifs, palettes  # noqa: F401
+# Each module registers its command on the group when imported.
+from . import catalogue, features, inspect, motifs, palettes, render  # noqa: F401
 from .common import main
 
 __all__ = ["main"]

@@ -12,16 +12,17 @@ import mne
 
 # Order matters: the first pattern that matches names the kind.
 _NON_EEG_PATTERNS: list[tuple[str, re.Pattern]] = [
-    ("eog", re.compile(r"(^|[^a-z])(h|v|l|r)?eog|^(heog|veog)", re.I)),
+    ("eog", re.compile(r"(^|[^a-z])(h|v|l|r)?eog|^(heog|veog)|^(loc|roc)$", re.I)),  # outer canthi
     ("ecg", re.compile(r"(^|[^a-z])(ecg|ekg)", re.I)),
     ("emg", re.compile(r"(^|[^a-z])emg", re.I)),
     ("respiration", re.compile(r"resp|breath|thor|abdo", re.I)),
-    ("stim", re.compile(r"^(status|sti\d*|stim|trig\w*|marker\w*|event\w*|mark\w*)$", re.I)),
+    ("stim", re.compile(r"^(status|sti\s*\d*|stim\w*|trig\w*|markers?(\s+channel)?|marker\w*|event\w*"
+                        r"|mark\w*|digital\b.*)$", re.I)),
     ("dc", re.compile(r"(^|[^a-z])dc\s*\d*$", re.I)),
     ("accelerometer", re.compile(r"^(acc|accel)\w*|^a[xyz]$|gyro", re.I)),
     ("aux", re.compile(r"(^|[^a-z])aux", re.I)),
     ("photic", re.compile(r"photic|light", re.I)),
-    ("misc", re.compile(r"^(spo2|pulse|pleth|temp|bp|hr|sound|snore|pos\w*)$|sao2|spo2|\$", re.I)),
+    ("misc", re.compile(r"^(time\s*stamp\w*|timestamp.*|sample\s*index|counter|battery|packet\w*)$|^(spo2|pulse|pleth|temp|bp|hr|sound|snore|pos\w*)$|sao2|spo2|\$", re.I)),
 ]
 
 _PREFIXES = re.compile(r"^(eeg|pol)\s+", re.I)

@@ -9,6 +9,7 @@ import mne
 import numpy as np
 
 from ..errors import RecordingError
+from .preprocess import filter_in_place, highpass_sos
 from .recording import Recording
 
 log = logging.getLogger(__name__)
@@ -19,6 +20,12 @@ MIN_MEDIAN_SD_UV = 0.5
 MAX_MEDIAN_SD_UV = 500.0
 #: A channel this quiet is disconnected or flat; it is dropped, not fatal.
 FLAT_SD_UV = 0.1
+#: A channel this loud, and this many times the typical channel, is not EEG (DC, ECG, status).
+NON_EEG_SD_UV = 1000.0
+NON_EEG_RATIO = 20.0
+#: A channel with at most this many distinct values in its first samples is a marker channel.
+MARKER_MAX_LEVELS = 8
+MARKER_CHECK_SAMPLES = 100_000
 
 
 @dataclass(frozen=True)
@@ -41,14 +48,32 @@ class Plausibility:
 
 
 def highpassed_sd_uv(raw: mne.io.BaseRaw, l_freq: float = 1.0) -> np.ndarray:
-    """Per-channel SD in µV after an MNE FIR high-pass at ``l_freq`` Hz (no copy of the Raw)."""
+    """Per-channel SD in µV after a zero-phase Butterworth high-pass at ``l_freq`` Hz.
+
+    Filtering is done on one copy of the samples, a few channels at a time (see preprocess), so
+    an hour-long recording costs seconds; DC offsets of tens of mV (OpenBCI) are removed first.
+    """
     sfreq = float(raw.info["sfreq"])
     data = raw.get_data()
     if sfreq > 4 * l_freq and data.shape[1] > 3 * sfreq / l_freq:
-        data = mne.filter.filter_data(data, sfreq, l_freq, None, verbose="error")
+        filter_in_place(data, highpass_sos(sfreq, l_freq))
     else:  # too short or too slow to filter meaningfully: remove the mean only
-        data = data - data.mean(axis=1, keepdims=True)
-    return data.std(axis=1) * 1e6
+        data -= data.mean(axis=1, keepdims=True)
+    return np.sqrt(np.array([np.var(row) for row in data])) * 1e6
+
+
+def _non_eeg_by_values(raw: mne.io.BaseRaw, sd_uv: np.ndarray) -> dict[str, str]:
+    """Channels whose values say they are not EEG, whatever their label: markers and huge signals."""
+    found = {}
+    typical = float(np.median(sd_uv))
+    head = raw.get_data(stop=min(raw.n_times, MARKER_CHECK_SAMPLES))
+    for name, row, sd in zip(raw.ch_names, head, sd_uv):
+        if sd >= FLAT_SD_UV and np.unique(row).size <= MARKER_MAX_LEVELS:
+            found[name] = f"values look like a marker/status channel ({np.unique(row).size} distinct levels)"
+        elif sd > NON_EEG_SD_UV and sd > NON_EEG_RATIO * typical:
+            found[name] = (f"values far beyond EEG (SD {sd:.0f} µV against a median channel of {typical:.1f} µV): "
+                           f"DC, ECG or status channel?")
+    return found
 
 
 def check_plausible(recording: Recording) -> Plausibility:
@@ -68,9 +93,22 @@ def check_plausible(recording: Recording) -> Plausibility:
     ------
     RecordingError
         If no channel has signal, or the typical channel amplitude is far outside scalp EEG.
+        Channels whose values show they are not EEG (marker levels, DC or ECG amplitudes) and
+        flat channels are dropped with a warning, not refused.
     """
     path = recording.source
     sd = highpassed_sd_uv(recording.raw)
+    by_values = _non_eeg_by_values(recording.raw, sd)
+    if by_values:
+        if len(by_values) == len(recording.ch_names):
+            raise RecordingError(f"{path}: no EEG channel left: every channel's values look non-EEG "
+                                 f"({next(iter(by_values.values()))})")
+        log.warning("%s: dropping %d channel(s) whose values are not EEG: %s", path, len(by_values),
+                    ", ".join(by_values))
+        keep = [name not in by_values for name in recording.ch_names]
+        recording.raw.drop_channels(list(by_values))
+        recording.dropped.update(by_values)
+        sd = sd[np.asarray(keep)]
     names = recording.ch_names
     flat = [name for name, value in zip(names, sd) if value < FLAT_SD_UV]
     if len(flat) == len(names):

@@ -12,12 +12,17 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import mne
+import numpy as np
 
 from ..errors import RecordingError
 from .channels import classify_label, clean_label
+from .mindmonitor import is_mind_monitor, read_mind_monitor
 from .recording import Recording, content_hash, file_sha256
+from .textformats import is_muse_csv, is_openbci_txt, read_muse_csv, read_openbci_txt
+from .xdf import is_xdf, read_xdf
 
 log = logging.getLogger(__name__)
 
@@ -26,13 +31,18 @@ _HEAD_BYTES = 512
 
 @dataclass(frozen=True)
 class Reader:
-    """One file format: how to recognise it and how to read it into an MNE Raw."""
+    """One file format: how to recognise it and how to read it.
+
+    ``read`` returns an MNE Raw, except for readers with ``provides="features"`` (files of
+    precomputed band powers), whose ``read`` returns :class:`~batikgen.signal.features.BandFeatures`.
+    """
 
     name: str
     description: str
     extensions: tuple[str, ...]
     sniff: Callable[[bytes], bool]
-    read: Callable[[Path], mne.io.BaseRaw]
+    read: Callable[[Path], Any]
+    provides: str = "raw"
 
 
 def _is_edf(head: bytes) -> bool:
@@ -78,6 +88,78 @@ def _read_edf(path: Path) -> mne.io.BaseRaw:
         return mne.io.read_raw_edf(path, preload=True, verbose="error", encoding="latin1")
 
 
+def _is_cnt(head: bytes) -> bool:
+    # Neuroscan SETUP header: a revision string such as "Version 3.0".
+    return head[:8] == b"Version " and len(head) >= 400
+
+
+def _is_nihon(head: bytes) -> bool:
+    # The device string the file starts with (e.g. "EEG-1100A V01.00"), as MNE's reader checks it.
+    from mne.io.nihon.nihon import _valid_headers
+
+    return head[:16].decode("latin-1") in _valid_headers
+
+
+def _is_egi_raw(head: bytes) -> bool:
+    # EGI simple binary: a big-endian version number 2-7 (unsegmented/segmented, int16/float).
+    return len(head) >= 36 and int.from_bytes(head[:4], "big") in (2, 3, 4, 5, 6, 7)
+
+
+def _is_mff(head: bytes) -> bool:
+    # An MFF is a directory; choose_reader passes the first bytes of its info.xml.
+    return b"<fileInfo" in head or b"mffVersion" in head
+
+
+def _looks_continuous(raw: mne.io.BaseRaw) -> tuple[bool, float]:
+    """(amplitude plausible for EEG, median lag-1 autocorrelation) of a reading's first 30 s.
+
+    Samples read with the wrong width give either values 65536 times too large (16-bit data read
+    as 32-bit) or rows that interleave different channels and sign words (the reverse), whose
+    autocorrelation is far below that of a continuous signal.
+    """
+    data = raw.get_data()[:, : int(raw.info["sfreq"] * 30)]
+    step_uv = np.median(np.std(np.diff(data, axis=1), axis=1)) * 1e6 / np.sqrt(2)
+    data = data - data.mean(axis=1, keepdims=True)
+    num = (data[:, 1:] * data[:, :-1]).sum(axis=1)
+    den = np.maximum((data * data).sum(axis=1), np.finfo(float).tiny)
+    return bool(0.05 < step_uv < 5000), float(np.median(num / den))
+
+
+def _cnt_widths(path: Path) -> list[int]:
+    """Sample widths (2 or 4 bytes) that divide the CNT data block evenly.
+
+    The header's sample count is not trusted to choose between them: a count off by a factor of
+    two fits the other width exactly. Offsets are those of the SETUP header as MNE reads it.
+    """
+    with open(path, "rb") as handle:
+        setup = handle.read(900)
+    n_channels = int.from_bytes(setup[370:372], "little")
+    event_offset = int.from_bytes(setup[886:890], "little", signed=True)
+    data_bytes = event_offset - (900 + 75 * n_channels)
+    if n_channels <= 0 or data_bytes <= 0 or event_offset > path.stat().st_size:
+        return [2, 4]  # let MNE say what is wrong
+    return [w for w in (2, 4) if data_bytes % (n_channels * w) == 0] or [2, 4]
+
+
+def _read_cnt(path: Path) -> mne.io.BaseRaw:
+    """Neuroscan CNT, including files whose header states a wrong number of samples.
+
+    The sample count is recomputed from the event table's position (reliable below 2 GB), and
+    the sample width is not taken from the header's count (MNE's automatic choice fails when the
+    count is wrong, or picks the wrong width when it is off by a factor of two): every width that
+    fits the data is read, and the reading that looks like continuous EEG is kept.
+    """
+    kwargs = {"preload": True, "verbose": "error", "date_format": "mm/dd/yy", "recompute_n_samples": True}
+    widths = _cnt_widths(path)
+    readings = [mne.io.read_raw_cnt(path, data_format=f"int{8 * w}", **kwargs) for w in widths]
+    if len(readings) == 1:
+        return readings[0]
+    scores = [_looks_continuous(raw) for raw in readings]
+    best = max(range(len(readings)), key=lambda i: scores[i])
+    log.info("%s: CNT samples read as %d-bit (plausible, autocorrelation: %s)", path, 8 * widths[best], scores)
+    return readings[best]
+
+
 READERS: list[Reader] = [
     Reader("edf", "European Data Format (EDF/EDF+)", (".edf",), _is_edf, _read_edf),
     Reader("bdf", "BioSemi Data Format (BDF)", (".bdf",), _is_bdf, _quiet(mne.io.read_raw_bdf)),
@@ -91,6 +173,15 @@ READERS: list[Reader] = [
         _quiet(mne.io.read_raw_brainvision),
     ),
     Reader("eeglab", "EEGLAB (.set, with or without .fdt)", (".set",), _is_eeglab, _quiet(mne.io.read_raw_eeglab)),
+    Reader("cnt", "Neuroscan continuous (.cnt)", (".cnt",), _is_cnt, _read_cnt),
+    Reader("nihon", "Nihon Kohden EEG (.eeg with .pnt/.log)", (".eeg",), _is_nihon, _quiet(mne.io.read_raw_nihon)),
+    Reader("egi", "EGI simple binary (.raw)", (".raw",), _is_egi_raw, _quiet(mne.io.read_raw_egi)),
+    Reader("mff", "EGI MFF (a .mff folder)", (".mff",), _is_mff, _quiet(mne.io.read_raw_egi)),
+    Reader("xdf", "XDF (Lab Streaming Layer)", (".xdf", ".xdfz"), is_xdf, read_xdf),
+    Reader("muse", "muse-lsl raw CSV (timestamps,TP9,AF7,AF8,TP10)", (".csv",), is_muse_csv, read_muse_csv),
+    Reader("mindmonitor", "Mind Monitor CSV (Muse band powers)", (".csv",), is_mind_monitor, read_mind_monitor,
+           provides="features"),
+    Reader("openbci", "OpenBCI GUI text export (v4-v6)", (".txt", ".csv"), is_openbci_txt, read_openbci_txt),
 ]
 
 
@@ -107,7 +198,12 @@ def choose_reader(path: Path) -> Reader:
     RecordingError
         If the extension is unknown or the content does not match the format it claims.
     """
-    name = path.name.lower()
+    name = path.name.lower().rstrip("/")
+    if path.is_dir():
+        info = path / "info.xml"
+        if not name.endswith(".mff") or not info.is_file():
+            raise RecordingError(f"{path}: is a directory, expected a recording file (or an EGI .mff folder)")
+        path = info
     with open(path, "rb") as handle:
         head = handle.read(_HEAD_BYTES)
     if not head:
@@ -119,8 +215,13 @@ def choose_reader(path: Path) -> Reader:
     by_content = [r for r in READERS if r.sniff(head)]
     if claimed:
         hint = f"; its content looks like {by_content[0].description}" if by_content else ""
+        if name.endswith(".cnt") and head[:4] in (b"RIFF", b"RF64"):
+            hint += "; it looks like an ANT Neuro CNT (RIFF), which batikgen does not read: export it as EDF"
+        if name.endswith(".eeg") and path.with_suffix(".vhdr").exists():
+            hint += f"; for BrainVision pass the header file {path.with_suffix('.vhdr').name}"
+        expected = " or ".join(r.description for r in claimed)
         raise RecordingError(
-            f"{path}: not a valid {claimed[0].description} file (its header does not match the format){hint}"
+            f"{path}: not a valid {expected} file (its header does not match the format){hint}"
         )
     if by_content:
         return by_content[0]
@@ -157,6 +258,94 @@ def _keep_eeg(raw: mne.io.BaseRaw) -> dict[str, str]:
     return dropped
 
 
+def _reader_for(path: Path) -> Reader:
+    if not path.exists():
+        raise RecordingError(f"{path}: no such file")
+    if path.is_dir() and not path.name.lower().endswith(".mff"):
+        raise RecordingError(f"{path}: is a directory, expected a recording file")
+    return choose_reader(path)
+
+
+def _read_with(reader: Reader, path: Path):
+    try:
+        return reader.read(path)
+    except RecordingError:
+        raise
+    except Exception as exc:  # MNE raises many types for broken files; all mean "unreadable".
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise RecordingError(f"{path}: could not be read as {reader.description}: {reason}") from exc
+
+
+def _sha256(path: Path) -> str:
+    """Hash of a file, or of every file of a folder recording (.mff) in name order."""
+    if not path.is_dir():
+        return file_sha256(path)
+    import hashlib
+
+    digest = hashlib.sha256()
+    for member in sorted(p for p in path.rglob("*") if p.is_file()):
+        digest.update(f"{member.relative_to(path)}\0{file_sha256(member)}\n".encode())
+    return digest.hexdigest()
+
+
+def _refuse_non_finite(raw: mne.io.BaseRaw, path: Path) -> None:
+    """NaN or infinite samples would spread through every filter: name them and refuse."""
+    data = raw.get_data()
+    finite = np.isfinite(data)
+    if not finite.all():
+        bad = [name for name, row in zip(raw.ch_names, finite) if not row.all()]
+        raise RecordingError(
+            f"{path}: {int((~finite).sum())} samples are NaN or infinite (in {', '.join(bad[:5])}"
+            f"{' ...' if len(bad) > 5 else ''}); expected finite EEG values"
+        )
+
+
+def _drop_leading_zeros(raw: mne.io.BaseRaw, path: Path) -> None:
+    """Crop samples at the start where every channel is exactly zero (amplifier not yet streaming)."""
+    data = raw.get_data(start=0, stop=min(raw.n_times, int(raw.info["sfreq"] * 600)))
+    nonzero = np.flatnonzero(np.any(data != 0, axis=0))
+    first = int(nonzero[0]) if nonzero.size else data.shape[1]
+    if first == 0 or first >= raw.n_times - 1:
+        return
+    log.warning("%s: dropping %d leading all-zero samples (%.2f s)", path, first, first / raw.info["sfreq"])
+    raw.crop(tmin=first / raw.info["sfreq"])
+
+
+def read_precomputed_features(path: str | os.PathLike):
+    """Read a file of precomputed band powers (Mind Monitor CSV) as BandFeatures.
+
+    Parameters
+    ----------
+    path : path-like
+        The file.
+
+    Returns
+    -------
+    BandFeatures
+
+    Raises
+    ------
+    RecordingError
+        If the file holds raw EEG instead, or cannot be read.
+    """
+    path = Path(path)
+    reader = _reader_for(path)
+    if reader.provides != "features":
+        raise RecordingError(f"{path}: a {reader.description} file holds raw EEG, not precomputed band powers")
+    return _read_with(reader, path)
+
+
+def provides_features(path: str | os.PathLike) -> bool:
+    """True if ``path`` is a file of precomputed band powers rather than raw EEG.
+
+    Raises
+    ------
+    RecordingError
+        If the file is missing or of no supported format.
+    """
+    return _reader_for(Path(path)).provides == "features"
+
+
 def read_recording(path: str | os.PathLike) -> Recording:
     """Read an EEG recording file, keep its EEG channels in volts, and anonymise it.
 
@@ -175,19 +364,18 @@ def read_recording(path: str | os.PathLike) -> Recording:
         If the file is missing, of an unknown or mismatched format, unreadable, or has no EEG.
     """
     path = Path(path)
-    if not path.exists():
-        raise RecordingError(f"{path}: no such file")
-    if path.is_dir():
-        raise RecordingError(f"{path}: is a directory, expected a recording file")
-    reader = choose_reader(path)
-    try:
-        raw = reader.read(path)
-    except Exception as exc:  # MNE raises many types for broken files; all mean "unreadable".
-        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise RecordingError(f"{path}: could not be read as {reader.description}: {reason}") from exc
+    reader = _reader_for(path)
+    if reader.provides != "raw":
+        raise RecordingError(
+            f"{path}: a {reader.description} file holds precomputed band powers, not raw EEG; "
+            f"read it with batikgen.pipeline.features_from_file or `batikgen features`"
+        )
+    raw = _read_with(reader, path)
     dropped = _keep_eeg(raw)
     if len(raw.ch_names) == 0 or all(name in dropped for name in raw.ch_names):
         raise RecordingError(f"{path}: no EEG channel left after dropping {len(dropped)} non-EEG channels")
+    _refuse_non_finite(raw, path)
+    _drop_leading_zeros(raw, path)
     if raw.n_times < 2:
         raise RecordingError(f"{path}: holds {raw.n_times} samples, too few to analyse")
     # Names, birth dates and similar header fields never leave the signal stage.
@@ -199,7 +387,7 @@ def read_recording(path: str | os.PathLike) -> Recording:
         raw=raw,
         source=path,
         format=reader.name,
-        file_sha256=file_sha256(path),
+        file_sha256=_sha256(path),
         content_hash=content_hash(raw),
         dropped=dropped,
     )

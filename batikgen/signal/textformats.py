@@ -1,0 +1,176 @@
+"""Text exports of consumer headsets that MNE does not read: muse-lsl CSV and OpenBCI GUI files.
+
+Both hold samples in µV, one row per sample. Muse CSV has no sample rate, only unix timestamps
+rounded to the millisecond, so the rate is estimated from long spans of timestamps (see
+:func:`estimate_sfreq`); OpenBCI files state theirs in a ``%`` header.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+
+import mne
+import numpy as np
+
+from ..errors import RecordingError
+
+log = logging.getLogger(__name__)
+
+#: Nominal rates of common devices: an estimate within 0.5 % of one of these is snapped to it.
+NOMINAL_RATES_HZ = (128.0, 200.0, 220.0, 250.0, 256.0, 500.0, 512.0, 1000.0, 1024.0, 2048.0)
+_SNAP_TOLERANCE = 0.005
+
+
+def estimate_sfreq(timestamps: np.ndarray, path: Path | str = "timestamps") -> float:
+    """Sample rate from per-sample timestamps, robust to millisecond rounding and dropouts.
+
+    Consecutive differences of timestamps rounded to 1 ms are 3 or 4 ms at 256 Hz, so their
+    median says 250 Hz. Over a span of L samples the rounding error is 1 ms / L, so the median
+    of ``(t[i + L] - t[i]) / L`` over many spans is accurate, and the median ignores the few
+    spans that contain a dropout.
+
+    Parameters
+    ----------
+    timestamps : numpy.ndarray
+        Time of each sample in seconds, non-decreasing.
+    path : path-like or str
+        Named in error messages.
+
+    Returns
+    -------
+    float
+        The rate in Hz, snapped to a nominal device rate when within 0.5 % of one.
+
+    Raises
+    ------
+    RecordingError
+        If there are too few samples or the timestamps do not advance.
+    """
+    t = np.asarray(timestamps, dtype=float)
+    if t.size < 16:
+        raise RecordingError(f"{path}: {t.size} samples are too few to estimate a sample rate (need 16)")
+    span = max(8, min(t.size // 8, 4096))
+    steps = (t[span:] - t[:-span]) / span
+    period = float(np.median(steps))
+    if not np.isfinite(period) or period <= 0:
+        raise RecordingError(f"{path}: timestamps do not advance (median step {period!r} s); cannot tell the sample rate")
+    sfreq = 1.0 / period
+    for nominal in NOMINAL_RATES_HZ:
+        if abs(sfreq - nominal) <= _SNAP_TOLERANCE * nominal:
+            return nominal
+    return round(sfreq, 3)
+
+
+def _first_line(head: bytes) -> str:
+    return head.lstrip(b"\xef\xbb\xbf").split(b"\n", 1)[0].decode("latin-1").strip()
+
+
+def is_muse_csv(head: bytes) -> bool:
+    """A muse-lsl recording: ``timestamps,TP9,AF7,AF8,TP10[,Right AUX]``."""
+    columns = [c.strip().lower() for c in _first_line(head).split(",")]
+    return len(columns) >= 3 and columns[0] == "timestamps" and {"tp9", "tp10"} <= set(columns)
+
+
+def read_muse_csv(path: Path) -> mne.io.BaseRaw:
+    """Read a muse-lsl raw CSV (µV, unix timestamps) into volts at the estimated rate.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The CSV file.
+
+    Returns
+    -------
+    mne.io.RawArray
+        Every column after the timestamps, typed EEG (AUX is recognised by its label later).
+        Rows with missing values are skipped.
+
+    Raises
+    ------
+    RecordingError
+        If values are not numeric or the timestamps do not give a rate.
+    """
+    with open(path, encoding="utf-8-sig") as handle:
+        names = [c.strip() for c in handle.readline().split(",")]
+    try:
+        table = np.loadtxt(path, delimiter=",", skiprows=1, ndmin=2, encoding="utf-8-sig")
+    except ValueError as exc:
+        raise RecordingError(f"{path}: a muse-lsl CSV with non-numeric values ({exc})") from exc
+    if table.shape[1] != len(names):
+        raise RecordingError(f"{path}: {table.shape[1]} values per row but {len(names)} column names")
+    keep = np.all(np.isfinite(table), axis=1)
+    table = table[keep]
+    sfreq = estimate_sfreq(table[:, 0], path)
+    log.info("%s: sample rate estimated from timestamps as %g Hz", path, sfreq)
+    info = mne.create_info(names[1:], sfreq, ch_types="eeg")
+    return mne.io.RawArray(table[:, 1:].T * 1e-6, info, verbose="error")
+
+
+_OPENBCI_FIRST = re.compile(r"^%\s*OpenBCI Raw (EEG|EXG) Data", re.I)
+
+
+def is_openbci_txt(head: bytes) -> bool:
+    """An OpenBCI GUI export: first line ``%OpenBCI Raw EEG Data`` (v4/v5) or ``... EXG Data`` (v6)."""
+    return bool(_OPENBCI_FIRST.match(_first_line(head)))
+
+
+def read_openbci_txt(path: Path) -> mne.io.BaseRaw:
+    """Read an OpenBCI GUI text export (v4, v5 or v6 layout): the EXG channels, in volts.
+
+    v5 and v6 have ``%`` header lines, then a row of column names (``Sample Index, EXG Channel 0,
+    ...``); v4 has no column row, its EEG columns follow the sample index. The sample rate comes
+    from the ``%Sample Rate = 250 Hz`` line.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The ``.txt`` export.
+
+    Returns
+    -------
+    mne.io.RawArray
+        The EXG channels in volts (accelerometer, digital and analog columns are not read).
+
+    Raises
+    ------
+    RecordingError
+        If the sample rate line, the channel columns or numeric samples are missing.
+    """
+    header: dict[str, str] = {}
+    column_row: list[str] | None = None
+    skip = 0
+    with open(path, encoding="utf-8-sig", errors="replace") as handle:
+        for line in handle:
+            if line.startswith("%"):
+                key, _, value = line[1:].partition("=")
+                header[key.strip().lower()] = value.strip()
+                skip += 1
+                continue
+            if line.strip() and not line.lstrip()[:1].isdigit() and not line.lstrip().startswith("-"):
+                column_row = [c.strip() for c in line.split(",")]
+                skip += 1
+            break
+    rate = re.match(r"([0-9.]+)", header.get("sample rate", ""))
+    if not rate or float(rate.group(1)) <= 0:
+        raise RecordingError(f"{path}: OpenBCI export without a '%Sample Rate = ... Hz' header line")
+    sfreq = float(rate.group(1))
+    if column_row is not None:
+        columns = [i for i, name in enumerate(column_row) if re.match(r"(EXG|EEG) Channel \d+", name, re.I)]
+        names = [column_row[i] for i in columns]
+    else:  # v4: sample index, then the EEG channels
+        count = re.match(r"(\d+)", header.get("number of channels", ""))
+        if not count:
+            raise RecordingError(f"{path}: OpenBCI v4 export without a '%Number of channels' header line")
+        columns = list(range(1, 1 + int(count.group(1))))
+        names = [f"EXG Channel {i - 1}" for i in columns]
+    if not columns:
+        raise RecordingError(f"{path}: OpenBCI export with no 'EXG Channel' column; columns are {column_row}")
+    try:
+        data = np.loadtxt(path, delimiter=",", comments="%", skiprows=skip,
+                          usecols=columns, ndmin=2, encoding="utf-8-sig")
+    except ValueError as exc:
+        raise RecordingError(f"{path}: OpenBCI export with unreadable samples ({exc})") from exc
+    info = mne.create_info(names, sfreq, ch_types="eeg")
+    return mne.io.RawArray(data.T * 1e-6, info, verbose="error")
