@@ -119,7 +119,7 @@ def get_cloth(spec: str) -> Cloth:
 
 def border_width_mm(cloth: Cloth) -> float:
     """Width of the pinggiran band: 3.5 % of the shorter side, between 6 and 45 mm."""
-    return float(min(45.0, max(6.0, 0.035 * min(cloth.width_mm, cloth.height_mm))))
+    return round(float(min(45.0, max(6.0, 0.035 * min(cloth.width_mm, cloth.height_mm)))), 6)
 
 
 def cloth_layout(cloth: Cloth, border: str = "line", motif: str | None = None) -> dict:

@@ -22,6 +22,7 @@ Normalisation, before the table's ``low``/``high`` apply:
 from __future__ import annotations
 
 import hashlib
+import json
 import math
 import os
 from dataclasses import dataclass
@@ -102,7 +103,7 @@ class MappingTable:
     source : str
         ``"default"`` or the file it was read from.
     sha256 : str
-        Digest of the file's bytes, so a plan names exactly which table made it.
+        Digest of the file's bytes.
     smoothing_windows : int
         Width of the centred moving average, in analysis windows.
     references : dict of str to (float, float)
@@ -129,6 +130,17 @@ class MappingTable:
                 f"(feature, parameter, low, high): see docs/mapping.md"
             )
         return self.motifs[motif]
+
+    def digest_for(self, motif: str) -> str:
+        """SHA-256 of what this table does to ``motif`` (name, version, normalisation, references,
+        traits), so a plan names exactly which mapping made it, and adding another family's
+        section or a comment to the file leaves the plans of this one unchanged."""
+        used = {
+            "name": self.name, "version": self.version, "smoothing_windows": self.smoothing_windows,
+            "references": {k: list(v) for k, v in sorted(self.references.items())},
+            "traits": [vars(t) for t in self.traits_for(motif)],
+        }
+        return hashlib.sha256(json.dumps(used, sort_keys=True).encode("utf-8")).hexdigest()
 
 
 def _fail(source: str, key: str, message: str) -> MappingError:
@@ -481,5 +493,5 @@ def map_features(
         mapping_version=table.version, motif=family.name, palette=palette, cloth=cloth.to_dict(),
         cell_mm=float(cell_mm), columns=columns, rows=rows, seed=seeds.integer("plan"),
         source=dict(features.source), traits=described, mapping_name=table.name, mapping_mode=mode,
-        mapping_sha256=table.sha256, layout=layout, legend=bool(legend),
+        mapping_sha256=table.digest_for(family.name), layout=layout, legend=bool(legend),
     )
