@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import logging
 import os
-
-import numpy as np
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+
+import numpy as np
 
 from .pattern import get_motif, get_palette
 from .pattern.build import build_composition
@@ -42,23 +42,8 @@ class RenderResult:
     outputs: list[Path]
 
 
-def is_features_file(path: str | os.PathLike) -> bool:
-    """True if ``path`` is a features file written by BandFeatures.save (judged by content)."""
-    try:
-        with open(path, "rb") as handle:
-            if handle.read(4) != b"PK\x03\x04":  # an .npz is a zip archive
-                return False
-        with np.load(path, allow_pickle=False) as data:
-            return "meta" in data.files and "format_version" in str(data["meta"])
-    except (OSError, ValueError):
-        return False
-
-
 def features_from_file(path: str | os.PathLike) -> BandFeatures:
-    """Features of a file: a saved features file is loaded, a recording is read, checked and
-    analysed with the default feature settings."""
-    if is_features_file(path):
-        return BandFeatures.load(path)
+    """Read, check and analyse a recording with the default feature settings."""
     recording = read_recording(path)
     check_plausible(recording)
     return compute_band_features(recording)
@@ -85,6 +70,26 @@ def plan_from_features(
     seeds = SeedTree(f"{features.source.get('content_hash', '')}|{motif}|{palette}|{cloth}")
     return map_features(features, motif, palette, get_cloth(cloth), seeds, table=table,
                         mode="absolute" if absolute else "relative", border=border, legend=legend)
+
+
+def is_features_file(path: str | os.PathLike) -> bool:
+    """True if ``path`` is a features file written by BandFeatures.save (judged by content)."""
+    try:
+        with open(path, "rb") as handle:
+            if handle.read(4) != b"PK\x03\x04":  # an .npz is a zip archive
+                return False
+        with np.load(path, allow_pickle=False) as data:
+            return "meta" in data.files and "format_version" in str(data["meta"])
+    except (OSError, ValueError):
+        return False
+
+
+def load_features(path: str | os.PathLike) -> BandFeatures:
+    """Features of ``path``: a features file saved by BandFeatures.save is loaded as it is; anything
+    else is read as a recording (:func:`features_from_file`)."""
+    if is_features_file(path):
+        return BandFeatures.load(path)
+    return features_from_file(path)
 
 
 def render_recording(
@@ -132,7 +137,7 @@ def render_recording(
     stem = f"{path.name.split('.')[0]}-{motif}"
     check_outputs_writable(outdir, stem, overwrite)
 
-    features = features_from_file(path)
+    features = load_features(path)
     plan = plan_from_features(features, motif, palette, cloth, mapping=mapping, absolute=absolute,
                               border=border, legend=legend)
     composition = build_composition(plan)

@@ -206,8 +206,12 @@ def test_plan_json_is_deterministic_and_round_trips():
     assert plan_from_features(features, cloth="sarong", palette="lasem").seed != a.seed
 
 
-def test_plan_matches_golden():
-    """A small plan from fixed synthetic features. Regenerate with BATIKGEN_REGEN_GOLDEN=1."""
+def test_plan_matches_golden(request):
+    """A small plan from fixed synthetic features.
+
+    Regenerate with ``pytest --regen-golden`` (when tests/conftest.py offers it) or
+    ``BATIKGEN_REGEN_GOLDEN=1``.
+    """
     n = 30
     t = np.arange(n)
     features = _features(0.2 + 0.15 * np.sin(t / 4), theta=0.15 + 0.05 * np.cos(t / 3),
@@ -215,7 +219,7 @@ def test_plan_matches_golden():
     features.good[12:14] = False
     plan = plan_from_features(features, cloth="A4", palette="indigo-soga")
     text = plan.to_json() + "\n"
-    if os.environ.get("BATIKGEN_REGEN_GOLDEN"):
+    if os.environ.get("BATIKGEN_REGEN_GOLDEN") or request.config.getoption("--regen-golden", default=False):
         GOLDEN.parent.mkdir(exist_ok=True)
         GOLDEN.write_text(text, encoding="utf-8")
     assert GOLDEN.exists(), f"golden missing; run with BATIKGEN_REGEN_GOLDEN=1 to create {GOLDEN}"
