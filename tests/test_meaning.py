@@ -124,6 +124,6 @@ def test_eyes_closed_rows_of_the_openbci_export_follow_alpha():
     if "openbci" not in {reader.name for reader in READERS}:
         pytest.skip("no OpenBCI text reader registered in this branch (the signal-stage branch adds it)")
     features = features_from_file(path)
-    plan = plan_from_features(features, cloth="A2")
+    plan = plan_from_features(features, cloth="selendang")  # 90 s over ~44 rows: ~2 s a row
     closed, open_ = _rows_in(plan, 30, 74), _rows_in(plan, 0, 22)
     _assert_eyes_closed_rows_follow_alpha(plan, closed, open_, features)
