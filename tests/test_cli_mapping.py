@@ -2,6 +2,9 @@
 features file instead of a recording."""
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -112,3 +115,12 @@ def test_an_npz_that_is_not_batikgen_features_is_refused(tmp_path):
 def test_new_flags_are_in_help(flag):
     result = CliRunner().invoke(main, ["render", "--help"])
     assert flag in result.output and "--mapping" in result.output and "24inx36in" in result.output
+
+
+def test_legend_render_is_quiet_on_stderr(tmp_path, sample_path):
+    """The legend's glyphs come from a font file, not the system's font configuration (whose
+    warnings would otherwise land on stderr)."""
+    result = subprocess.run([sys.executable, "-m", "batikgen.cli", "render", str(sample_path), "-o", str(tmp_path),
+                             "--dpi", "10", "--cloth", "A4", "--legend"], capture_output=True, text=True,
+                            env={**os.environ, "PYTHONWARNINGS": "ignore"})
+    assert result.returncode == 0 and result.stderr == "", result.stderr

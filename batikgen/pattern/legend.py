@@ -5,12 +5,16 @@ legend. One column per trait of the plan, aligned with the cloth's rows: a fille
 normalised feature (0 at the column's left edge, 1 at its right) and, beside it, a label running
 down the column ("relative alpha → fullness: relaxed, eyes-closed alpha swells the petals"). A time
 column gives minutes and seconds of the recording at the rows' boundaries. Labels are glyph
-outlines (DejaVu Sans through skia) converted to polygons.
+outlines converted to polygons: DejaVu Sans from matplotlib's data (installed with MNE), read
+straight from the file so the glyphs are the same wherever that version is installed and no
+system font configuration is consulted; the system's default face otherwise.
 """
 
 from __future__ import annotations
 
+import importlib.util
 from functools import lru_cache, reduce
+from pathlib import Path
 
 import numpy as np
 import shapely
@@ -23,6 +27,8 @@ from .plan import MotifPlan
 #: Em size at which glyph outlines are read (then scaled): large enough for smooth curves.
 _GLYPH_EM = 64.0
 _CURVE_STEPS = 6
+#: Width of the time column, in legend units: a "m:ss" label and its tick.
+_TIME_COLUMN = 2.2
 
 
 def _unit(plan: MotifPlan) -> float:
@@ -33,7 +39,7 @@ def _unit(plan: MotifPlan) -> float:
 def legend_width(plan: MotifPlan) -> float:
     """Width of the strip in mm: a margin, a time column, one column per trait, a margin."""
     u = _unit(plan)
-    return u * (0.8 + 1.6 + 2.8 * len(plan.traits) + 0.6)
+    return u * (0.8 + _TIME_COLUMN + 2.8 * len(plan.traits) + 0.6)
 
 
 def _flatten(path: skia.Path) -> list[np.ndarray]:
@@ -65,10 +71,23 @@ def _flatten(path: skia.Path) -> list[np.ndarray]:
     return [np.asarray(ring) / _GLYPH_EM for ring in rings]
 
 
+@lru_cache(maxsize=1)
+def _typeface() -> skia.Typeface:
+    """DejaVu Sans from matplotlib's data folder when present, else the default face."""
+    spec = importlib.util.find_spec("matplotlib")
+    for folder in (spec.submodule_search_locations or []) if spec else []:
+        path = Path(folder) / "mpl-data" / "fonts" / "ttf" / "DejaVuSans.ttf"
+        if path.is_file():
+            face = skia.Typeface.MakeFromFile(str(path))
+            if face is not None:
+                return face
+    return skia.Typeface("")
+
+
 @lru_cache(maxsize=512)
 def _glyph(char: str) -> tuple[shapely.Geometry | None, float]:
     """Outline of one character at an em of 1 (baseline at y = 0, y down) and its advance."""
-    font = skia.Font(skia.Typeface(""), _GLYPH_EM)
+    font = skia.Font(_typeface(), _GLYPH_EM)
     glyph = font.textToGlyphs(char)[0]
     advance = font.getWidths([glyph])[0] / _GLYPH_EM
     polygons = [shapely.make_valid(shapely.Polygon(ring)) for ring in _flatten(font.getPath(glyph))]
@@ -151,14 +170,14 @@ def legend_layers(plan: MotifPlan, palette: Palette, field: list[float], x0: flo
     label_every = max(1, int(np.ceil(n_rows / 12)))
     for i, y in enumerate(edges):
         long_tick = i % label_every == 0 or i == n_rows
-        lines.append(shapely.box(tx + (1.0 if long_tick else 1.3) * u, y - thin / 2, tx + 1.6 * u, y + thin / 2))
+        lines.append(shapely.box(tx + (1.5 if long_tick else 1.8) * u, y - thin / 2, tx + _TIME_COLUMN * u, y + thin / 2))
         if long_tick:
             t = plan.rows[min(i, n_rows - 1)]["t_end" if i == n_rows else "t_start"]
             text += text_polygons(_clock(t - plan.rows[0]["t_start"]), tx, y + 0.25 * u, 0.42 * u)
     text += text_polygons("time", tx, top - 0.25 * u, 0.42 * u)
 
     for k, (name, trait) in enumerate(plan.traits.items()):
-        cx = x0 + (0.8 + 1.6 + 2.8 * k) * u
+        cx = x0 + (0.8 + _TIME_COLUMN + 2.8 * k) * u
         left, right = cx + 0.7 * u, cx + 2.5 * u
         values = np.clip(np.asarray(trait["rows"], dtype=float), 0, 1)
         xs = left + values * (right - left)
