@@ -78,7 +78,8 @@ def _typeface() -> skia.Typeface:
     for folder in (spec.submodule_search_locations or []) if spec else []:
         path = Path(folder) / "mpl-data" / "fonts" / "ttf" / "DejaVuSans.ttf"
         if path.is_file():
-            face = skia.Typeface.MakeFromFile(str(path))
+            # A font manager that knows no system fonts: fontconfig is never initialised.
+            face = skia.FontMgr.New_Custom_Empty().makeFromFile(str(path), 0)
             if face is not None:
                 return face
     return skia.Typeface("")
