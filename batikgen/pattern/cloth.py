@@ -149,9 +149,14 @@ def cloth_layout(cloth: Cloth, border: str = "line", motif: str | None = None) -
         family_name = HEAD_PANEL_FAMILY if HEAD_PANEL_FAMILY in MOTIFS or motif is None else motif
         family = MOTIFS[check_choice("head panel motif", family_name, MOTIFS)]
         height = cloth.head_fraction * cloth.height_mm
-        # Two rows of cells facing each other across the panel's middle, as tumpal rows do.
+        # Two rows of cells facing each other across the panel's middle, as tumpal rows do: the
+        # top row is drawn (hanging from the panel's top edge, for a family with a ``flip``
+        # parameter) and mirrored into the bottom half, so the triangles' tips meet in the middle.
+        params = family.defaults()
+        if "flip" in params:
+            params["flip"] = 1.0
         columns = max(1, int(round((x1 - x0) / (height / 2))))
-        head = {"rect": [x0, y0, x1, y0 + height], "family": family.name, "params": family.defaults(),
+        head = {"rect": [x0, y0, x1, y0 + height], "family": family.name, "params": family.validate(params),
                 "columns": columns, "cell_mm": (x1 - x0) / columns}
         y0 += height
     return {"field": [x0, y0, x1, y1],
