@@ -68,9 +68,10 @@ def field_layers(plan: MotifPlan, palette: Palette, field: list[float]) -> list[
 
 
 def head_panel_layers(plan: MotifPlan, palette: Palette, head: dict | None) -> list[Layer]:
-    """A sarong's kepala: rows of its family in the top half of the panel, mirrored into the bottom.
+    """A sarong's kepala: rows of its family filling the top half of the panel, mirrored into the
+    bottom half so the two rows face each other across the middle, as tumpal rows do.
 
-    The mirror makes the two rows face each other across the panel's middle, as tumpal rows do.
+    The rows are stretched vertically by at most a few per cent so whole rows fill the half.
     """
     if not head:
         return []
@@ -78,15 +79,18 @@ def head_panel_layers(plan: MotifPlan, palette: Palette, head: dict | None) -> l
     x0, y0, x1, y1 = head["rect"]
     middle = (y0 + y1) / 2
     cell = head["cell_mm"]
-    n_rows = max(1, int(np.ceil((middle - y0) / cell - 1e-9)))
-    collected = draw_band(family, [head["params"]] * n_rows, x0, y0, cell, head["columns"],
+    n_rows = max(1, int(round((middle - y0) / cell)))
+    stretch = (middle - y0) / (n_rows * cell)
+    collected = draw_band(family, [head["params"]] * n_rows, x0, 0.0, cell, head["columns"],
                           SeedTree(f"plan-{plan.seed}").child("head-panel"))
     top = shapely.box(x0, y0, x1, middle)
     layers = []
     for layer in _layers(family, palette, collected, prefix="head-"):
-        upper = _clip(layer.geometries, top)
-        lower = shapely.transform(upper, lambda xy: xy * [1, -1] + [0, 2 * middle]) if len(upper) else upper
-        layers.append(Layer(layer.name, layer.colour, np.concatenate([upper, lower])))
+        shapes = layer.geometries
+        if len(shapes):
+            shapes = _clip(shapely.transform(shapes, lambda xy: xy * [1, stretch] + [0, y0]), top)
+        lower = shapely.transform(shapes, lambda xy: xy * [1, -1] + [0, 2 * middle]) if len(shapes) else shapes
+        layers.append(Layer(layer.name, layer.colour, np.concatenate([shapes, lower])))
     return layers
 
 
