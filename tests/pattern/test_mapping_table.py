@@ -2,6 +2,7 @@
 
 import json
 import os
+import tomllib
 from pathlib import Path
 
 import numpy as np
@@ -10,14 +11,15 @@ import pytest
 from batikgen.errors import BatikgenError, FeatureError
 from batikgen.pattern.cloth import get_cloth
 from batikgen.pattern.mapping import (DEFAULT_MAPPING_PATH, MappingError, feature_series, load_mapping,
-                                      map_features, smooth)
+                                      map_features, parse_mapping, smooth)
 from batikgen.pattern.plan import MotifPlan
-from batikgen.pattern.registry import get_motif
+from batikgen.pattern.registry import MOTIFS, get_motif
 from batikgen.pipeline import plan_from_features
 from batikgen.seeding import SeedTree
 from tests.pattern.test_mapping import _features
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "plan_kawung_a4.json"
+DRAFT = Path(__file__).resolve().parents[2] / "docs" / "mapping-families-draft.toml"
 
 MINIMAL = """
 name = "mine"
@@ -228,3 +230,19 @@ def test_plan_matches_golden(request):
 
 def test_mapping_errors_are_batikgen_errors():
     assert issubclass(MappingError, BatikgenError)
+
+
+def test_default_table_maps_every_registered_family():
+    """Adding a family means adding its section (drafts in docs/mapping-families-draft.toml)."""
+    table = load_mapping()
+    missing = sorted(set(MOTIFS) - set(table.motifs))
+    assert not missing, f"mapping_default.toml has no section for {missing}; see docs/mapping-families-draft.toml"
+
+
+def test_draft_sections_for_new_families_fit_their_declared_parameters():
+    draft = tomllib.loads(DRAFT.read_text(encoding="utf-8"))["motif"]
+    registered = {family: traits for family, traits in draft.items() if family in MOTIFS}
+    if not registered:
+        pytest.skip(f"none of {', '.join(draft)} is registered in this branch (the motif families branch adds them)")
+    table = parse_mapping({"version": 1, "motif": registered}, str(DRAFT))
+    assert set(table.motifs) == set(registered)
