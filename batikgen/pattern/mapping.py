@@ -53,7 +53,10 @@ MODES = ("relative", "absolute")
 #: Cell size: the field's width holds this many cells, rounded, for a kawung of about 5 cm.
 TARGET_CELL_MM = 50.0
 
-_TOP_KEYS = ("name", "version", "description", "normalisation", "reference", "motif")
+_TOP_KEYS = ("name", "version", "description", "normalisation", "reference", "scale", "motif")
+_SCALE_KEYS = ("feature", "low_mm", "high_mm", "why")
+#: Allowed cell sizes for the scale class, in mm: fine klithik to large barong.
+SCALE_RANGE_MM = (10.0, 200.0)
 _TRAIT_KEYS = ("feature", "parameter", "low", "high", "why")
 _SMOOTHING_MAX = 101
 
@@ -89,6 +92,29 @@ class Trait:
 
 
 @dataclass(frozen=True)
+class Scale:
+    """The scale class of the whole cloth: cell size from the recording's overall level of a feature.
+
+    A single number per recording, so it is always judged against the table's fixed reference
+    range for the feature (normalising a recording to itself would put every cloth at the middle).
+
+    Attributes
+    ----------
+    feature : str
+        As for a trait.
+    low_mm, high_mm : float
+        Cell size at the bottom and top of the feature's reference range.
+    why : str
+        One line for the docs.
+    """
+
+    feature: str
+    low_mm: float
+    high_mm: float
+    why: str = ""
+
+
+@dataclass(frozen=True)
 class MappingTable:
     """A parsed, validated mapping table.
 
@@ -110,6 +136,8 @@ class MappingTable:
         Feature to its fixed range for absolute mode.
     motifs : dict of str to tuple of Trait
         Family name to its traits, in table order.
+    scale : Scale or None
+        The whole cloth's scale class; None keeps cells at :data:`TARGET_CELL_MM`.
     """
 
     name: str
@@ -120,6 +148,7 @@ class MappingTable:
     smoothing_windows: int
     references: dict[str, tuple[float, float]]
     motifs: dict[str, tuple[Trait, ...]]
+    scale: Scale | None = None
 
     def traits_for(self, motif: str) -> tuple[Trait, ...]:
         """The traits of ``motif``; MappingError if the table has no section for it."""
@@ -139,6 +168,7 @@ class MappingTable:
             "name": self.name, "version": self.version, "smoothing_windows": self.smoothing_windows,
             "references": {k: list(v) for k, v in sorted(self.references.items())},
             "traits": [vars(t) for t in self.traits_for(motif)],
+            "scale": vars(self.scale) if self.scale else None,
         }
         return hashlib.sha256(json.dumps(used, sort_keys=True).encode("utf-8")).hexdigest()
 
@@ -207,6 +237,32 @@ def _parse_trait(source: str, family: str, name: str, table) -> Trait:
     return Trait(name, feature, parameter, bounds[0], bounds[1], why)
 
 
+def _parse_scale(source: str, table, references: dict) -> Scale | None:
+    if table is None:
+        return None
+    if not isinstance(table, dict):
+        raise _fail(source, "[scale]", f"must be a table with keys {', '.join(_SCALE_KEYS[:3])}, got {table!r}")
+    _check_keys(source, "[scale] ", table, _SCALE_KEYS)
+    for key in _SCALE_KEYS[:3]:
+        if key not in table:
+            raise _fail(source, "[scale]", f"missing key {key!r}; the scale needs {', '.join(_SCALE_KEYS[:3])}")
+    feature = check_feature(source, "[scale] feature", table["feature"])
+    if feature not in references:
+        raise _fail(source, "[scale] feature", f"the scale is judged against a fixed range: add "
+                                               f'reference."{feature}" = [low, high]')
+    sizes = []
+    for key in ("low_mm", "high_mm"):
+        value = _number(source, f"[scale] {key}", table[key])
+        low, high = SCALE_RANGE_MM
+        if not low <= value <= high:
+            raise _fail(source, f"[scale] {key}", f"must be in [{low:g}, {high:g}] mm, got {value:g}")
+        sizes.append(value)
+    why = table.get("why", "")
+    if not isinstance(why, str):
+        raise _fail(source, "[scale] why", f"must be a string, got {why!r}")
+    return Scale(feature, sizes[0], sizes[1], why)
+
+
 def parse_mapping(data: dict, source: str = "<table>", sha256: str = "") -> MappingTable:
     """Validate a mapping table already read from TOML.
 
@@ -263,6 +319,8 @@ def parse_mapping(data: dict, source: str = "<table>", sha256: str = "") -> Mapp
                                      f", got [{low:g}, {high:g}]")
         references[feature] = (low, high)
 
+    scale = _parse_scale(source, data.get("scale"), references)
+
     motifs_table = data.get("motif", {})
     if not isinstance(motifs_table, dict) or not motifs_table:
         raise _fail(source, "motif", "needs at least one [motif.<family>.<trait>] table")
@@ -281,7 +339,7 @@ def parse_mapping(data: dict, source: str = "<table>", sha256: str = "") -> Mapp
                             f"one feature per parameter")
             seen[trait.parameter] = trait.name
         motifs[family] = parsed
-    return MappingTable(name, version, description, source, sha256, smoothing, references, motifs)
+    return MappingTable(name, version, description, source, sha256, smoothing, references, motifs, scale)
 
 
 def load_mapping(path: str | os.PathLike | None = None) -> MappingTable:
@@ -423,6 +481,33 @@ def trait_units(features: BandFeatures, trait: Trait, table: MappingTable, mode:
     return values, robust_unit(values, values[good])
 
 
+def cell_size(features: BandFeatures, table: MappingTable) -> tuple[float, dict]:
+    """The target cell size (scale class) of the whole cloth, and how it was chosen.
+
+    The median of the feature over the good windows is placed in its reference range (0-1,
+    clipped) and the cell size runs from ``low_mm`` to ``high_mm`` with it.
+
+    Returns
+    -------
+    target_mm : float
+    scale : dict
+        ``{}`` without a ``[scale]`` section, else the feature, its median, the 0-1 position and
+        the target size, for the plan and the legend.
+    """
+    if table.scale is None:
+        return TARGET_CELL_MM, {}
+    scale = table.scale
+    series = feature_series(features, scale.feature)
+    good = np.asarray(features.good, dtype=bool) & np.isfinite(series)
+    if not good.any():
+        raise FeatureError(f"every window of {scale.feature} was rejected as an artefact; nothing to map")
+    level = float(np.median(series[good]))
+    unit = float(reference_unit(np.array([level]), scale.feature, table.references[scale.feature])[0])
+    target = scale.low_mm + unit * (scale.high_mm - scale.low_mm)
+    return target, {"feature": scale.feature, "median": round(level, 6), "unit": round(unit, 6),
+                    "target_mm": round(target, 6), "why": scale.why}
+
+
 def map_features(
     features: BandFeatures,
     motif: str,
@@ -469,7 +554,8 @@ def map_features(
         raise FeatureError("the features hold no window; nothing to map")
     layout = cloth_layout(cloth, border, motif=family.name)
     x0, y0, x1, y1 = layout["field"]
-    columns = max(1, int(round((x1 - x0) / TARGET_CELL_MM)))
+    target_mm, scale = cell_size(features, table)
+    columns = max(1, int(round((x1 - x0) / target_mm)))
     cell_mm = (x1 - x0) / columns
     n_rows = max(1, int(np.ceil((y1 - y0) / cell_mm - 1e-9)))
     half_step = features.params.get("step_s", 0) / 2
@@ -493,5 +579,5 @@ def map_features(
         mapping_version=table.version, motif=family.name, palette=palette, cloth=cloth.to_dict(),
         cell_mm=float(cell_mm), columns=columns, rows=rows, seed=seeds.integer("plan"),
         source=dict(features.source), traits=described, mapping_name=table.name, mapping_mode=mode,
-        mapping_sha256=table.digest_for(family.name), layout=layout, legend=bool(legend),
+        mapping_sha256=table.digest_for(family.name), layout=layout, legend=bool(legend), scale=scale,
     )

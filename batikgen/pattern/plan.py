@@ -42,6 +42,9 @@ class MotifPlan:
         "params", "rows"}``); empty means the whole cloth is the field, without borders.
     legend : bool
         Whether a legend strip is built beside the cloth.
+    scale : dict
+        How the scale class (cell size) was chosen from the recording, when the mapping has a
+        ``[scale]`` section: feature, median, unit (0-1) and target_mm.
     """
 
     mapping_version: int
@@ -59,6 +62,7 @@ class MotifPlan:
     mapping_sha256: str = ""
     layout: dict = field(default_factory=dict)
     legend: bool = False
+    scale: dict = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         """Plain-data form (what goes into metadata.json)."""

@@ -33,6 +33,10 @@ high = 0.35
 """
 
 
+def load_mapping_text(text):
+    return parse_mapping(tomllib.loads(text), "<test>")
+
+
 def _write(tmp_path, text, name="map.toml"):
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
@@ -246,3 +250,34 @@ def test_draft_sections_for_new_families_fit_their_declared_parameters():
         pytest.skip(f"none of {', '.join(draft)} is registered in this branch (the motif families branch adds them)")
     table = parse_mapping({"version": 1, "motif": registered}, str(DRAFT))
     assert set(table.motifs) == set(registered)
+
+
+def test_scale_class_follows_the_recordings_alpha_level():
+    table = load_mapping()
+    scale = table.scale
+    assert scale is not None and scale.feature == "relative.alpha" and scale.low_mm < scale.high_mm
+    calm, busy = (plan_from_features(_features(np.full(40, level)), cloth="kain-panjang") for level in (0.45, 0.15))
+    assert calm.cell_mm > busy.cell_mm  # calm: larger, towards barong; busy: finer, towards klithik
+    low, high = table.references["relative.alpha"]
+    expected = scale.low_mm + (0.45 - low) / (high - low) * (scale.high_mm - scale.low_mm)
+    assert calm.scale["target_mm"] == pytest.approx(expected)
+    width = calm.layout["field"][2] - calm.layout["field"][0]
+    assert calm.columns == round(width / expected) and calm.cell_mm == pytest.approx(width / calm.columns)
+    # A table without [scale] keeps the fixed target size.
+    plain = load_mapping_text(MINIMAL)
+    assert plan_from_features(_features(np.full(40, 0.45)), mapping=plain).scale == {}
+
+
+@pytest.mark.parametrize("scale, words", [
+    ('[scale]\nfeature = "relative.alpha"\nlow_mm = 30\nhigh_mm = 60', ['reference."relative.alpha"', "fixed range"]),
+    ('[reference]\n"relative.alpha" = [0.1, 0.5]\n[scale]\nfeature = "relative.alpha"\nlow_mm = 3\nhigh_mm = 60',
+     ["[scale] low_mm", "[10, 200] mm", "3"]),
+    ('[scale]\nfeature = "relative.alpha"\nlow_mm = 30', ["missing key 'high_mm'"]),
+])
+def test_bad_scale_sections(tmp_path, scale, words):
+    path = _write(tmp_path, MINIMAL.replace('name = "mine"', "").replace("version = 7", "") + "\n")
+    path.write_text('version = 1\n' + scale + "\n" + MINIMAL.split("version = 7", 1)[1])
+    with pytest.raises(MappingError) as info:
+        load_mapping(path)
+    for word in words:
+        assert word in str(info.value), str(info.value)
