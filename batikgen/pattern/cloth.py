@@ -7,12 +7,15 @@ sarong's head panel (kepala).
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass
 
 from .._validate import check_choice
 from ..errors import ParameterError
 from .registry import MOTIFS
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -122,7 +125,7 @@ def border_width_mm(cloth: Cloth) -> float:
     return round(float(min(45.0, max(6.0, 0.035 * min(cloth.width_mm, cloth.height_mm)))), 6)
 
 
-def cloth_layout(cloth: Cloth, border: str = "line", motif: str | None = None) -> dict:
+def cloth_layout(cloth: Cloth, border: str = "line", motif: str | None = None, legend: bool = False) -> dict:
     """Where the border, head panel and field sit on ``cloth``, as plain data (mm).
 
     Parameters
@@ -134,6 +137,9 @@ def cloth_layout(cloth: Cloth, border: str = "line", motif: str | None = None) -
     motif : str, optional
         The cloth's motif: drawn in a motif border, and in a head panel when no ``tumpal``
         family is registered.
+    legend : bool
+        A legend strip will stand beside the cloth: keep a plain margin of the border's width
+        even without a border, for the legend's labels above and below its columns.
 
     Returns
     -------
@@ -142,11 +148,13 @@ def cloth_layout(cloth: Cloth, border: str = "line", motif: str | None = None) -
         "head_panel": None | {"rect": [x0, y0, x1, y1], "family", "params", "columns", "cell_mm"}}``.
     """
     check_choice("border", border, BORDER_STYLES)
-    band = 0.0 if border == "none" else border_width_mm(cloth)
+    band = 0.0 if border == "none" and not legend else border_width_mm(cloth)
     x0, y0, x1, y1 = band, band, cloth.width_mm - band, cloth.height_mm - band
     head = None
     if cloth.head_fraction > 0:
         family_name = HEAD_PANEL_FAMILY if HEAD_PANEL_FAMILY in MOTIFS or motif is None else motif
+        if family_name != HEAD_PANEL_FAMILY:
+            log.info("no %s family registered: the head panel uses %s", HEAD_PANEL_FAMILY, family_name)
         family = MOTIFS[check_choice("head panel motif", family_name, MOTIFS)]
         height = cloth.head_fraction * cloth.height_mm
         # Two rows of cells facing each other across the panel's middle, as tumpal rows do: the
@@ -160,5 +168,6 @@ def cloth_layout(cloth: Cloth, border: str = "line", motif: str | None = None) -
                 "columns": columns, "cell_mm": (x1 - x0) / columns}
         y0 += height
     return {"field": [x0, y0, x1, y1],
-            "border": {"style": border, "width_mm": band, "family": motif if border == "motif" else None},
+            "border": {"style": border, "width_mm": band if border != "none" else 0.0,
+                       "family": motif if border == "motif" else None},
             "head_panel": head}

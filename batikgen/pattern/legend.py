@@ -174,8 +174,11 @@ def legend_layers(plan: MotifPlan, palette: Palette, field: list[float], x0: flo
         lines.append(shapely.box(tx + (1.5 if long_tick else 1.8) * u, y - thin / 2, tx + _TIME_COLUMN * u, y + thin / 2))
         if long_tick:
             t = plan.rows[min(i, n_rows - 1)]["t_end" if i == n_rows else "t_start"]
-            text += text_polygons(_clock(t - plan.rows[0]["t_start"]), tx, y + 0.25 * u, 0.42 * u)
-    text += text_polygons("time", tx, top - 0.25 * u, 0.42 * u)
+            # Centred on its tick, to the tick's left (cap height is about 0.73 em).
+            text += text_polygons(_clock(t - plan.rows[0]["t_start"]), tx, y + 0.15 * u, 0.42 * u)
+    # Headers above the columns, shrunk when the margin above the field is narrow.
+    head = min(1.0, (top - 0.3 * u) / (1.1 * u))
+    text += text_polygons("time", tx, top - 0.45 * u * head, 0.42 * u * head)
 
     for k, (name, trait) in enumerate(plan.traits.items()):
         cx = x0 + (0.8 + _TIME_COLUMN + 2.8 * k) * u
@@ -190,11 +193,19 @@ def legend_layers(plan: MotifPlan, palette: Palette, field: list[float], x0: flo
         lines += [shapely.box(left - thin, top, left, bottom), shapely.box(right, top, right + thin, bottom),
                   shapely.box(left - thin, top - thin, right + thin, top), shapely.box(left - thin, bottom, right + thin, bottom + thin)]
         text += text_polygons(_trait_label(name, trait), cx + 0.2 * u, top + 0.2 * u, 0.42 * u, vertical=True)
-        text += text_polygons("0", left - 0.1 * u, top - 0.2 * u, 0.34 * u)
-        text += text_polygons("1", right - 0.2 * u, top - 0.2 * u, 0.34 * u)
+        text += text_polygons("0", left - 0.1 * u, top - 0.2 * u * head, 0.34 * u * head)
+        text += text_polygons("1", right - 0.2 * u, top - 0.2 * u * head, 0.34 * u * head)
     mode = "normalised per recording" if plan.mapping_mode == "relative" else "absolute reference ranges"
-    text += text_polygons(f"{plan.mapping_name} v{plan.mapping_version}, {mode}",
-                          x0 + 0.8 * u, min(height - 0.45 * u, bottom + 0.8 * u), 0.34 * u)
+    footer = [f"{plan.mapping_name} v{plan.mapping_version}, {mode}"]
+    if plan.scale:
+        footer.append(f"scale: median {plan.scale['feature'].replace('.', ' ')} {plan.scale['median']:.2f}"
+                      f" \u2192 {plan.cell_mm:.0f} mm cells")
+    # Two lines under the columns, as large as the margin and the strip's width allow.
+    room = height - 0.3 * u - bottom
+    size = min(0.34 * u, room / (1.4 * len(footer) + 0.3),
+               *((width - 1.4 * u) / max(text_width(line, 1.0), 1e-9) for line in footer))
+    for i, line in enumerate(footer):
+        text += text_polygons(line, x0 + 0.8 * u, bottom + 1.35 * size * (i + 1), size)
     keep = lambda shapes: np.asarray([g for g in shapes if not g.is_empty], dtype=object)  # noqa: E731
     return [Layer("legend-panel", palette.rgb("motif"), keep(panel)),
             Layer("legend-plot", palette.rgb("accent"), keep(plots)),

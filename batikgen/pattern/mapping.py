@@ -35,6 +35,7 @@ try:
 except ModuleNotFoundError:  # Python 3.10
     import tomli as tomllib  # type: ignore[no-redef]
 
+from .._validate import check_choice
 from ..errors import FeatureError, PatternError
 from ..seeding import SeedTree
 from ..signal.features import DEFAULT_BANDS, BandFeatures
@@ -544,15 +545,13 @@ def map_features(
     -------
     MotifPlan
     """
-    from .._validate import check_choice
-
     family = get_motif(motif)
     check_choice("normalisation mode", mode, MODES)
     table = load_mapping() if table is None else table
     traits = table.traits_for(family.name)
     if features.n_windows < 1:
         raise FeatureError("the features hold no window; nothing to map")
-    layout = cloth_layout(cloth, border, motif=family.name)
+    layout = cloth_layout(cloth, border, motif=family.name, legend=legend)
     x0, y0, x1, y1 = layout["field"]
     target_mm, scale = cell_size(features, table)
     columns = max(1, int(round((x1 - x0) / target_mm)))

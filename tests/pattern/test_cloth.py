@@ -171,3 +171,18 @@ def test_legend_strip_sits_beside_the_cloth_aligned_with_its_rows():
     bottom_half = alpha_plot.intersection(shapely.box(0, (y0 + y1) / 2 + 20, 1e4, y1)).area
     assert bottom_half > 2 * top_half
     assert composition.all_valid()
+
+
+@pytest.mark.parametrize("cloth, border", [("A4", "none"), ("kain-panjang", "line"), ("2mx2m", "none"), ("selendang", "motif")])
+def test_legend_stays_inside_its_strip_on_every_cloth(cloth, border):
+    plan = plan_from_features(_features(np.linspace(0.1, 0.5, 60)), cloth=cloth, border=border, legend=True)
+    composition = build_composition(plan)
+    width, height = plan.cloth["width_mm"], plan.cloth["height_mm"]
+    legend = [layer for layer in composition.layers if layer.name.startswith("legend-")]
+    x0, y0, x1, y1 = _union_bounds(legend)
+    assert x0 >= width and x1 <= composition.width_mm and y0 >= 0 and y1 <= height
+    panel = _layer(composition, "legend-panel").geometries[0]
+    for name in ("legend-text", "legend-plot", "legend-line"):
+        assert shapely.within(_layer(composition, name).geometries, panel.buffer(1e-6)).all(), name
+    # The rows of the cloth and the plots share their top and bottom.
+    assert _union_bounds([_layer(composition, "legend-plot")])[1] == pytest.approx(plan.layout["field"][1])
