@@ -51,16 +51,17 @@ def test_ssim_measures_what_it_should():
 
 
 def test_two_real_recordings_give_clearly_different_plans_and_images(two_recordings):
-    plans = [plan_from_features(f, cloth="A3") for f in two_recordings]
-    # Per recording the time courses differ trait by trait: the mean gap of the normalised rows
-    # (0-1) measured 0.12-0.17; unrelated recordings should never come close to equal. Their
-    # alpha levels differ, so the scale class gives them different row counts: compare the traits
-    # along the length of the cloth (fraction 0-1 from top to bottom).
+    # Per recording the time courses differ trait by trait: on a kain panjang (40 and 63 rows) the
+    # mean gap of the normalised rows (0-1) measured 0.21-0.27; unrelated recordings should never
+    # come close to equal. Their alpha levels differ, so the scale class gives them different row
+    # counts: compare the traits along the length of the cloth (0-1 from top to bottom).
+    plans = [plan_from_features(f) for f in two_recordings]
     assert plans[0].cell_mm > plans[1].cell_mm  # EEGLAB's strong alpha: larger motifs
     along = np.linspace(0, 1, 101)
     for name in plans[0].traits:
         a, b = (np.interp(along, (np.arange(len(p.rows)) + 0.5) / len(p.rows), p.traits[name]["rows"]) for p in plans)
-        assert np.abs(a - b).mean() > 0.08, name
+        assert np.abs(a - b).mean() > 0.12, name
+    plans = [plan_from_features(f, cloth="A3") for f in two_recordings]
     images = [render_array(build_composition(plan), DPI) for plan in plans]
     assert ssim(images[0], images[0]) == 1.0
     assert ssim(*images) < 0.5  # measured 0.12: different scale and different traits

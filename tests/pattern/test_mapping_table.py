@@ -43,12 +43,12 @@ def _write(tmp_path, text, name="map.toml"):
     return path
 
 
-def test_default_table_ships_valid_and_covers_every_parameter_of_kawung():
+def test_default_table_ships_valid_and_drives_kawung_petals_heart_dots_and_line():
     table = load_mapping()
     assert table.source == "default" and table.version >= 2 and len(table.sha256) == 64
     traits = table.traits_for("kawung")
     declared = {p.name: p for p in get_motif("kawung").parameters}
-    assert {t.parameter for t in traits} == set(declared)
+    assert {"fullness", "core", "cecek", "line"} <= {t.parameter for t in traits}
     for trait in traits:
         spec = declared[trait.parameter]
         assert spec.low <= min(trait.low, trait.high) and max(trait.low, trait.high) <= spec.high
