@@ -130,6 +130,8 @@ def _clock(seconds: float) -> str:
 def _trait_label(name: str, trait: dict) -> str:
     feature = trait.get("feature", name).replace(".", " ").replace("index ", "").replace("_", " ")
     label = f"{feature} \u2192 {trait.get('parameter', name)}"
+    if trait.get("missing"):
+        return f"{label}: not in these features, held at the middle"
     return f"{label}: {trait['why']}" if trait.get("why") else label
 
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import math
 import os
 from dataclasses import dataclass
@@ -42,6 +43,8 @@ from ..signal.features import DEFAULT_BANDS, BandFeatures
 from .cloth import Cloth, cloth_layout
 from .plan import MotifPlan
 from .registry import MOTIFS, get_motif
+
+log = logging.getLogger(__name__)
 
 #: The table shipped with the package.
 DEFAULT_MAPPING_PATH = Path(__file__).with_name("mapping_default.toml")
@@ -563,12 +566,21 @@ def map_features(
     rows = [{"t_start": float(edges[i]), "t_end": float(edges[i + 1]), "params": {}} for i in range(n_rows)]
     described = {}
     for trait in traits:
-        values, unit = trait_units(features, trait, table, mode)
-        row_unit = row_values(unit, features.times, edges)
+        if trait.feature.startswith("index.") and trait.feature[6:] not in features.indices:
+            # Some sources cannot give every index (Mind Monitor exports have no spectrum for
+            # spectral entropy): the trait is held at the middle of its range, and says so.
+            log.warning("these features have no %s: %s is held at the middle of its range",
+                        trait.feature, trait.parameter)
+            row_unit, row_feature, missing = np.full(n_rows, 0.5), np.full(n_rows, np.nan), True
+        else:
+            values, unit = trait_units(features, trait, table, mode)
+            row_unit, row_feature, missing = (row_values(unit, features.times, edges),
+                                              row_values(values, features.times, edges), False)
         described[trait.name] = {
             "feature": trait.feature, "parameter": trait.parameter, "low": trait.low, "high": trait.high,
             "why": trait.why, "rows": np.round(row_unit, 6).tolist(),
-            "values": np.round(row_values(values, features.times, edges), 6).tolist(),
+            "values": [None if missing else v for v in np.round(row_feature, 6).tolist()],
+            **({"missing": True} if missing else {}),
         }
         for row, u in zip(rows, row_unit):
             row["params"][trait.parameter] = float(trait.low + u * (trait.high - trait.low))

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from batikgen.errors import BatikgenError, FeatureError
+from batikgen.pattern.build import build_composition
 from batikgen.pattern.cloth import get_cloth
 from batikgen.pattern.mapping import (DEFAULT_MAPPING_PATH, MappingError, feature_series, load_mapping,
                                       map_features, parse_mapping, smooth)
@@ -281,3 +282,18 @@ def test_bad_scale_sections(tmp_path, scale, words):
         load_mapping(path)
     for word in words:
         assert word in str(info.value), str(info.value)
+
+
+def test_an_index_the_features_lack_holds_its_trait_at_the_middle(tmp_path, caplog):
+    text = MINIMAL + ('\n[motif.kawung.calm]\nfeature = "index.spectral_entropy"\nparameter = "core"\n'
+                      'low = 0.2\nhigh = 0.6\n')
+    features = _features(np.linspace(0.1, 0.5, 30))  # synthetic: engagement and relaxation only
+    plan = plan_from_features(features, cloth="A4", mapping=_write(tmp_path, text), legend=True)
+    assert np.allclose([row["params"]["core"] for row in plan.rows], 0.4)
+    assert plan.traits["calm"]["missing"] is True and "missing" not in plan.traits["petals"]
+    assert "index.spectral_entropy" in caplog.text
+    assert build_composition(plan).all_valid()  # the legend and the cloth still build
+    # A band the features lack is still an error.
+    features.bands = {k: v for k, v in features.bands.items() if k != "beta"}
+    with pytest.raises(FeatureError, match="relative.beta"):
+        plan_from_features(features, cloth="A4", mapping=_write(tmp_path, text))
