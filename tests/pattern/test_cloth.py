@@ -186,3 +186,16 @@ def test_legend_stays_inside_its_strip_on_every_cloth(cloth, border):
         assert shapely.within(_layer(composition, name).geometries, panel.buffer(1e-6)).all(), name
     # The rows of the cloth and the plots share their top and bottom.
     assert _union_bounds([_layer(composition, "legend-plot")])[1] == pytest.approx(plan.layout["field"][1])
+
+
+def test_plans_saved_before_layouts_still_build_over_the_whole_cloth():
+    plan = plan_from_features(_features(np.linspace(0.1, 0.5, 60)), cloth="A3", border="none")
+    old = {k: v for k, v in plan.to_dict().items()
+           if k in ("mapping_version", "motif", "palette", "cloth", "cell_mm", "columns", "rows", "seed", "source", "traits")}
+    from batikgen.pattern.plan import MotifPlan
+
+    revived = MotifPlan.from_dict(old)
+    assert revived.layout == {} and revived.legend is False
+    composition = build_composition(revived)
+    assert [layer.name for layer in composition.layers] == [name for name, _ in MOTIFS["kawung"].layer_roles]
+    assert composition.width_mm == 297 and composition.all_valid()
