@@ -8,10 +8,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from .pattern import get_motif, get_palette
 from .pattern.build import build_composition
 from .pattern.cloth import get_cloth
-from .pattern.mapping import map_features
+from .pattern.mapping import MappingTable, load_mapping, map_features
 from .pattern.plan import MotifPlan
 from .render.outputs import check_outputs_writable, write_outputs
 from .seeding import SeedTree
@@ -24,6 +26,7 @@ DEFAULT_DPI = 150
 DEFAULT_MOTIF = "kawung"
 DEFAULT_PALETTE = "sogan-yogya"
 DEFAULT_CLOTH = "kain-panjang"
+DEFAULT_BORDER = "line"
 
 #: progress(stage, done, total): called as long work advances.
 Progress = Callable[[str, int, int], None]
@@ -47,12 +50,46 @@ def features_from_file(path: str | os.PathLike, progress: Progress | None = None
 
 
 def plan_from_features(
-    features: BandFeatures, motif: str = DEFAULT_MOTIF, palette: str = DEFAULT_PALETTE, cloth: str = DEFAULT_CLOTH
+    features: BandFeatures,
+    motif: str = DEFAULT_MOTIF,
+    palette: str = DEFAULT_PALETTE,
+    cloth: str = DEFAULT_CLOTH,
+    mapping: str | os.PathLike | MappingTable | None = None,
+    absolute: bool = False,
+    border: str = DEFAULT_BORDER,
+    legend: bool = False,
 ) -> MotifPlan:
-    """Map features to a plan; the seed comes from the recording's content and the style."""
+    """Map features to a plan; the seed comes from the recording's content and the style.
+
+    ``mapping`` is a mapping TOML file or a loaded table (the default table when None);
+    ``absolute`` uses its fixed reference ranges instead of per-recording normalisation;
+    ``border`` is the pinggiran style (none, line, motif); ``legend`` adds the legend strip.
+    """
     get_motif(motif), get_palette(palette)  # fail early with the list of names
+    table = mapping if isinstance(mapping, MappingTable) else load_mapping(mapping)
     seeds = SeedTree(f"{features.source.get('content_hash', '')}|{motif}|{palette}|{cloth}")
-    return map_features(features, motif, palette, get_cloth(cloth), seeds)
+    return map_features(features, motif, palette, get_cloth(cloth), seeds, table=table,
+                        mode="absolute" if absolute else "relative", border=border, legend=legend)
+
+
+def is_features_file(path: str | os.PathLike) -> bool:
+    """True if ``path`` is a features file written by BandFeatures.save (judged by content)."""
+    try:
+        with open(path, "rb") as handle:
+            if handle.read(4) != b"PK\x03\x04":  # an .npz is a zip archive
+                return False
+        with np.load(path, allow_pickle=False) as data:
+            return "meta" in data.files and "format_version" in str(data["meta"])
+    except (OSError, ValueError):
+        return False
+
+
+def load_features(path: str | os.PathLike) -> BandFeatures:
+    """Features of ``path``: a features file saved by BandFeatures.save is loaded as it is; anything
+    else is read as a recording (:func:`features_from_file`)."""
+    if is_features_file(path):
+        return BandFeatures.load(path)
+    return features_from_file(path)
 
 
 def render_recording(
@@ -65,13 +102,17 @@ def render_recording(
     overwrite: bool = False,
     command: list[str] | None = None,
     progress: Progress | None = None,
+    mapping: str | os.PathLike | None = None,
+    absolute: bool = False,
+    border: str = DEFAULT_BORDER,
+    legend: bool = False,
 ) -> RenderResult:
     """Render a recording as a batik cloth: PNG plus metadata JSON.
 
     Parameters
     ----------
     path : path-like
-        The EEG recording.
+        The EEG recording, or a features file written by ``BandFeatures.save``.
     outdir : path-like
         Folder for the outputs (created if needed).
     motif, palette, cloth : str
@@ -84,6 +125,8 @@ def render_recording(
         The command line to record in the metadata.
     progress : callable, optional
         ``progress(stage, done, total)``.
+    mapping, absolute, border, legend
+        As for :func:`plan_from_features`.
 
     Returns
     -------
@@ -94,11 +137,15 @@ def render_recording(
     stem = f"{path.name.split('.')[0]}-{motif}"
     check_outputs_writable(outdir, stem, overwrite)
 
-    features = features_from_file(path)
-    plan = plan_from_features(features, motif, palette, cloth)
+    features = load_features(path)
+    plan = plan_from_features(features, motif, palette, cloth, mapping=mapping, absolute=absolute,
+                              border=border, legend=legend)
     composition = build_composition(plan)
     command = command or ["batikgen", "render", str(path), "-o", str(outdir), "--motif", motif,
-                          "--palette", palette, "--cloth", cloth, "--dpi", f"{dpi:g}"]
-    settings = {"motif": motif, "palette": palette, "cloth": cloth}
+                          "--palette", palette, "--cloth", cloth, "--dpi", f"{dpi:g}", "--border", border,
+                          *(["--mapping", str(mapping)] if mapping else []), *(["--absolute"] if absolute else []),
+                          *(["--legend"] if legend else [])]
+    settings = {"motif": motif, "palette": palette, "cloth": cloth, "border": border, "legend": legend,
+                "mapping": plan.mapping_name, "normalisation": plan.mapping_mode}
     outputs = write_outputs(composition, plan, outdir, stem, dpi, settings, command, overwrite, progress)
     return RenderResult(plan=plan, features=features, outputs=outputs)

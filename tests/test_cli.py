@@ -13,6 +13,7 @@ from PIL import Image
 
 from batikgen import __version__
 from batikgen.cli import main
+from batikgen.pattern.mapping import load_mapping
 from tests.conftest import CORRUPT, shared_file
 
 BATIKGEN = [sys.executable, "-m", "batikgen.cli"]  # the console script's module
@@ -48,7 +49,8 @@ def test_render_sample_prints_outputs_and_sets_dpi(tmp_path, sample_path):
     meta = json.loads(printed[1].read_text())
     assert meta["outputs"][printed[0].name]["sha256"] == _sha(printed[0])
     assert meta["plan"]["source"]["file"] == "simulated_eyes_closed.edf"
-    assert meta["plan"]["mapping_version"] == 1 and meta["settings"]["dpi"] == 20
+    assert meta["plan"]["mapping_version"] == load_mapping().version and meta["settings"]["dpi"] == 20
+    assert meta["plan"]["mapping_name"] == "batikgen-default"
 
 
 def test_real_recording_renders_byte_identically_twice(tmp_path):

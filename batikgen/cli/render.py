@@ -7,10 +7,20 @@ from pathlib import Path
 
 import click
 
+from ..errors import ParameterError
 from ..pattern import MOTIFS, PALETTES
-from ..pattern.cloth import CLOTHS
-from ..pipeline import DEFAULT_CLOTH, DEFAULT_DPI, DEFAULT_MOTIF, DEFAULT_PALETTE, render_recording
+from ..pattern.cloth import BORDER_STYLES, CLOTHS, get_cloth
+from ..pipeline import DEFAULT_BORDER, DEFAULT_CLOTH, DEFAULT_DPI, DEFAULT_MOTIF, DEFAULT_PALETTE, render_recording
 from .common import fail_cleanly, main, progress_printer
+
+
+def _check_cloth(ctx, param, value):
+    """A bad cloth name or size is a usage error (exit 2) whose message lists names and examples."""
+    try:
+        get_cloth(value)
+    except ParameterError as exc:
+        raise click.BadParameter(str(exc)) from None
+    return value
 
 
 @main.command()
@@ -21,21 +31,30 @@ from .common import fail_cleanly, main, progress_printer
               help="Motif family.")
 @click.option("--palette", type=click.Choice(list(PALETTES)), default=DEFAULT_PALETTE, show_default=True,
               help="Natural-dye palette.")
-@click.option("--cloth", type=click.Choice(list(CLOTHS)), default=DEFAULT_CLOTH, show_default=True,
-              help="Cloth format (width x length).")
+@click.option("--cloth", default=DEFAULT_CLOTH, show_default=True, callback=_check_cloth,
+              help=f"Cloth format: {', '.join(CLOTHS)}, or WIDTHxLENGTH with units, e.g. 60cmx90cm, 24inx36in.")
+@click.option("--border", type=click.Choice(BORDER_STYLES), default=DEFAULT_BORDER, show_default=True,
+              help="Border (pinggiran): none, two lines, or lines with a band of small motifs.")
+@click.option("--mapping", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Mapping table (TOML) of which rhythm drives which trait; see docs/mapping.md.")
+@click.option("--absolute", is_flag=True,
+              help="Normalise with the mapping's fixed reference ranges (compare people), not per recording.")
+@click.option("--legend", is_flag=True, help="Add a legend strip: the rhythms over time and what they drove.")
 @click.option("--dpi", type=click.IntRange(10, 2400), default=DEFAULT_DPI, show_default=True,
               help="Raster resolution; textile printing wants 300.")
 @click.option("--overwrite", is_flag=True, help="Replace existing output files.")
 @click.pass_context
 @fail_cleanly
-def render(ctx, recording, outdir, motif, palette, cloth, dpi, overwrite):
-    """Render RECORDING (EDF, BDF, GDF, BrainVision .vhdr, EEGLAB .set, FIF) as a batik cloth.
+def render(ctx, recording, outdir, motif, palette, cloth, border, mapping, absolute, legend, dpi, overwrite):
+    """Render RECORDING (EDF, BDF, GDF, BrainVision .vhdr, EEGLAB .set, FIF, or a features .npz
+    saved by batikgen) as a batik cloth.
 
     Writes OUTDIR/NAME-MOTIF.png and NAME-MOTIF.metadata.json and prints each path.
     """
     command = ["batikgen", *sys.argv[1:]] if sys.argv and Path(sys.argv[0]).name == "batikgen" else None
     show = ctx.obj["verbose"] > 0 or sys.stderr.isatty()
     result = render_recording(recording, outdir, motif=motif, palette=palette, cloth=cloth, dpi=dpi,
-                              overwrite=overwrite, command=command, progress=progress_printer(show))
+                              overwrite=overwrite, command=command, progress=progress_printer(show),
+                              mapping=mapping, absolute=absolute, border=border, legend=legend)
     for path in result.outputs:
         click.echo(str(path))

@@ -33,7 +33,21 @@ class MotifPlan:
     source : dict
         Anonymised provenance of the recording.
     traits : dict
-        For the legend: which feature drove which parameter, per row (normalised 0-1).
+        For the legend: which feature drove which parameter: per trait its ``feature``,
+        ``parameter``, ``low``, ``high``, ``why``, and per row ``rows`` (normalised 0-1) and
+        ``values`` (the feature on the mapping's scale).
+    mapping_name, mapping_mode, mapping_sha256 : str
+        The table that made the plan, ``"relative"`` or ``"absolute"`` normalisation, and the
+        digest of the table file.
+    layout : dict
+        Where things sit on the cloth, in mm: ``field`` ``[x0, y0, x1, y1]`` (what the rows fill),
+        ``border`` ``{"style", "width_mm"}`` and ``head_panel`` (``None`` or ``{"rect", "family",
+        "params", "rows"}``); empty means the whole cloth is the field, without borders.
+    legend : bool
+        Whether a legend strip is built beside the cloth.
+    scale : dict
+        How the scale class (cell size) was chosen from the recording, when the mapping has a
+        ``[scale]`` section: feature, median, unit (0-1) and target_mm.
     """
 
     mapping_version: int
@@ -47,6 +61,12 @@ class MotifPlan:
     crackle: float = 0.3  # batikgen.pattern.crackle.DEFAULT_AMOUNT (not imported: plan stays plain data)
     source: dict = field(default_factory=dict)
     traits: dict = field(default_factory=dict)
+    mapping_name: str = "default"
+    mapping_mode: str = "relative"
+    mapping_sha256: str = ""
+    layout: dict = field(default_factory=dict)
+    legend: bool = False
+    scale: dict = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         """Plain-data form (what goes into metadata.json)."""

@@ -7,19 +7,27 @@ import pytest
 
 from batikgen.pattern.build import build_composition
 from batikgen.pattern.cloth import get_cloth
-from batikgen.pattern.mapping import KAWUNG_TABLE, map_features, robust_unit
+from batikgen.pattern.mapping import load_mapping, map_features, robust_unit
 from batikgen.pipeline import plan_from_features
 from batikgen.seeding import SeedTree
 from batikgen.signal.features import BandFeatures
 
 
-def _features(alpha: np.ndarray) -> BandFeatures:
+def _features(alpha: np.ndarray, theta=None, beta=None) -> BandFeatures:
+    """Synthetic features: relative alpha (and optionally theta, beta) per window, 10 % elsewhere."""
     n = len(alpha)
     bands = {"delta": (1, 4), "theta": (4, 8), "alpha": (8, 13), "beta": (13, 30), "gamma": (30, 45)}
     relative = np.full((n, 2, 5), 0.1)
     relative[:, :, 2] = alpha[:, None]
+    if theta is not None:
+        relative[:, :, 1] = np.asarray(theta)[:, None]
+    if beta is not None:
+        relative[:, :, 3] = np.asarray(beta)[:, None]
+    absolute = relative * 1e-11
+    mean = absolute.mean(axis=1)
+    indices = {"engagement": mean[:, 3] / (mean[:, 2] + mean[:, 1]), "relaxation": mean[:, 2] / mean[:, 1]}
     return BandFeatures(times=np.arange(n) * 2.0 + 2.0, ch_names=["O1", "O2"], bands=bands,
-                        absolute=relative * 1e-11, relative=relative, good=np.ones(n, bool),
+                        absolute=absolute, relative=relative, good=np.ones(n, bool), indices=indices,
                         params={"step_s": 2.0}, source={"content_hash": "abc"})
 
 
@@ -32,7 +40,8 @@ def test_robust_unit_is_monotonic_and_resists_outliers():
 
 def test_cloth_is_a_timeline_and_alpha_drives_fullness():
     alpha = np.concatenate([np.full(30, 0.1), np.full(30, 0.6), np.full(30, 0.1)])
-    plan = map_features(_features(alpha), "kawung", "sogan-yogya", get_cloth("kain-panjang"), SeedTree("x"))
+    plan = map_features(_features(alpha), "kawung", "sogan-yogya", get_cloth("kain-panjang"), SeedTree("x"),
+                        border="none")
     fullness = np.array([row["params"]["fullness"] for row in plan.rows])
     third = len(fullness) // 3
     assert fullness[third + 2 : 2 * third - 2].min() > fullness[: third - 2].max()
@@ -40,7 +49,8 @@ def test_cloth_is_a_timeline_and_alpha_drives_fullness():
     assert starts == sorted(starts) and plan.rows[0]["t_start"] == pytest.approx(1.0)
     assert plan.rows[-1]["t_end"] == pytest.approx(181.0)
     assert plan.columns * plan.cell_mm == pytest.approx(1050.0)
-    low, high = KAWUNG_TABLE["alpha"][2:]
+    trait = {t.parameter: t for t in load_mapping().traits_for("kawung")}["fullness"]
+    low, high = trait.low, trait.high
     assert low <= fullness.min() and fullness.max() <= high
 
 
@@ -62,7 +72,7 @@ def test_plan_is_deterministic_json_and_seeded_by_content():
 
 
 def test_composition_layers_follow_palette_and_stay_on_the_cloth():
-    plan = plan_from_features(_features(np.linspace(0.1, 0.5, 40)), cloth="iket", palette="lasem")
+    plan = plan_from_features(_features(np.linspace(0.1, 0.5, 40)), cloth="iket", palette="lasem", border="none")
     composition = build_composition(plan)
     assert composition.background == (0x9B, 0x1C, 0x1F)
     assert [layer.name for layer in composition.layers] == ["outline", "petal", "core", "cecek", "centre", "crackle"]
