@@ -61,7 +61,9 @@ _TOP_KEYS = ("name", "version", "description", "normalisation", "reference", "sc
 _SCALE_KEYS = ("feature", "low_mm", "high_mm", "why")
 #: Allowed cell sizes for the scale class, in mm: fine klithik to large barong.
 SCALE_RANGE_MM = (10.0, 200.0)
-_TRAIT_KEYS = ("feature", "parameter", "low", "high", "why")
+_TRAIT_KEYS = ("feature", "parameter", "low", "high", "why", "scope")
+#: A trait varies row by row along the timeline, or takes one value for the whole cloth.
+SCOPES = ("row", "cloth")
 _SMOOTHING_MAX = 101
 
 
@@ -85,6 +87,10 @@ class Trait:
         Parameter values at the feature's lowest and highest (``high < low`` inverts the trait).
     why : str
         One line for the legend and the docs.
+    scope : {"row", "cloth"}
+        ``"row"`` follows the timeline row by row; ``"cloth"`` sets one value for the whole cloth
+        from the recording's median, placed in the feature's reference range (for traits such as
+        parang's blade scale, which would cut the diagonal bands at every row if it changed).
     """
 
     name: str
@@ -93,6 +99,7 @@ class Trait:
     low: float
     high: float
     why: str = ""
+    scope: str = "row"
 
 
 @dataclass(frozen=True)
@@ -238,7 +245,10 @@ def _parse_trait(source: str, family: str, name: str, table) -> Trait:
     why = table.get("why", "")
     if not isinstance(why, str):
         raise _fail(source, f"{where} why", f"must be a string, got {why!r}")
-    return Trait(name, feature, parameter, bounds[0], bounds[1], why)
+    scope = table.get("scope", "row")
+    if scope not in SCOPES:
+        raise _fail(source, f"{where} scope", f"must be one of {', '.join(SCOPES)}, got {scope!r}")
+    return Trait(name, feature, parameter, bounds[0], bounds[1], why, scope)
 
 
 def _parse_scale(source: str, table, references: dict) -> Scale | None:
@@ -342,6 +352,9 @@ def parse_mapping(data: dict, source: str = "<table>", sha256: str = "") -> Mapp
                             f"{trait.parameter!r} is already driven by trait {seen[trait.parameter]!r}; "
                             f"one feature per parameter")
             seen[trait.parameter] = trait.name
+            if trait.scope == "cloth" and trait.feature not in references:
+                raise _fail(source, f"[motif.{family}.{trait.name}] scope",
+                            f'"cloth" needs a reference range reference."{trait.feature}" = [low, high]')
         motifs[family] = parsed
     return MappingTable(name, version, description, source, sha256, smoothing, references, motifs, scale)
 
@@ -485,6 +498,16 @@ def trait_units(features: BandFeatures, trait: Trait, table: MappingTable, mode:
     return values, robust_unit(values, values[good])
 
 
+def recording_level(features: BandFeatures, feature: str, table: MappingTable) -> tuple[float, float]:
+    """The median of ``feature`` over the good windows, and its 0-1 place in the reference range."""
+    series = feature_series(features, feature)
+    good = np.asarray(features.good, dtype=bool) & np.isfinite(series)
+    if not good.any():
+        raise FeatureError(f"every window of {feature} was rejected as an artefact; nothing to map")
+    level = float(np.median(series[good]))
+    return level, float(reference_unit(np.array([level]), feature, table.references[feature])[0])
+
+
 def cell_size(features: BandFeatures, table: MappingTable) -> tuple[float, dict]:
     """The target cell size (scale class) of the whole cloth, and how it was chosen.
 
@@ -501,12 +524,7 @@ def cell_size(features: BandFeatures, table: MappingTable) -> tuple[float, dict]
     if table.scale is None:
         return TARGET_CELL_MM, {}
     scale = table.scale
-    series = feature_series(features, scale.feature)
-    good = np.asarray(features.good, dtype=bool) & np.isfinite(series)
-    if not good.any():
-        raise FeatureError(f"every window of {scale.feature} was rejected as an artefact; nothing to map")
-    level = float(np.median(series[good]))
-    unit = float(reference_unit(np.array([level]), scale.feature, table.references[scale.feature])[0])
+    level, unit = recording_level(features, scale.feature, table)
     target = scale.low_mm + unit * (scale.high_mm - scale.low_mm)
     return target, {"feature": scale.feature, "median": round(level, 6), "unit": round(unit, 6),
                     "target_mm": round(target, 6), "why": scale.why}
@@ -572,13 +590,16 @@ def map_features(
             log.warning("these features have no %s: %s is held at the middle of its range",
                         trait.feature, trait.parameter)
             row_unit, row_feature, missing = np.full(n_rows, 0.5), np.full(n_rows, np.nan), True
+        elif trait.scope == "cloth":
+            level, unit = recording_level(features, trait.feature, table)
+            row_unit, row_feature, missing = np.full(n_rows, unit), np.full(n_rows, level), False
         else:
             values, unit = trait_units(features, trait, table, mode)
             row_unit, row_feature, missing = (row_values(unit, features.times, edges),
                                               row_values(values, features.times, edges), False)
         described[trait.name] = {
             "feature": trait.feature, "parameter": trait.parameter, "low": trait.low, "high": trait.high,
-            "why": trait.why, "rows": np.round(row_unit, 6).tolist(),
+            "why": trait.why, "scope": trait.scope, "rows": np.round(row_unit, 6).tolist(),
             "values": [None if missing else v for v in np.round(row_feature, 6).tolist()],
             **({"missing": True} if missing else {}),
         }

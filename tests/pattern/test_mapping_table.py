@@ -296,3 +296,29 @@ def test_docs_list_every_trait_of_the_default_table():
     missing = [f"{family}.{trait.parameter}" for family in table.motifs if family != "kawung"
                for trait in table.traits_for(family) if f"| {family} | {trait.feature} | `{trait.parameter}` |" not in docs]
     assert not missing, f"docs/mapping.md does not list {missing}"
+
+
+def test_cloth_scope_sets_one_value_from_the_recordings_level():
+    text = MINIMAL.replace('high = 0.35', 'high = 0.35\nscope = "cloth"') + '\n[reference]\n"relative.beta" = [0.0, 0.2]\n'
+    table = load_mapping_text(text)
+    ramp = _features(np.linspace(0.05, 0.6, 60))  # beta is flat at 0.1 in these features, alpha ramps
+    plan = plan_from_features(ramp, cloth="iket", mapping=table)
+    fullness = {row["params"]["fullness"] for row in plan.rows}
+    assert len(fullness) == 1  # one value for every row
+    # beta 0.1 sits at 0.5 of [0, 0.2]: fullness half-way from 0.9 down to 0.35
+    assert fullness.pop() == pytest.approx(0.9 + 0.5 * (0.35 - 0.9), abs=1e-6)
+    assert plan.traits["petals"]["scope"] == "cloth"
+
+
+def test_cloth_scope_needs_a_reference_and_scope_must_be_known():
+    with pytest.raises(MappingError, match=r'scope: "cloth" needs a reference range reference."relative.beta"'):
+        load_mapping_text(MINIMAL.replace('high = 0.35', 'high = 0.35\nscope = "cloth"'))
+    with pytest.raises(MappingError, match="scope: must be one of row, cloth, got 'bar'"):
+        load_mapping_text(MINIMAL.replace('high = 0.35', 'high = 0.35\nscope = "bar"'))
+
+
+def test_parang_bands_are_not_cut_by_a_changing_scale():
+    """Blade scale changing between rows would cut every diagonal band: it is one value per cloth."""
+    plan = plan_from_features(_features(np.linspace(0.05, 0.6, 60)), motif="parang", cloth="iket")
+    assert len({row["params"]["scale_mm"] for row in plan.rows}) == 1
+    assert len({row["params"]["thickness"] for row in plan.rows}) > 1  # the timeline still shows
