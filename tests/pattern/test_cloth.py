@@ -197,5 +197,6 @@ def test_plans_saved_before_layouts_still_build_over_the_whole_cloth():
     revived = MotifPlan.from_dict(old)
     assert revived.layout == {} and revived.legend is False
     composition = build_composition(revived)
-    assert [layer.name for layer in composition.layers] == [name for name, _ in MOTIFS["kawung"].layer_roles]
+    # The family's layers over the whole cloth, then the wax crackle (plans without the field get 0.3).
+    assert [layer.name for layer in composition.layers] == [name for name, _ in MOTIFS["kawung"].layer_roles] + ["crackle"]
     assert composition.width_mm == 297 and composition.all_valid()
