@@ -13,18 +13,11 @@ import shapely
 from ..seeding import SeedTree
 from .composition import Composition, Layer
 from .crackle import add_crackle
+from .geometry import copies
 from .legend import legend_layers, legend_width
 from .palettes import Palette, get_palette
 from .plan import MotifPlan
 from .registry import MotifFamily, get_motif
-
-
-def _shift(shapes: list, dx: float, dy: float = 0.0) -> np.ndarray:
-    """Translate geometries (vectorised: shapely.affinity per shape is ~40 µs)."""
-    array = np.asarray(shapes, dtype=object)
-    if not len(array) or (dx == 0 and dy == 0):
-        return array
-    return shapely.transform(array, lambda xy: xy + [dx, dy])
 
 
 def _clip(shapes: np.ndarray, rect: shapely.Polygon) -> np.ndarray:
@@ -53,7 +46,7 @@ def draw_band(family: MotifFamily, rows_params: list[dict], x0: float, y0: float
         drawn = family.draw_row(y0 + index * cell_mm, cell_mm, columns, family.validate(params),
                                 seeds.child(f"row-{index}"))
         for name, shapes in drawn.items():
-            collected[name].extend(_shift(shapes, x0))
+            collected[name].extend(copies(shapes, (x0, 0.0)))
     return collected
 
 
@@ -139,8 +132,8 @@ def _border_motif(plan: MotifPlan, palette: Palette, cloth: tuple, band: float) 
 
     # Top and bottom run the full width; the sides run between them, as the cloth's long edges.
     span_x, span_y = width - 2 * inner, height - 2 * inner - 2 * cell
-    run(span_x, lambda s, size: _shift(s, inner, inner + (cell - size) / 2))
-    run(span_x, lambda s, size: _shift(s, inner, height - outer + (cell - size) / 2))
+    run(span_x, lambda s, size: copies(s, (inner, inner + (cell - size) / 2)))
+    run(span_x, lambda s, size: copies(s, (inner, height - outer + (cell - size) / 2)))
     # Sides: a horizontal run turned to vertical by swapping x and y (a mirror, which keeps the
     # symmetric motifs batik puts in borders intact).
     for x in (inner, width - outer):

@@ -30,9 +30,8 @@ from __future__ import annotations
 import numpy as np
 import shapely
 
-from .geometry import circle, copies, lens, rotate, square_orbit, star, teardrop
+from .geometry import cell_row, circle, lens, rotate, square_orbit, star, teardrop
 from .isen import isen_fill
-from ..seeding import SeedTree
 from .registry import MotifFamily, Parameter, isen_kind, isen_parameters, register
 
 ROSETTES = ("kembang", "bintang", "teratai", "ganggong")
@@ -157,9 +156,7 @@ def draw_row(y0: float, cell_mm: float, n_columns: int, params: dict[str, float]
     -------
     dict of str to list of shapely geometries
     """
-    rng = (seeds or SeedTree("unseeded")).rng("isen")
-    centres = np.column_stack([(np.arange(n_columns) + 0.5) * cell_mm, np.full(n_columns, y0 + cell_mm / 2)])
-    return {layer: copies(shapes, centres) for layer, shapes in cell_layers(cell_mm, params, rng).items()}
+    return cell_row(cell_layers, y0, cell_mm, n_columns, params, seeds)
 
 
 CEPLOK = register(

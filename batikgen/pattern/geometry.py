@@ -9,6 +9,8 @@ from __future__ import annotations
 import numpy as np
 import shapely
 
+from ..seeding import SeedTree
+
 
 def lens(length: float, half_width: float, n_arc: int = 24) -> np.ndarray:
     """Vertices of a lens (the overlap of two equal circles) along +x from (0, 0) to (length, 0).
@@ -172,19 +174,33 @@ def square_orbit(geoms, centre=(0.0, 0.0)) -> list:
     return out
 
 
+def translate_many(geometries, offsets: np.ndarray) -> np.ndarray:
+    """Move each geometry by its own offset, in one vectorised call.
+
+    Parameters
+    ----------
+    geometries : sequence of shapely geometries, length n
+    offsets : numpy.ndarray, shape (n, 2)
+
+    Returns
+    -------
+    numpy.ndarray of shapely geometries
+    """
+    geometries = np.asarray(geometries, dtype=object)
+    per_vertex = np.repeat(np.asarray(offsets, float), shapely.get_num_coordinates(geometries), axis=0)
+    return shapely.transform(geometries, lambda coords: coords + per_vertex)
+
+
 def copies(geoms, offsets: np.ndarray) -> list:
     """``geoms`` translated by each row of ``offsets`` (k, 2), all in one vectorised transform.
 
     Returns the copies offset by offset: all of ``geoms`` moved by the first offset, then by the next.
     """
-    geoms = np.asarray(geoms, dtype=object)
+    geoms = np.asarray(geoms, dtype=object).ravel()
     offsets = np.asarray(offsets, float).reshape(-1, 2)
     if not len(geoms) or not len(offsets):
         return []
-    tiled = np.tile(geoms, len(offsets))
-    per_geometry = np.repeat(offsets, len(geoms), axis=0)
-    per_coordinate = np.repeat(per_geometry, shapely.get_num_coordinates(tiled), axis=0)
-    return list(shapely.transform(tiled, lambda xy: xy + per_coordinate))
+    return list(translate_many(np.tile(geoms, len(offsets)), np.repeat(offsets, len(geoms), axis=0)))
 
 
 def clip_to_box(geoms, xmin: float, ymin: float, xmax: float, ymax: float) -> list:
@@ -274,3 +290,28 @@ def mended(ring: np.ndarray):
     if polygon.is_valid:
         return polygon
     return polygonal(shapely.make_valid(polygon))
+
+
+def cell_row(cell_layers, y0: float, cell_mm: float, n_columns: int, params: dict, seeds) -> dict[str, list]:
+    """One row of identical cells: ``cell_layers`` draws one cell about the origin, copied to each column.
+
+    Parameters
+    ----------
+    cell_layers : callable
+        ``cell_layers(cell_mm, params, rng) -> dict[layer, list of geometries]`` centred on (0, 0).
+    y0, cell_mm : float
+        Top of the row and side of a cell, in mm.
+    n_columns : int
+        Cells across.
+    params : dict
+        Validated parameters of the family.
+    seeds : SeedTree or None
+        Its stream ``isen`` feeds fillers with natural irregularity (a fixed tree when None).
+
+    Returns
+    -------
+    dict of str to list of shapely geometries
+    """
+    rng = (seeds or SeedTree("unseeded")).rng("isen")
+    centres = np.column_stack([(np.arange(n_columns) + 0.5) * cell_mm, np.full(n_columns, y0 + cell_mm / 2)])
+    return {layer: copies(shapes, centres) for layer, shapes in cell_layers(cell_mm, params, rng).items()}

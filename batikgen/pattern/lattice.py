@@ -24,6 +24,7 @@ import numpy as np
 import shapely
 
 from .._validate import check_choice, check_positive
+from .geometry import translate_many
 
 #: Lattice kinds and what they are.
 LATTICES = {
@@ -116,23 +117,6 @@ def lattice_points(kind: str, tile_w: float, tile_h: float, bounds: tuple[float,
     mirror = kind == "mirror"
     return Placements(offsets=offsets[keep], mirror_x=(mirror & (ii % 2 == 1))[keep],
                       mirror_y=(mirror & (jj % 2 == 1))[keep], angle=angle, tile=(tile_w, tile_h))
-
-
-def translate_many(geometries: np.ndarray, offsets: np.ndarray) -> np.ndarray:
-    """Move each geometry by its own offset, in one vectorised call.
-
-    Parameters
-    ----------
-    geometries : numpy.ndarray of shapely geometries, shape (n,)
-    offsets : numpy.ndarray, shape (n, 2)
-
-    Returns
-    -------
-    numpy.ndarray of shapely geometries
-    """
-    geometries = np.asarray(geometries, dtype=object)
-    per_vertex = np.repeat(np.asarray(offsets, float), shapely.get_num_coordinates(geometries), axis=0)
-    return shapely.transform(geometries, lambda coords: coords + per_vertex)
 
 
 def place_tile(geometries, placements: Placements) -> np.ndarray:

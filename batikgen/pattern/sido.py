@@ -27,9 +27,8 @@ from __future__ import annotations
 import numpy as np
 import shapely
 
-from ..seeding import SeedTree
 from .ceplok import ROSETTES, rosette_outline
-from .geometry import circle, copies, lens, rotate, square_orbit
+from .geometry import cell_row, circle, lens, rotate, square_orbit
 from .isen import isen_fill
 from .registry import MotifFamily, Parameter, isen_kind, isen_parameters, register
 
@@ -117,9 +116,7 @@ def draw_row(y0: float, cell_mm: float, n_columns: int, params: dict[str, float]
     -------
     dict of str to list of shapely geometries
     """
-    rng = (seeds or SeedTree("unseeded")).rng("isen")
-    centres = np.column_stack([(np.arange(n_columns) + 0.5) * cell_mm, np.full(n_columns, y0 + cell_mm / 2)])
-    return {layer: copies(shapes, centres) for layer, shapes in cell_layers(cell_mm, params, rng).items()}
+    return cell_row(cell_layers, y0, cell_mm, n_columns, params, seeds)
 
 
 LAYER_ROLES = (("light", "motif"), ("frame", "outline"), ("frame_line", "accent"), ("ornament_outline", "outline"),
