@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,7 +13,7 @@ from .pattern.build import build_composition
 from .pattern.cloth import get_cloth
 from .pattern.mapping import map_features
 from .pattern.plan import MotifPlan
-from .render.outputs import check_outputs_writable, write_outputs
+from .render.outputs import DEFAULT_FORMATS, check_outputs_writable, parse_formats, write_outputs
 from .seeding import SeedTree
 from .signal.features import BandFeatures, compute_band_features
 from .signal.plausibility import check_plausible
@@ -25,6 +25,8 @@ DEFAULT_DPI = 150
 DEFAULT_MOTIF = "kawung"
 DEFAULT_PALETTE = "sogan-yogya"
 DEFAULT_CLOTH = "kain-panjang"
+#: --preview: a quick look while iterating: low resolution, PNG and the JPEG preview only.
+PREVIEW_DPI = 40
 
 #: progress(stage, done, total): called as long work advances.
 Progress = Callable[[str, int, int], None]
@@ -65,6 +67,9 @@ def render_recording(
     overwrite: bool = False,
     command: list[str] | None = None,
     progress: Progress | None = None,
+    formats: str | Sequence[str] = DEFAULT_FORMATS,
+    preview: bool = False,
+    workers: int | None = None,
 ) -> RenderResult:
     """Render a recording as a batik cloth: PNG plus metadata JSON.
 
@@ -84,6 +89,13 @@ def render_recording(
         The command line to record in the metadata.
     progress : callable, optional
         ``progress(stage, done, total)``.
+    formats : str or sequence of str
+        Any of ``png``, ``tiff``, ``svg`` (``"png,tiff"`` or a list). A JPEG preview, a palette
+        proof strip and metadata.json are written besides.
+    preview : bool
+        Quick look: PNG and JPEG preview only, at ``PREVIEW_DPI`` unless ``dpi`` is lower.
+    workers : int, optional
+        Processes drawing strips; default the available cores.
 
     Returns
     -------
@@ -92,13 +104,18 @@ def render_recording(
     path = Path(path)
     outdir = Path(outdir)
     stem = f"{path.name.split('.')[0]}-{motif}"
-    check_outputs_writable(outdir, stem, overwrite)
+    formats = DEFAULT_FORMATS if preview else parse_formats(formats)
+    dpi = min(dpi, PREVIEW_DPI) if preview else dpi
+    check_outputs_writable(outdir, stem, overwrite, formats, preview=True, proof=not preview)
 
     features = features_from_file(path)
     plan = plan_from_features(features, motif, palette, cloth)
     composition = build_composition(plan)
     command = command or ["batikgen", "render", str(path), "-o", str(outdir), "--motif", motif,
-                          "--palette", palette, "--cloth", cloth, "--dpi", f"{dpi:g}"]
+                          "--palette", palette, "--cloth", cloth, "--dpi", f"{dpi:g}", "--format", ",".join(formats)]
+    if preview and command[:2] == ["batikgen", "render"] and "--preview" not in command:
+        command.append("--preview")
     settings = {"motif": motif, "palette": palette, "cloth": cloth}
-    outputs = write_outputs(composition, plan, outdir, stem, dpi, settings, command, overwrite, progress)
+    outputs = write_outputs(composition, plan, outdir, stem, dpi, settings, command, overwrite, progress,
+                            formats=formats, preview=True, proof=not preview, workers=workers)
     return RenderResult(plan=plan, features=features, outputs=outputs)

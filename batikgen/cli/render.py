@@ -9,7 +9,7 @@ import click
 
 from ..pattern import MOTIFS, PALETTES
 from ..pattern.cloth import CLOTHS
-from ..pipeline import DEFAULT_CLOTH, DEFAULT_DPI, DEFAULT_MOTIF, DEFAULT_PALETTE, render_recording
+from ..pipeline import DEFAULT_CLOTH, DEFAULT_DPI, DEFAULT_MOTIF, DEFAULT_PALETTE, PREVIEW_DPI, render_recording
 from .common import fail_cleanly, main, progress_printer
 
 
@@ -25,17 +25,24 @@ from .common import fail_cleanly, main, progress_printer
               help="Cloth format (width x length).")
 @click.option("--dpi", type=click.IntRange(10, 2400), default=DEFAULT_DPI, show_default=True,
               help="Raster resolution; textile printing wants 300.")
+@click.option("--format", "formats", default="png", show_default=True, metavar="LIST",
+              help="Comma-separated outputs: png, tiff (for print shops), svg (vector). A JPEG preview, "
+                   "a palette proof strip and metadata.json are always written.")
+@click.option("--preview", is_flag=True,
+              help=f"Quick look: PNG and JPEG preview only, at {PREVIEW_DPI} dpi.")
 @click.option("--overwrite", is_flag=True, help="Replace existing output files.")
 @click.pass_context
 @fail_cleanly
-def render(ctx, recording, outdir, motif, palette, cloth, dpi, overwrite):
+def render(ctx, recording, outdir, motif, palette, cloth, dpi, formats, preview, overwrite):
     """Render RECORDING (EDF, BDF, GDF, BrainVision .vhdr, EEGLAB .set, FIF) as a batik cloth.
 
-    Writes OUTDIR/NAME-MOTIF.png and NAME-MOTIF.metadata.json and prints each path.
+    Writes OUTDIR/NAME-MOTIF.png (and .tif, .svg as asked), NAME-MOTIF.preview.jpg,
+    NAME-MOTIF.proof.png and NAME-MOTIF.metadata.json, and prints each path.
     """
     command = ["batikgen", *sys.argv[1:]] if sys.argv and Path(sys.argv[0]).name == "batikgen" else None
     show = ctx.obj["verbose"] > 0 or sys.stderr.isatty()
     result = render_recording(recording, outdir, motif=motif, palette=palette, cloth=cloth, dpi=dpi,
-                              overwrite=overwrite, command=command, progress=progress_printer(show))
+                              overwrite=overwrite, command=command, progress=progress_printer(show),
+                              formats=formats, preview=preview)
     for path in result.outputs:
         click.echo(str(path))

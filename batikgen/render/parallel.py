@@ -1,0 +1,116 @@
+"""Draw and encode strips in worker processes, hand the results back in strip order.
+
+Each worker paints a strip and runs every output's strip encoder on it (deflate for PNG and TIFF,
+downsampling for the preview), so the heavy work is spread over the cores and only compressed
+bytes travel back. Results are consumed strictly in strip order and each strip's encoding depends
+on that strip alone, so the bytes written do not depend on how many workers ran or which finished
+first. At most a few strips are in flight, so memory does not grow with the image.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, Protocol
+
+import numpy as np
+
+from .raster import PreparedScene, StripPainter
+
+
+class StripEncoder(Protocol):
+    """Turns one strip's pixels into what its writer needs (run in the workers)."""
+
+    def encode(self, strip: int, pixels: np.ndarray) -> Any:  # pragma: no cover - protocol
+        ...
+
+
+# The job of this process when it is a worker: set before the pool forks, so the scene's arrays
+# are inherited rather than pickled.
+_JOB: tuple[PreparedScene, Sequence[StripEncoder]] | None = None
+_PAINTER: StripPainter | None = None
+
+
+def _init_worker(job) -> None:
+    global _JOB, _PAINTER
+    _JOB, _PAINTER = job, None
+
+
+def _work(strip: int) -> list:
+    global _PAINTER
+    scene, encoders = _JOB
+    if _PAINTER is None:
+        _PAINTER = StripPainter(scene)
+    pixels = _PAINTER.paint(strip)
+    return [encoder.encode(strip, pixels) for encoder in encoders]
+
+
+def available_cores() -> int:
+    """Cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # macOS, Windows
+        return os.cpu_count() or 1
+
+
+def encoded_strips(
+    scene: PreparedScene,
+    encoders: Sequence[StripEncoder],
+    workers: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Iterator[list]:
+    """Yield, for each strip from top to bottom, the list of its encoders' results.
+
+    Parameters
+    ----------
+    scene : PreparedScene
+        What to draw.
+    encoders : sequence of StripEncoder
+        Run on each strip's pixels, in the worker that drew it.
+    workers : int, optional
+        Processes to use; default the available cores. 1 draws in this process.
+    progress : callable, optional
+        ``progress(done, total)`` after each strip.
+
+    Yields
+    ------
+    list
+        ``[encoder.encode(strip, pixels) for encoder in encoders]``, in strip order.
+    """
+    total = scene.n_strips
+    workers = min(max(1, workers or available_cores()), total)
+    if workers == 1:
+        _init_worker((scene, encoders))
+        try:
+            for strip in range(total):
+                result = _work(strip)
+                if progress:
+                    progress(strip + 1, total)
+                yield result
+        finally:
+            _init_worker(None)
+        return
+
+    # fork shares the prepared arrays for free; elsewhere the job is pickled to each worker.
+    method = "fork" if sys.platform.startswith("linux") else "spawn"
+    pool = multiprocessing.get_context(method).Pool(workers, initializer=_init_worker, initargs=((scene, encoders),))
+    try:
+        pending: deque = deque()
+        next_strip = done = 0
+        # Two strips per worker in flight keeps every core busy while bounding memory.
+        while next_strip < total or pending:
+            while next_strip < total and len(pending) < 2 * workers:
+                pending.append(pool.apply_async(_work, (next_strip,)))
+                next_strip += 1
+            result = pending.popleft().get()
+            done += 1
+            if progress:
+                progress(done, total)
+            yield result
+        pool.close()
+        pool.join()
+    finally:
+        pool.terminate()
