@@ -10,7 +10,17 @@ import click
 from ..pattern import MOTIFS, PALETTES
 from ..pattern.cloth import CLOTHS
 from ..pipeline import DEFAULT_CLOTH, DEFAULT_DPI, DEFAULT_MOTIF, DEFAULT_PALETTE, PREVIEW_DPI, render_recording
+from ..errors import BatikgenError
+from ..render.outputs import parse_formats
 from .common import fail_cleanly, main, progress_printer
+
+
+def _check_formats(ctx, param, value):
+    """A bad --format is a usage error (exit 2), named like click's own."""
+    try:
+        return parse_formats(value)
+    except BatikgenError as exc:
+        raise click.BadParameter(str(exc).removeprefix("format: ")) from None
 
 
 @main.command()
@@ -25,7 +35,7 @@ from .common import fail_cleanly, main, progress_printer
               help="Cloth format (width x length).")
 @click.option("--dpi", type=click.IntRange(10, 2400), default=DEFAULT_DPI, show_default=True,
               help="Raster resolution; textile printing wants 300.")
-@click.option("--format", "formats", default="png", show_default=True, metavar="LIST",
+@click.option("--format", "formats", default="png", show_default=True, metavar="LIST", callback=_check_formats,
               help="Comma-separated outputs: png, tiff (for print shops), svg (vector). A JPEG preview, "
                    "a palette proof strip and metadata.json are always written.")
 @click.option("--preview", is_flag=True,

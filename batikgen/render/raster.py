@@ -36,6 +36,10 @@ MIN_DPI, MAX_DPI = 10, 2400
 # the verbs as bytes, padded to 4 bytes. Verified by round trip in tests/render.
 _SKIA_PATH_VERSION = 5
 _VERB_MOVE, _VERB_LINE, _VERB_CLOSE = 0, 1, 5
+#: Rows drawn above and below each strip and thrown away: skia's anti-aliasing is not exact on
+#: the first and last rows of a surface when a shape crosses them, so strips are drawn with a
+#: margin and cropped, and the image does not depend on where the strips are cut.
+_MARGIN = 4
 
 
 def canvas_size(composition: Composition, dpi: float) -> tuple[int, int]:
@@ -162,8 +166,9 @@ def _prepare_layer(geometries: np.ndarray, colour, scale: float, strip_rows: int
     shape_ring_start = np.cumsum(shape_ring_count) - shape_ring_count  # rings come in shape order
 
     bounds = np.nan_to_num(shapely.bounds(geometries) * scale, nan=-1.0)
-    first = np.clip(np.floor((bounds[:, 1] - 1) / strip_rows).astype(np.int64), 0, n_strips - 1)
-    last = np.clip(np.floor((bounds[:, 3] + 1) / strip_rows).astype(np.int64), 0, n_strips - 1)
+    reach = _MARGIN + 1  # the margin, and the anti-aliased edge
+    first = np.clip(np.floor((bounds[:, 1] - reach) / strip_rows).astype(np.int64), 0, n_strips - 1)
+    last = np.clip(np.floor((bounds[:, 3] + reach) / strip_rows).astype(np.int64), 0, n_strips - 1)
     last[shape_ring_count == 0] = -1  # nothing to draw
     return PreparedLayer(tuple(int(c) for c in colour), points, ring_start, ring_length,
                          shape_ring_start, shape_ring_count, first, last)
@@ -233,7 +238,7 @@ class StripPainter:
 
     def __init__(self, scene: PreparedScene) -> None:
         self.scene = scene
-        self._buffer = np.empty((scene.strip_rows, scene.width, 4), dtype=np.uint8)
+        self._buffer = np.empty((scene.strip_rows + 2 * _MARGIN, scene.width, 4), dtype=np.uint8)
         self._surface = skia.Surface(self._buffer, skia.kRGBA_8888_ColorType, skia.kPremul_AlphaType)
         self._paints = [skia.Paint(Color=_skia_colour(layer.colour), AntiAlias=True, Style=skia.Paint.kFill_Style)
                         for layer in scene.layers]
@@ -247,14 +252,15 @@ class StripPainter:
         canvas.clear(self._background)
         path = skia.Path()
         for layer, paint in zip(scene.layers, self._paints):
-            data = layer.path_bytes(strip, strip * scene.strip_rows)
+            data = layer.path_bytes(strip, strip * scene.strip_rows - _MARGIN)
             if data is None:
                 continue
             if path.readFromMemory(data) != len(data):
                 raise RenderError(f"skia rejected the path of strip {strip}; the geometry may hold NaN coordinates")
             canvas.drawPath(path, paint)
         # Every pixel is opaque (the background is), so premultiplied RGBA is plain RGBA.
-        rgba = Image.frombuffer("RGBA", (scene.width, rows), self._buffer[:rows], "raw", "RGBA", 0, 1)
+        inner = self._buffer[_MARGIN : _MARGIN + rows]
+        rgba = Image.frombuffer("RGBA", (scene.width, rows), inner, "raw", "RGBA", 0, 1)
         return np.asarray(rgba.convert("RGB"))
 
 
