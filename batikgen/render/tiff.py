@@ -88,7 +88,9 @@ def write_tiff_strips(handle: BinaryIO, width: int, height: int, rows_per_strip:
             yield piece
 
     big = width * height * 3 > 2**31  # classic TIFF offsets are 32-bit; stay clear of them
-    with tifffile.TiffWriter(handle, bigtiff=big) as tiff:
+    # A FileHandle with a name: tifffile takes the name from the file object otherwise, and the
+    # atomic writer's temporary file is opened from a descriptor (its name is an int).
+    with tifffile.TiffWriter(tifffile.FileHandle(handle, mode="wb", name="image.tif"), bigtiff=big) as tiff:
         tiff.write(
             checked(),
             shape=(height, width, 3),
