@@ -60,7 +60,7 @@ def adler32_combine(adler1: int, adler2: int, length2: int) -> int:
     return sum1 | (sum2 << 16)
 
 
-def filter_rows(strip: np.ndarray) -> bytes:
+def filter_rows(strip: np.ndarray) -> np.ndarray:
     """A strip's rows, each prefixed by its filter type: Sub for the first, Up for the others.
 
     The first row of a strip is filtered without the row above it (which another worker drew),
@@ -70,10 +70,10 @@ def filter_rows(strip: np.ndarray) -> bytes:
     framed = np.empty((rows.shape[0], rows.shape[1] + 1), dtype=np.uint8)
     framed[0, 0] = _FILTER_SUB
     framed[0, 1:4] = rows[0, :3]
-    framed[0, 4:] = rows[0, 3:] - rows[0, :-3]  # uint8 arithmetic wraps modulo 256, as filters want
+    np.subtract(rows[0, 3:], rows[0, :-3], out=framed[0, 4:])  # uint8 wraps modulo 256, as filters want
     framed[1:, 0] = _FILTER_UP
-    framed[1:, 1:] = rows[1:] - rows[:-1]
-    return framed.tobytes()
+    np.subtract(rows[1:], rows[:-1], out=framed[1:, 1:])
+    return framed
 
 
 @dataclass(frozen=True)
@@ -98,11 +98,11 @@ class PngStripEncoder:
         """Compress ``pixels`` (rows, width, 3) uint8, the ``strip``-th strip."""
         if pixels.ndim != 3 or pixels.shape[1:] != (self.width, 3) or pixels.dtype != np.uint8:
             raise RenderError(f"strip of shape {pixels.shape} {pixels.dtype}, expected (rows, {self.width}, 3) uint8")
-        raw = filter_rows(pixels)
+        raw = memoryview(filter_rows(pixels)).cast("B")  # no copy into bytes
         compressor = _deflate.compressobj(self.level, _deflate.DEFLATED, -15)  # raw deflate, no header
         last = strip == self.n_strips - 1
         data = compressor.compress(raw) + compressor.flush(_deflate.Z_FINISH if last else _deflate.Z_SYNC_FLUSH)
-        return PngPiece(data, zlib.adler32(raw), len(raw), pixels.shape[0])
+        return PngPiece(data, _deflate.adler32(raw), raw.nbytes, pixels.shape[0])  # isal: 5x faster
 
 
 def _chunk(kind: bytes, data: bytes) -> bytes:
