@@ -136,6 +136,8 @@ def write_raster_outputs(
 
         def strips():
             """Feed each strip's results to their writers; yield the TIFF's compressed strips."""
+            if not encoders:  # no raster output asked for: nothing to draw
+                return
             for results in encoded_strips(scene, encoders, workers, report):
                 for sink, result in zip(sinks, results):
                     sink(result)

@@ -220,11 +220,15 @@ def prepare_scene(composition: Composition, dpi: float, strip_rows: int = DEFAUL
         raise RenderError(f"{width} x {height} px at {dpi:g} dpi is over {MAX_PIXELS:,} pixels; lower --dpi")
     scale = dpi / MM_PER_INCH
     n_strips = -(-height // strip_rows)
-    layers = [
-        _prepare_layer(layer.geometries, layer.colour, scale, strip_rows, n_strips)
-        for layer in composition.layers
-        if len(layer.geometries)
-    ]
+    layers = []
+    for layer in composition.layers:
+        if not len(layer.geometries):
+            continue
+        prepared = _prepare_layer(layer.geometries, layer.colour, scale, strip_rows, n_strips)
+        if not np.isfinite(prepared.points).all():
+            raise RenderError(f"layer {layer.name!r}: a shape has a non-finite coordinate (NaN or infinity); "
+                              "every vertex must be a finite number of millimetres")
+        layers.append(prepared)
     return PreparedScene(width, height, strip_rows, tuple(int(c) for c in composition.background), layers)
 
 

@@ -142,3 +142,13 @@ def test_cli_bad_format_is_a_usage_error(tmp_path, sample_path):
     assert result.exit_code == 2
     assert "allowed png, tiff, svg" in result.output and "gif" in result.output
     assert list(tmp_path.iterdir()) == []
+
+
+def test_svg_alone_draws_no_raster(tmp_path, monkeypatch):
+    def must_not_paint(self, strip):
+        raise AssertionError("a strip was drawn although no raster output was asked for")
+
+    monkeypatch.setattr(raster.StripPainter, "paint", must_not_paint)
+    written = _write(tmp_path, formats=("svg",), preview=False, proof=False)
+    assert [p.name for p in written] == ["piece.svg", "piece.metadata.json"]
+    assert json.loads(written[-1].read_text())["settings"]["size_px"] == [142, 189]

@@ -131,3 +131,9 @@ def test_parallel_workers_write_the_same_bytes_as_one_process(tmp_path):
 def test_adler32_combine_matches_zlib():
     a, b = b"batik " * 1000, bytes(range(256)) * 300
     assert adler32_combine(zlib.adler32(a), zlib.adler32(b), len(b)) == zlib.adler32(a + b)
+
+
+def test_non_finite_coordinates_are_refused_with_the_layer_named():
+    bad = shapely.Polygon([(0, 0), (10, 0), (np.nan, 10)])
+    with pytest.raises(RenderError, match="layer 'isen': a shape has a non-finite coordinate"):
+        render_array(Composition(20, 20, (0, 0, 0), [Layer("isen", (1, 2, 3), [bad])]), dpi=25.4)
