@@ -133,6 +133,7 @@ def test_adler32_combine_matches_zlib():
     assert adler32_combine(zlib.adler32(a), zlib.adler32(b), len(b)) == zlib.adler32(a + b)
 
 
+@pytest.mark.filterwarnings("ignore:invalid value encountered:RuntimeWarning")  # shapely, making the bad shape
 def test_non_finite_coordinates_are_refused_with_the_layer_named():
     bad = shapely.Polygon([(0, 0), (10, 0), (np.nan, 10)])
     with pytest.raises(RenderError, match="layer 'isen': a shape has a non-finite coordinate"):
