@@ -21,7 +21,8 @@ Scenes:
 CPU seconds (main process plus workers) are printed too: on a shared machine they move less than
 wall time; on an idle machine wall time approaches CPU time divided by the workers.
 
-Run: ``python -m benchmarks render`` (``BATIKGEN_BENCH_REPEAT=1`` for one run per case).
+Run: ``python -m benchmarks render`` (``BATIKGEN_BENCH_REPEAT=1`` for one run per case,
+``BATIKGEN_BENCH_SIZES=A0`` for one size).
 """
 
 from __future__ import annotations
@@ -194,7 +195,7 @@ def main() -> None:
     print(f"render benchmark: {DPI} dpi PNG, {_workers()} workers, median of {repeat} run(s); "
           f"load average {load:.1f} on {os.cpu_count()} cores at start (the machine may be shared)")
     with tempfile.TemporaryDirectory() as outdir:
-        for size in SIZES:
+        for size in os.environ.get("BATIKGEN_BENCH_SIZES", ",".join(SIZES)).split(","):
             target_s, target_mb = TARGETS[size]
             floor = _median_case(size, "flat", repeat, outdir)
             print(f"{size}: floor (flat image, same size, same PNG writer) {floor['render_s']:.2f} s "

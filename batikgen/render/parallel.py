@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import sys
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
@@ -34,9 +35,13 @@ _JOB: tuple[PreparedScene, Sequence[StripEncoder]] | None = None
 _PAINTER: StripPainter | None = None
 
 
-def _init_worker(job) -> None:
+def _init_worker(job, in_pool: bool = False) -> None:
     global _JOB, _PAINTER
     _JOB, _PAINTER = job, None
+    if in_pool:
+        # Ctrl-C reaches the whole process group; only the main process acts on it (it stops the
+        # pool and removes the temporary files), so workers are not killed mid-task around it.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _work(strip: int) -> list:
@@ -96,7 +101,8 @@ def encoded_strips(
 
     # fork shares the prepared arrays for free; elsewhere the job is pickled to each worker.
     method = "fork" if sys.platform.startswith("linux") else "spawn"
-    pool = multiprocessing.get_context(method).Pool(workers, initializer=_init_worker, initargs=((scene, encoders),))
+    pool = multiprocessing.get_context(method).Pool(workers, initializer=_init_worker,
+                                                    initargs=((scene, encoders), True))
     try:
         pending: deque = deque()
         next_strip = done = 0

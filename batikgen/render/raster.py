@@ -39,6 +39,8 @@ _VERB_MOVE, _VERB_LINE, _VERB_CLOSE = 0, 1, 5
 #: the first and last rows of a surface when a shape crosses them, so strips are drawn with a
 #: margin and cropped, and the image does not depend on where the strips are cut.
 _MARGIN = 4
+#: Shapes flattened at a time when preparing a layer.
+_PREP_CHUNK = 50_000
 
 
 def canvas_size(composition: Composition, dpi: float) -> tuple[int, int]:
@@ -153,14 +155,22 @@ def _prepare_layer(geometries: np.ndarray, colour, scale: float, strip_rows: int
     n_shapes = len(geometries)
     simple = bool(np.all((shapely.get_type_id(geometries) == 3) & (shapely.get_num_interior_rings(geometries) == 0)))
     if simple:
-        coords, ring_length = _flatten_simple(geometries)
+        # In chunks, so the float64 and index temporaries stay small: only the float32 points of
+        # the whole layer are kept (the prep of 1.3 million shapes peaked 300 MB higher at once).
+        point_chunks, length_chunks = [np.empty((0, 2), np.float32)], [np.empty(0, np.int64)]
+        for start in range(0, n_shapes, _PREP_CHUNK):
+            coords, lengths = _flatten_simple(geometries[start : start + _PREP_CHUNK])
+            point_chunks.append((coords * scale).astype(np.float32))
+            length_chunks.append(lengths)
+        points, ring_length = np.concatenate(point_chunks), np.concatenate(length_chunks)
+        del point_chunks
         shape_ring_count = np.ones(n_shapes, dtype=np.int64)
     else:
         # Under the non-zero rule, holes wound against their exterior stay open, and overlapping
         # shapes of one layer merge (one coverage, no seams between them).
         coords, ring_length, shape_of_ring = _flatten_general(geometries)
         shape_ring_count = np.bincount(shape_of_ring, minlength=n_shapes)
-    points = (coords * scale).astype(np.float32)
+        points = (coords * scale).astype(np.float32)
     ring_start = np.cumsum(ring_length) - ring_length
     shape_ring_start = np.cumsum(shape_ring_count) - shape_ring_count  # rings come in shape order
 

@@ -152,3 +152,28 @@ def test_svg_alone_draws_no_raster(tmp_path, monkeypatch):
     written = _write(tmp_path, formats=("svg",), preview=False, proof=False)
     assert [p.name for p in written] == ["piece.svg", "piece.metadata.json"]
     assert json.loads(written[-1].read_text())["settings"]["size_px"] == [142, 189]
+
+
+def test_ctrl_c_during_a_cli_render_leaves_no_file(tmp_path, sample_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    outdir = tmp_path / "out"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "batikgen.cli", "-v", "render", str(sample_path), "-o", str(outdir), "--dpi", "150",
+         "--format", "png,tiff"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONWARNINGS": "ignore"},
+    )
+    for line in process.stderr:  # wait until strips are being drawn
+        if line.startswith("render: "):
+            break
+    else:
+        pytest.fail(f"the render never reported progress (exit {process.wait()})")
+    assert list(outdir.glob("*.part")), "no temporary file while rendering: the interrupt would come too late"
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode != 0
+    assert process.stdout is not None
+    assert list(outdir.iterdir()) == []  # neither the outputs nor their temporary files
