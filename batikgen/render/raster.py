@@ -130,6 +130,12 @@ def _flatten_simple(geometries: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     signed = np.zeros(len(full))
     signed[full > 0] = area2
     length = np.maximum(full - 1, 0)
+    if np.all(signed >= 0) or np.all(signed <= 0):
+        # All wound alike (shapes copied from one template usually are): only the winding *between*
+        # shapes matters, so keep the order and just drop each ring's closing vertex.
+        keep = np.ones(len(coords), dtype=bool)
+        keep[ends[full > 0] - 1] = False
+        return coords[keep], length
     # Index of each kept vertex; rings wound clockwise (in y-down pixels) are read backwards.
     k = np.arange(int(length.sum()), dtype=np.int64) - np.repeat(np.cumsum(length) - length, length)
     flip = np.repeat(signed < 0, length)
