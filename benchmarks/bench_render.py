@@ -5,7 +5,7 @@ times, and the median is printed. Wall time covers preparing the scene, drawing 
 the worker processes, and writing the PNG; building the composition is timed apart (it is the
 pattern stage's work). Peak memory is measured two ways:
 
-- ``pss``: the largest sum, sampled every 20 ms, of the proportional set size of the process and
+- ``pss``: the largest sum, sampled every 100 ms, of the proportional set size of the process and
   its workers (shared pages counted once, split between the processes sharing them);
 - ``rss``: the main process's peak RSS plus each worker's peak RSS (an upper bound: pages the
   workers inherit from the main process are counted again in each).
@@ -162,7 +162,7 @@ def run_case(size: str, scene: str, outdir: str) -> dict:
         nonlocal peak
         while not stop.is_set():
             peak = max(peak, _tree_pss_mb(process.pid))
-            stop.wait(0.02)
+            stop.wait(0.1)  # reading smaps_rollup walks page tables: sampling faster steals CPU
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
