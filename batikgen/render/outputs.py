@@ -15,8 +15,9 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from ..atomic import atomic_write, check_writable
-from ..errors import RenderError
+from ..errors import BatikgenError, RenderError
 from ..pattern.composition import Composition
+from ..pattern.palettes import get_palette
 from ..pattern.plan import MotifPlan
 from .metadata import build_metadata, write_metadata
 from .parallel import encoded_strips
@@ -155,6 +156,14 @@ def write_raster_outputs(
     return scene.width, scene.height
 
 
+def _palette_roles(name: str) -> dict[str, str] | None:
+    """The named palette's role -> hex colour, or None if the name is not a registered palette."""
+    try:
+        return dict(get_palette(name).colours)
+    except BatikgenError:
+        return None
+
+
 def write_outputs(
     composition: Composition,
     plan: MotifPlan,
@@ -218,7 +227,8 @@ def write_outputs(
         if "svg" in paths:
             write_svg(stack.enter_context(atomic_write(paths["svg"], overwrite)), composition)
         if "proof" in paths:
-            stack.enter_context(atomic_write(paths["proof"], overwrite)).write(proof_png_bytes(composition, plan.palette))
+            proof_bytes = proof_png_bytes(composition, plan.palette, _palette_roles(plan.palette))
+            stack.enter_context(atomic_write(paths["proof"], overwrite)).write(proof_bytes)
     written = [path for kind, path in paths.items() if kind != "metadata"]
     settings = {**settings, "dpi": dpi, "size_px": [width, height], "formats": list(formats), "preview": preview,
                 "proof": proof, "deflate": deflate_backend()}

@@ -36,7 +36,7 @@ def hex_colour(rgb: tuple[int, int, int]) -> str:
     return "#{:02x}{:02x}{:02x}".format(*rgb)
 
 
-def proof_image(composition: Composition, palette_name: str = "") -> Image.Image:
+def proof_image(composition: Composition, palette_name: str = "", roles: dict[str, str] | None = None) -> Image.Image:
     """The proof strip as an RGB image: swatches side by side, each with its name and hex below.
 
     Parameters
@@ -45,8 +45,15 @@ def proof_image(composition: Composition, palette_name: str = "") -> Image.Image
         The colours come from its ground and layers.
     palette_name : str
         Written in the strip's title row.
+    roles : dict of str to str, optional
+        The palette's role -> ``#rrggbb``; a swatch of a role's colour is labelled with the role
+        (``motif: petal``) as well as the layers painted with it.
     """
-    entries = proof_colours(composition)
+    by_colour = {value.lower(): role for role, value in (roles or {}).items()}
+    entries = []
+    for name, colour in proof_colours(composition):
+        role = by_colour.get(hex_colour(colour))
+        entries.append((f"{role}: {name}" if role and role != name else name, colour))
     title_px = 40
     image = Image.new("RGB", (SWATCH_PX * len(entries), title_px + SWATCH_PX + LABEL_PX), (255, 255, 255))
     draw = ImageDraw.Draw(image)
@@ -60,12 +67,12 @@ def proof_image(composition: Composition, palette_name: str = "") -> Image.Image
         draw.text((x + 10, title_px + 10), hex_colour(colour), fill=_INK_DARK if luminance > 128 else _INK_LIGHT,
                   font=font)
         draw.text((x + 10, title_px + SWATCH_PX + 8), hex_colour(colour), fill=_INK_DARK, font=font)
-        draw.text((x + 10, title_px + SWATCH_PX + 34), name[:28], fill=_INK_DARK, font=small)
+        draw.text((x + 10, title_px + SWATCH_PX + 34), name[:30], fill=_INK_DARK, font=small)
     return image
 
 
-def proof_png_bytes(composition: Composition, palette_name: str = "") -> bytes:
-    """The proof strip as PNG bytes (no date or other varying chunk)."""
+def proof_png_bytes(composition: Composition, palette_name: str = "", roles: dict[str, str] | None = None) -> bytes:
+    """The proof strip as PNG bytes (no date or other varying chunk); see :func:`proof_image`."""
     buffer = io.BytesIO()
-    proof_image(composition, palette_name).save(buffer, format="PNG", optimize=False)
+    proof_image(composition, palette_name, roles).save(buffer, format="PNG", optimize=False)
     return buffer.getvalue()

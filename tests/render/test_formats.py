@@ -160,6 +160,17 @@ def test_proof_strip_shows_each_distinct_colour_with_its_hex():
     assert hex_colour((74, 46, 29)) == "#4a2e1d"
 
 
+def test_proof_labels_swatches_with_the_palettes_roles():
+    from PIL import ImageChops
+
+    composition = _scene()
+    plain = proof_image(composition, "sogan-yogya")
+    labelled = proof_image(composition, "sogan-yogya", {"ground": "#2b1a12", "outline": "#4A2E1D"})
+    # Only the label of the swatch whose colour is the palette's outline changes.
+    box = ImageChops.difference(plain, labelled).getbbox()
+    assert box is not None and 240 <= box[0] and box[2] <= 480 and box[1] >= 40 + 240
+
+
 def test_formats_are_parsed_and_bad_ones_named():
     assert parse_formats("svg,PNG, tif") == ("png", "tiff", "svg")
     with pytest.raises(RenderError, match="allowed png, tiff, svg .* got jpeg"):
