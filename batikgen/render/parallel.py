@@ -66,6 +66,7 @@ def encoded_strips(
     encoders: Sequence[StripEncoder],
     workers: int | None = None,
     progress: Callable[[int, int], None] | None = None,
+    start_method: str | None = None,
 ) -> Iterator[list]:
     """Yield, for each strip from top to bottom, the list of its encoders' results.
 
@@ -79,6 +80,9 @@ def encoded_strips(
         Processes to use; default the available cores. 1 draws in this process.
     progress : callable, optional
         ``progress(done, total)`` after each strip.
+    start_method : str, optional
+        ``"fork"`` or ``"spawn"``; default fork on Linux (the scene is shared, not copied),
+        spawn elsewhere (the scene is pickled to each worker).
 
     Yields
     ------
@@ -100,7 +104,7 @@ def encoded_strips(
         return
 
     # fork shares the prepared arrays for free; elsewhere the job is pickled to each worker.
-    method = "fork" if sys.platform.startswith("linux") else "spawn"
+    method = start_method or ("fork" if sys.platform.startswith("linux") else "spawn")
     pool = multiprocessing.get_context(method).Pool(workers, initializer=_init_worker,
                                                     initargs=((scene, encoders), True))
     try:

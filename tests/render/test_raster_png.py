@@ -138,3 +138,12 @@ def test_non_finite_coordinates_are_refused_with_the_layer_named():
     bad = shapely.Polygon([(0, 0), (10, 0), (np.nan, 10)])
     with pytest.raises(RenderError, match="layer 'isen': a shape has a non-finite coordinate"):
         render_array(Composition(20, 20, (0, 0, 0), [Layer("isen", (1, 2, 3), [bad])]), dpi=25.4)
+
+
+def test_spawned_workers_as_on_macos_and_windows_write_the_same_bytes(tmp_path):
+    composition = _dense_small()
+    scene = prepare_scene(composition, 30, 32)
+    encoder = PngStripEncoder(scene.width, scene.n_strips)
+    forked = [piece for (piece,) in encoded_strips(scene, [encoder], workers=2, start_method="fork")]
+    spawned = [piece for (piece,) in encoded_strips(scene, [encoder], workers=2, start_method="spawn")]
+    assert spawned == forked and len(forked) == scene.n_strips
