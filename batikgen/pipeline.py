@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,7 +15,7 @@ from .pattern.build import build_composition
 from .pattern.cloth import get_cloth
 from .pattern.mapping import MappingTable, load_mapping, map_features
 from .pattern.plan import MotifPlan
-from .render.outputs import check_outputs_writable, write_outputs
+from .render.outputs import DEFAULT_FORMATS, check_outputs_writable, parse_formats, write_outputs
 from .seeding import SeedTree
 from .signal.analyse import features_from_path
 from .signal.features import BandFeatures
@@ -27,6 +27,8 @@ DEFAULT_MOTIF = "kawung"
 DEFAULT_PALETTE = "sogan-yogya"
 DEFAULT_CLOTH = "kain-panjang"
 DEFAULT_BORDER = "line"
+#: --preview: a quick look while iterating: low resolution, PNG and the JPEG preview only.
+PREVIEW_DPI = 40
 
 #: progress(stage, done, total): called as long work advances.
 Progress = Callable[[str, int, int], None]
@@ -106,6 +108,9 @@ def render_recording(
     absolute: bool = False,
     border: str = DEFAULT_BORDER,
     legend: bool = False,
+    formats: str | Sequence[str] = DEFAULT_FORMATS,
+    preview: bool = False,
+    workers: int | None = None,
 ) -> RenderResult:
     """Render a recording as a batik cloth: PNG plus metadata JSON.
 
@@ -127,6 +132,13 @@ def render_recording(
         ``progress(stage, done, total)``.
     mapping, absolute, border, legend
         As for :func:`plan_from_features`.
+    formats : str or sequence of str
+        Any of ``png``, ``tiff``, ``svg`` (``"png,tiff"`` or a list). A JPEG preview, a palette
+        proof strip and metadata.json are written besides.
+    preview : bool
+        Quick look: PNG and JPEG preview only, at ``PREVIEW_DPI`` unless ``dpi`` is lower.
+    workers : int, optional
+        Processes drawing strips; default the available cores.
 
     Returns
     -------
@@ -135,17 +147,22 @@ def render_recording(
     path = Path(path)
     outdir = Path(outdir)
     stem = f"{path.name.split('.')[0]}-{motif}"
-    check_outputs_writable(outdir, stem, overwrite)
+    formats = DEFAULT_FORMATS if preview else parse_formats(formats)
+    dpi = min(dpi, PREVIEW_DPI) if preview else dpi
+    check_outputs_writable(outdir, stem, overwrite, formats, preview=True, proof=not preview)
 
     features = load_features(path)
     plan = plan_from_features(features, motif, palette, cloth, mapping=mapping, absolute=absolute,
                               border=border, legend=legend)
     composition = build_composition(plan)
     command = command or ["batikgen", "render", str(path), "-o", str(outdir), "--motif", motif,
-                          "--palette", palette, "--cloth", cloth, "--dpi", f"{dpi:g}", "--border", border,
-                          *(["--mapping", str(mapping)] if mapping else []), *(["--absolute"] if absolute else []),
-                          *(["--legend"] if legend else [])]
+                          "--palette", palette, "--cloth", cloth, "--dpi", f"{dpi:g}", "--format", ",".join(formats),
+                          "--border", border, *(["--mapping", str(mapping)] if mapping else []),
+                          *(["--absolute"] if absolute else []), *(["--legend"] if legend else [])]
+    if preview and command[:2] == ["batikgen", "render"] and "--preview" not in command:
+        command.append("--preview")
     settings = {"motif": motif, "palette": palette, "cloth": cloth, "border": border, "legend": legend,
                 "mapping": plan.mapping_name, "normalisation": plan.mapping_mode}
-    outputs = write_outputs(composition, plan, outdir, stem, dpi, settings, command, overwrite, progress)
+    outputs = write_outputs(composition, plan, outdir, stem, dpi, settings, command, overwrite, progress,
+                            formats=formats, preview=True, proof=not preview, workers=workers)
     return RenderResult(plan=plan, features=features, outputs=outputs)

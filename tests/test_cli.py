@@ -42,12 +42,15 @@ def test_render_sample_prints_outputs_and_sets_dpi(tmp_path, sample_path):
     result = CliRunner().invoke(main, ["render", str(sample_path), "-o", str(tmp_path), "--dpi", "20"])
     assert result.exit_code == 0, result.output
     printed = [Path(line) for line in result.stdout.splitlines()]
-    assert [p.name for p in printed] == ["simulated_eyes_closed-kawung.png", "simulated_eyes_closed-kawung.metadata.json"]
+    stem = "simulated_eyes_closed-kawung"
+    assert [p.name for p in printed] == [f"{stem}.png", f"{stem}.preview.jpg", f"{stem}.proof.png",
+                                         f"{stem}.metadata.json"]
     with Image.open(printed[0]) as image:
         assert image.info["dpi"] == pytest.approx((20, 20), rel=1e-3)  # pHYs is whole px per metre
         assert image.size == (827, 1969)  # 105 x 250 cm at 20 dpi
-    meta = json.loads(printed[1].read_text())
-    assert meta["outputs"][printed[0].name]["sha256"] == _sha(printed[0])
+    meta = json.loads(printed[-1].read_text())
+    for output in printed[:-1]:
+        assert meta["outputs"][output.name]["sha256"] == _sha(output)
     assert meta["plan"]["source"]["file"] == "simulated_eyes_closed.edf"
     assert meta["plan"]["mapping_version"] == load_mapping().version and meta["settings"]["dpi"] == 20
     assert meta["plan"]["mapping_name"] == "batikgen-default"
@@ -60,8 +63,8 @@ def test_real_recording_renders_byte_identically_twice(tmp_path):
     assert first.returncode == 0 and second.returncode == 0, first.stderr
     png_a, png_b = Path(first.stdout.splitlines()[0]), Path(second.stdout.splitlines()[0])
     assert _sha(png_a) == _sha(png_b)
-    meta_a = json.loads(Path(first.stdout.splitlines()[1]).read_text())
-    meta_b = json.loads(Path(second.stdout.splitlines()[1]).read_text())
+    meta_a = json.loads(Path(first.stdout.splitlines()[-1]).read_text())
+    meta_b = json.loads(Path(second.stdout.splitlines()[-1]).read_text())
     assert meta_a["plan"] == meta_b["plan"] and meta_a["outputs"] == meta_b["outputs"]
 
 

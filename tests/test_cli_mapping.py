@@ -45,7 +45,7 @@ def test_render_with_an_artists_mapping_records_it(tmp_path, sample_path):
     mapping.write_text(GOOD_MAPPING, encoding="utf-8")
     result = _render(tmp_path / "out", sample_path, "--mapping", mapping, "--cloth", "A3")
     assert result.exit_code == 0, result.output
-    meta = json.loads(Path(result.stdout.splitlines()[1]).read_text())
+    meta = json.loads(Path(result.stdout.splitlines()[-1]).read_text())
     assert meta["plan"]["mapping_name"] == "calm-only" and meta["plan"]["mapping_version"] == 3
     assert list(meta["plan"]["traits"]) == ["petals"]
     assert "--mapping" in meta["command"] and str(mapping) in meta["command"]
@@ -79,7 +79,7 @@ def test_legend_absolute_and_motif_border_render(tmp_path, sample_path):
     assert plain.exit_code == 0 and legend.exit_code == 0, legend.output
     with Image.open(plain.stdout.splitlines()[0]) as a, Image.open(legend.stdout.splitlines()[0]) as b:
         assert b.size[1] == a.size[1] and b.size[0] > a.size[0] * 1.2
-    meta = json.loads(Path(legend.stdout.splitlines()[1]).read_text())
+    meta = json.loads(Path(legend.stdout.splitlines()[-1]).read_text())
     assert meta["plan"]["mapping_mode"] == "absolute" and meta["plan"]["legend"] is True
     assert meta["plan"]["layout"]["border"]["style"] == "motif"
 
@@ -99,7 +99,7 @@ def test_features_file_renders_like_its_recording(tmp_path, sample_path):
         with Image.open(result.stdout.splitlines()[0]) as image:
             pixels.append(np.asarray(image.convert("RGB")))
     assert np.array_equal(*pixels)  # (the PNGs' text chunks name their different inputs)
-    plans = [json.loads(Path(r.stdout.splitlines()[1]).read_text())["plan"] for r in (from_recording, from_features)]
+    plans = [json.loads(Path(r.stdout.splitlines()[-1]).read_text())["plan"] for r in (from_recording, from_features)]
     assert plans[0] == plans[1]
 
 

@@ -7,10 +7,12 @@ from pathlib import Path
 
 import click
 
-from ..errors import ParameterError
+from ..errors import BatikgenError, ParameterError
 from ..pattern import MOTIFS, PALETTES
 from ..pattern.cloth import BORDER_STYLES, CLOTHS, get_cloth
-from ..pipeline import DEFAULT_BORDER, DEFAULT_CLOTH, DEFAULT_DPI, DEFAULT_MOTIF, DEFAULT_PALETTE, render_recording
+from ..pipeline import (DEFAULT_BORDER, DEFAULT_CLOTH, DEFAULT_DPI, DEFAULT_MOTIF, DEFAULT_PALETTE, PREVIEW_DPI,
+                        render_recording)
+from ..render.outputs import parse_formats
 from .common import fail_cleanly, main, progress_printer
 
 
@@ -21,6 +23,14 @@ def _check_cloth(ctx, param, value):
     except ParameterError as exc:
         raise click.BadParameter(str(exc)) from None
     return value
+
+
+def _check_formats(ctx, param, value):
+    """A bad --format is a usage error (exit 2), named like click's own."""
+    try:
+        return parse_formats(value)
+    except BatikgenError as exc:
+        raise click.BadParameter(str(exc).removeprefix("format: ")) from None
 
 
 @main.command()
@@ -42,19 +52,26 @@ def _check_cloth(ctx, param, value):
 @click.option("--legend", is_flag=True, help="Add a legend strip: the rhythms over time and what they drove.")
 @click.option("--dpi", type=click.IntRange(10, 2400), default=DEFAULT_DPI, show_default=True,
               help="Raster resolution; textile printing wants 300.")
+@click.option("--format", "formats", default="png", show_default=True, metavar="LIST", callback=_check_formats,
+              help="Comma-separated outputs: png, tiff (for print shops), svg (vector). A JPEG preview, "
+                   "a palette proof strip and metadata.json are always written.")
+@click.option("--preview", is_flag=True,
+              help=f"Quick look: PNG and JPEG preview only, at {PREVIEW_DPI} dpi.")
 @click.option("--overwrite", is_flag=True, help="Replace existing output files.")
 @click.pass_context
 @fail_cleanly
-def render(ctx, recording, outdir, motif, palette, cloth, border, mapping, absolute, legend, dpi, overwrite):
-    """Render RECORDING (EDF, BDF, GDF, BrainVision .vhdr, EEGLAB .set, FIF, or a features .npz
-    saved by batikgen) as a batik cloth.
+def render(ctx, recording, outdir, motif, palette, cloth, border, mapping, absolute, legend, dpi, formats, preview,
+           overwrite):
+    """Render RECORDING (any supported recording, or a features .npz saved by batikgen) as a batik cloth.
 
-    Writes OUTDIR/NAME-MOTIF.png and NAME-MOTIF.metadata.json and prints each path.
+    Writes OUTDIR/NAME-MOTIF.png (and .tif, .svg as asked), NAME-MOTIF.preview.jpg,
+    NAME-MOTIF.proof.png and NAME-MOTIF.metadata.json, and prints each path.
     """
     command = ["batikgen", *sys.argv[1:]] if sys.argv and Path(sys.argv[0]).name == "batikgen" else None
     show = ctx.obj["verbose"] > 0 or sys.stderr.isatty()
     result = render_recording(recording, outdir, motif=motif, palette=palette, cloth=cloth, dpi=dpi,
                               overwrite=overwrite, command=command, progress=progress_printer(show),
-                              mapping=mapping, absolute=absolute, border=border, legend=legend)
+                              mapping=mapping, absolute=absolute, border=border, legend=legend,
+                              formats=formats, preview=preview)
     for path in result.outputs:
         click.echo(str(path))

@@ -11,7 +11,7 @@ from pathlib import Path
 from ..atomic import write_bytes_atomic
 from ..signal.recording import file_sha256
 
-_VERSIONED = ("batikgen", "numpy", "scipy", "mne", "shapely", "skia-python", "pillow", "click")
+_VERSIONED = ("batikgen", "numpy", "scipy", "mne", "shapely", "skia-python", "pillow", "click", "isal", "tifffile")
 
 
 def package_versions() -> dict[str, str]:

@@ -1,8 +1,17 @@
 """A PNG writer that takes the image strip by strip, so a cloth never sits whole in memory.
 
-Pillow needs the whole image in memory (1.1 GB for a kain panjang at 300 dpi) and no maintained
-library streams numpy strips into PNG; the format is simple enough to write directly: IHDR, pHYs
-(the dpi), sRGB, then one zlib stream over the rows, each prefixed with its filter type.
+Pillow needs the whole image in memory (1.1 GB for a kain panjang at 300 dpi) and its PNG save of
+an A0 takes 5-9 s. The format is simple enough to write directly: IHDR, sRGB, pHYs (the dpi), then
+one zlib stream over the filtered rows.
+
+The zlib stream is cut into independent pieces, one per strip, the way pigz does it: each strip is
+filtered and deflated on its own (in the worker that drew it) and ends on a byte boundary with a
+sync flush, so the pieces simply concatenate; their Adler-32 checksums are combined arithmetically.
+A strip's bytes depend only on its pixels, so the file does not depend on the number of workers.
+
+Deflate is ISA-L's (``isal``) at level 1 when installed: on a 15 MB strip of a dense A0 it takes
+19 ms against 92 ms for zlib level 1 and 245 ms for zlib level 6, for a file 8 % larger than
+zlib level 6. Without ``isal`` it falls back to zlib at level 1.
 """
 
 from __future__ import annotations
@@ -11,31 +20,128 @@ import os
 import struct
 import zlib
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 
 from ..atomic import atomic_write
 from ..errors import RenderError
 
+try:  # ISA-L's deflate: a zlib-compatible API, about 5x faster than zlib at its fastest level
+    from isal import isal_zlib as _deflate
+
+    DEFLATE_LEVEL = 1
+except ImportError:  # pragma: no cover - isal is a dependency; this keeps a broken install usable
+    _deflate = zlib
+    DEFLATE_LEVEL = 1
+
 _SIGNATURE = b"\x89PNG\r\n\x1a\n"
-_FILTER_UP = 2
+_FILTER_SUB, _FILTER_UP = 1, 2
+_ADLER_BASE = 65521
 INCH_PER_METRE = 1 / 0.0254
+#: IDAT chunks are at most this long (readers do not care; it keeps each write small).
+_IDAT_MAX = 1 << 20
+
+
+def deflate_backend() -> str:
+    """Which deflate implementation is in use (``"isal"`` or ``"zlib"``), for the metadata."""
+    return "isal" if _deflate is not zlib else "zlib"
+
+
+def adler32_combine(adler1: int, adler2: int, length2: int) -> int:
+    """Adler-32 of A + B from those of A and B and the length of B (zlib's adler32_combine)."""
+    rem = length2 % _ADLER_BASE
+    sum1 = adler1 & 0xFFFF
+    sum2 = (rem * sum1) % _ADLER_BASE
+    sum1 = (sum1 + (adler2 & 0xFFFF) + _ADLER_BASE - 1) % _ADLER_BASE
+    sum2 = (sum2 + (adler1 >> 16) + (adler2 >> 16) + _ADLER_BASE - rem) % _ADLER_BASE
+    return sum1 | (sum2 << 16)
+
+
+def filter_rows(strip: np.ndarray) -> np.ndarray:
+    """A strip's rows, each prefixed by its filter type: Sub for the first, Up for the others.
+
+    The first row of a strip is filtered without the row above it (which another worker drew),
+    so each strip is self-contained.
+    """
+    rows = strip.reshape(strip.shape[0], -1)
+    framed = np.empty((rows.shape[0], rows.shape[1] + 1), dtype=np.uint8)
+    framed[0, 0] = _FILTER_SUB
+    framed[0, 1:4] = rows[0, :3]
+    np.subtract(rows[0, 3:], rows[0, :-3], out=framed[0, 4:])  # uint8 wraps modulo 256, as filters want
+    framed[1:, 0] = _FILTER_UP
+    np.subtract(rows[1:], rows[:-1], out=framed[1:, 1:])
+    return framed
+
+
+@dataclass(frozen=True)
+class PngPiece:
+    """One strip's part of the zlib stream."""
+
+    data: bytes
+    adler: int
+    raw_length: int
+    rows: int
+
+
+@dataclass(frozen=True)
+class PngStripEncoder:
+    """Filter and deflate one strip into a self-contained piece of the image's zlib stream."""
+
+    width: int
+    n_strips: int
+    level: int = DEFLATE_LEVEL
+
+    def encode(self, strip: int, pixels: np.ndarray) -> PngPiece:
+        """Compress ``pixels`` (rows, width, 3) uint8, the ``strip``-th strip."""
+        if pixels.ndim != 3 or pixels.shape[1:] != (self.width, 3) or pixels.dtype != np.uint8:
+            raise RenderError(f"strip of shape {pixels.shape} {pixels.dtype}, expected (rows, {self.width}, 3) uint8")
+        raw = memoryview(filter_rows(pixels)).cast("B")  # no copy into bytes
+        compressor = _deflate.compressobj(self.level, _deflate.DEFLATED, -15)  # raw deflate, no header
+        last = strip == self.n_strips - 1
+        data = compressor.compress(raw) + compressor.flush(_deflate.Z_FINISH if last else _deflate.Z_SYNC_FLUSH)
+        return PngPiece(data, _deflate.adler32(raw), raw.nbytes, pixels.shape[0])  # isal: 5x faster
 
 
 def _chunk(kind: bytes, data: bytes) -> bytes:
     return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
 
 
-def _up_filtered(strip: np.ndarray, previous_row: np.ndarray) -> bytes:
-    """Rows with PNG filter 2 (Up): each byte minus the byte above, modulo 256."""
-    rows = strip.reshape(strip.shape[0], -1)
-    above = np.vstack([previous_row[None, :], rows[:-1]])
-    filtered = rows - above  # uint8 arithmetic wraps modulo 256, as the filter wants
-    framed = np.empty((rows.shape[0], rows.shape[1] + 1), dtype=np.uint8)
-    framed[:, 0] = _FILTER_UP
-    framed[:, 1:] = filtered
-    return framed.tobytes()
+class PngWriter:
+    """Write a PNG from :class:`PngPiece` objects given in strip order, into an open file."""
+
+    def __init__(self, handle: BinaryIO, width: int, height: int, dpi: float, name: str = "png") -> None:
+        self.handle, self.width, self.height, self.name = handle, width, height, name
+        ppm = int(round(dpi * INCH_PER_METRE))
+        handle.write(_SIGNATURE)
+        handle.write(_chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)))  # 8-bit RGB
+        handle.write(_chunk(b"sRGB", b"\x00"))  # perceptual rendering intent
+        handle.write(_chunk(b"pHYs", struct.pack(">IIB", ppm, ppm, 1)))
+        self._adler = 1
+        self._rows = 0
+        self._pending = b"\x78\x01"  # zlib header: deflate, 32 KiB window, fastest
+
+    def _flush(self, final: bool) -> None:
+        while len(self._pending) >= _IDAT_MAX or (final and self._pending):
+            self.handle.write(_chunk(b"IDAT", self._pending[:_IDAT_MAX]))
+            self._pending = self._pending[_IDAT_MAX:]
+
+    def add(self, piece: PngPiece) -> None:
+        """Append the next strip's piece."""
+        self._adler = adler32_combine(self._adler, piece.adler, piece.raw_length)
+        self._rows += piece.rows
+        self._pending += piece.data
+        self._flush(final=False)
+
+    def finish(self) -> None:
+        """Close the zlib stream and the file's chunks; check every row arrived."""
+        if self._rows != self.height:
+            raise RenderError(f"{self.name}: got {self._rows} rows of pixels, expected {self.height}")
+        self._pending += struct.pack(">I", self._adler)
+        self._flush(final=True)
+        self.handle.write(_chunk(b"IEND", b""))
 
 
 def write_png(
@@ -45,9 +151,9 @@ def write_png(
     strips: Iterable[np.ndarray],
     dpi: float,
     overwrite: bool = False,
-    level: int = 6,
+    level: int = DEFLATE_LEVEL,
 ) -> Path:
-    """Write RGB strips to a PNG file, atomically.
+    """Write RGB strips to a PNG file, atomically, in this process.
 
     Parameters
     ----------
@@ -62,32 +168,28 @@ def write_png(
     overwrite : bool
         Replace an existing file.
     level : int
-        zlib compression level.
+        Deflate level.
 
     Returns
     -------
     pathlib.Path
     """
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8-bit RGB, no interlace
-    ppm = int(round(dpi * INCH_PER_METRE))
     with atomic_write(path, overwrite) as handle:
-        handle.write(_SIGNATURE)
-        handle.write(_chunk(b"IHDR", header))
-        handle.write(_chunk(b"sRGB", b"\x00"))  # perceptual rendering intent
-        handle.write(_chunk(b"pHYs", struct.pack(">IIB", ppm, ppm, 1)))
-        compressor = zlib.compressobj(level)
-        previous = np.zeros(width * 3, dtype=np.uint8)
-        rows_written = 0
+        writer = PngWriter(handle, width, height, dpi, name=str(path))
+        # The last piece must close the deflate stream, so look one strip ahead.
+        previous = None
         for strip in strips:
-            if strip.ndim != 3 or strip.shape[1:] != (width, 3) or strip.dtype != np.uint8:
-                raise RenderError(f"{path}: strip of shape {strip.shape} {strip.dtype}, expected (rows, {width}, 3) uint8")
-            data = compressor.compress(_up_filtered(strip, previous))
-            if data:
-                handle.write(_chunk(b"IDAT", data))
-            previous = strip[-1].reshape(-1)
-            rows_written += strip.shape[0]
-        if rows_written != height:
-            raise RenderError(f"{path}: got {rows_written} rows of pixels, expected {height}")
-        handle.write(_chunk(b"IDAT", compressor.flush()))
-        handle.write(_chunk(b"IEND", b""))
+            if previous is not None:
+                writer.add(_encode(previous, width, level, last=False, name=path))
+            previous = strip
+        if previous is not None:
+            writer.add(_encode(previous, width, level, last=True, name=path))
+        writer.finish()
     return Path(path)
+
+
+def _encode(pixels: np.ndarray, width: int, level: int, last: bool, name) -> PngPiece:
+    try:
+        return PngStripEncoder(width, 1 if last else 2, level).encode(0, pixels)
+    except RenderError as exc:
+        raise RenderError(f"{name}: {exc}") from None
