@@ -30,8 +30,8 @@ from __future__ import annotations
 import numpy as np
 import shapely
 
-from .geometry import cell_row, circle, lens, rotate, square_orbit, star, teardrop
-from .isen import isen_fill
+from .geometry import cell_row, circle, lens, rotate, star, teardrop
+from .isen import p4m_isen
 from .registry import MotifFamily, Parameter, isen_kind, isen_parameters, register
 
 ROSETTES = ("kembang", "bintang", "teratai", "ganggong")
@@ -129,12 +129,7 @@ def cell_layers(cell_mm: float, params: dict[str, float], rng: np.random.Generat
                 layers["corner"].append(inner)
             ground = ground.difference(placed.buffer(line, quad_segs=4))
     if params["isen_density"] > 0:
-        # One eighth of the cell, then its orbit: the fillers keep the cell's p4m symmetry.
-        eighth = shapely.Polygon([(0, 0), (half, 0), (half, half)]).buffer(-0.01 * cell_mm, join_style="mitre")
-        region = ground.intersection(eighth)
-        if not region.is_empty:
-            fillers = isen_fill(isen_kind(params), region, params["isen_density"], 0.045 * cell_mm, rng)
-            layers["isen"].extend(square_orbit(fillers))
+        layers["isen"].extend(p4m_isen(ground, cell_mm, isen_kind(params), params["isen_density"], 0.045 * cell_mm, rng))
     return layers
 
 

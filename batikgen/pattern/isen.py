@@ -17,7 +17,7 @@ import shapely
 
 from .._validate import check_choice, check_in_range, check_positive
 from ..errors import ParameterError
-from .geometry import circle, place, rotate
+from .geometry import circle, place, rotate, square_orbit
 from .stroke import stroke_polygons, stroke_rings
 
 #: Filler kinds and what they are. Append only: families may store a kind as its index here.
@@ -226,3 +226,30 @@ def isen_fill(kind: str, region: shapely.Geometry, density: float, scale_mm: flo
     if region is None or region.is_empty or region.area <= 0:
         return []
     return _FILLERS[kind](region, density, scale_mm, rng)
+
+
+def p4m_isen(ground, cell_mm: float, kind: str, density: float, scale_mm: float, rng: np.random.Generator) -> list:
+    """Isen over ``ground`` (inside a cell centred on the origin) that keep the cell's p4m symmetry.
+
+    The fillers are drawn in one eighth of the cell and copied by the square's eight symmetries,
+    so a p4m motif (ceplok, sido) stays exactly p4m with its isen.
+
+    Parameters
+    ----------
+    ground : shapely geometry
+        The area to fill, in cell coordinates (the cell spans ``[-cell_mm/2, cell_mm/2]``).
+    cell_mm : float
+        Side of the cell.
+    kind, density, scale_mm, rng
+        As for :func:`isen_fill`.
+
+    Returns
+    -------
+    list of shapely.Polygon
+    """
+    half = cell_mm / 2
+    eighth = shapely.Polygon([(0, 0), (half, 0), (half, half)]).buffer(-0.01 * cell_mm, join_style="mitre")
+    region = ground.intersection(eighth)
+    if region.is_empty:
+        return []
+    return square_orbit(isen_fill(kind, region, density, scale_mm, rng))

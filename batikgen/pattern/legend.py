@@ -163,7 +163,6 @@ def legend_layers(plan: MotifPlan, palette: Palette, field: list[float], x0: flo
     edges = top + np.arange(n_rows + 1) * plan.cell_mm
     bottom = min(edges[-1], field[3])
     edges = np.minimum(edges, bottom)
-    centres = (edges[:-1] + edges[1:]) / 2
     thin = 0.05 * u
     panel = [shapely.box(x0 + 0.3 * u, 0.3 * u, x0 + width - 0.3 * u, height - 0.3 * u)]
     plots, lines, text = [], [], []

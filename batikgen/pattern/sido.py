@@ -28,8 +28,8 @@ import numpy as np
 import shapely
 
 from .ceplok import ROSETTES, rosette_outline
-from .geometry import cell_row, circle, lens, rotate, square_orbit
-from .isen import isen_fill
+from .geometry import cell_row, circle, lens, rotate
+from .isen import p4m_isen
 from .registry import MotifFamily, Parameter, isen_kind, isen_parameters, register
 
 PARAMETERS = (
@@ -90,11 +90,8 @@ def cell_layers(cell_mm: float, params: dict[str, float], rng: np.random.Generat
                 layers["flower"].append(placed)
                 dark = dark.difference(placed.buffer(line, quad_segs=4))
     if params["isen_density"] > 0:
-        eighth = shapely.Polygon([(0, 0), (half, 0), (half, half)]).buffer(-0.01 * cell_mm, join_style="mitre")
-        region = dark.buffer(-line, join_style="mitre").intersection(eighth)
-        if not region.is_empty:
-            fillers = isen_fill(isen_kind(params), region, params["isen_density"], 0.04 * cell_mm, rng)
-            layers["isen"].extend(square_orbit(fillers))
+        ground = dark.buffer(-line, join_style="mitre")
+        layers["isen"].extend(p4m_isen(ground, cell_mm, isen_kind(params), params["isen_density"], 0.04 * cell_mm, rng))
     return layers
 
 

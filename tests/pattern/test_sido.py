@@ -1,6 +1,5 @@
 """Sido: a diamond net whose fields alternate light and dark, p4m cells, frames unbroken across rows."""
 
-import numpy as np
 import pytest
 import shapely
 from shapely import affinity
