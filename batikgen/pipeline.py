@@ -8,8 +8,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
-
 from .pattern import get_motif, get_palette
 from .pattern.build import build_composition
 from .pattern.cloth import get_cloth
@@ -46,7 +44,8 @@ class RenderResult:
 def features_from_file(path: str | os.PathLike, progress: Progress | None = None, **params) -> BandFeatures:
     """Read, check and analyse a recording (default feature settings unless ``params`` say otherwise).
 
-    Mind Monitor CSVs hold precomputed band powers and come back as features directly.
+    Files of precomputed band powers (Mind Monitor CSVs, features files saved by batikgen) come
+    back as they are.
     """
     return features_from_path(path, progress=progress, **params)
 
@@ -72,26 +71,6 @@ def plan_from_features(
     seeds = SeedTree(f"{features.source.get('content_hash', '')}|{motif}|{palette}|{cloth}")
     return map_features(features, motif, palette, get_cloth(cloth), seeds, table=table,
                         mode="absolute" if absolute else "relative", border=border, legend=legend)
-
-
-def is_features_file(path: str | os.PathLike) -> bool:
-    """True if ``path`` is a features file written by BandFeatures.save (judged by content)."""
-    try:
-        with open(path, "rb") as handle:
-            if handle.read(4) != b"PK\x03\x04":  # an .npz is a zip archive
-                return False
-        with np.load(path, allow_pickle=False) as data:
-            return "meta" in data.files and "format_version" in str(data["meta"])
-    except (OSError, ValueError):
-        return False
-
-
-def load_features(path: str | os.PathLike) -> BandFeatures:
-    """Features of ``path``: a features file saved by BandFeatures.save is loaded as it is; anything
-    else is read as a recording (:func:`features_from_file`)."""
-    if is_features_file(path):
-        return BandFeatures.load(path)
-    return features_from_file(path)
 
 
 def render_recording(
@@ -151,7 +130,7 @@ def render_recording(
     dpi = min(dpi, PREVIEW_DPI) if preview else dpi
     check_outputs_writable(outdir, stem, overwrite, formats, preview=True, proof=not preview)
 
-    features = load_features(path)
+    features = features_from_file(path)
     plan = plan_from_features(features, motif, palette, cloth, mapping=mapping, absolute=absolute,
                               border=border, legend=legend)
     composition = build_composition(plan)

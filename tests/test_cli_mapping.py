@@ -13,7 +13,9 @@ from click.testing import CliRunner
 from PIL import Image
 
 from batikgen.cli import main
-from batikgen.pipeline import features_from_file, is_features_file
+from batikgen.errors import RecordingError
+from batikgen.pipeline import features_from_file
+from batikgen.signal.readers import provides_features
 from batikgen.signal.features import BandFeatures
 
 GOOD_MAPPING = """
@@ -87,7 +89,7 @@ def test_legend_absolute_and_motif_border_render(tmp_path, sample_path):
 def test_features_file_renders_like_its_recording(tmp_path, sample_path):
     features = features_from_file(sample_path)
     features_path = features.save(tmp_path / "sample.features.npz")
-    assert is_features_file(features_path) and not is_features_file(sample_path)
+    assert provides_features(features_path) and not provides_features(sample_path)
     from_recording = _render(tmp_path / "rec", sample_path, "--cloth", "A4")
     from_features = _render(tmp_path / "feat", features_path, "--cloth", "A4")
     assert from_features.exit_code == 0, from_features.output
@@ -106,7 +108,8 @@ def test_features_file_renders_like_its_recording(tmp_path, sample_path):
 def test_an_npz_that_is_not_batikgen_features_is_refused(tmp_path):
     other = tmp_path / "other.npz"
     np.savez(other, x=np.arange(3))
-    assert not is_features_file(other)
+    with pytest.raises(RecordingError, match="not a valid batikgen features file"):
+        provides_features(other)
     lines = _one_line_error(_render(tmp_path / "out", other))
     assert len(lines) == 1 and str(other) in lines[0]
 

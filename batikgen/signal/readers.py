@@ -17,8 +17,9 @@ from typing import Any
 import mne
 import numpy as np
 
-from ..errors import RecordingError
+from ..errors import BatikgenError, RecordingError
 from .channels import classify_label, clean_label
+from .features import BandFeatures
 from .mindmonitor import is_mind_monitor, read_mind_monitor
 from .recording import Recording, content_hash, file_sha256
 from .textformats import is_muse_csv, is_openbci_txt, read_muse_csv, read_openbci_txt
@@ -43,6 +44,11 @@ class Reader:
     sniff: Callable[[bytes], bool]
     read: Callable[[Path], Any]
     provides: str = "raw"
+
+
+def _is_features_file(head: bytes) -> bool:
+    # An .npz is a zip archive; BandFeatures.save writes its "meta" entry first.
+    return head[:4] == b"PK\x03\x04" and b"meta.npy" in head[:64]
 
 
 def _is_edf(head: bytes) -> bool:
@@ -182,6 +188,8 @@ READERS: list[Reader] = [
     Reader("mindmonitor", "Mind Monitor CSV (Muse band powers)", (".csv",), is_mind_monitor, read_mind_monitor,
            provides="features"),
     Reader("openbci", "OpenBCI GUI text export (v4-v6)", (".txt", ".csv"), is_openbci_txt, read_openbci_txt),
+    Reader("features", "batikgen features file (.npz from `batikgen features`)", (".npz",), _is_features_file,
+           BandFeatures.load, provides="features"),
 ]
 
 
@@ -269,7 +277,7 @@ def _reader_for(path: Path) -> Reader:
 def _read_with(reader: Reader, path: Path):
     try:
         return reader.read(path)
-    except RecordingError:
+    except BatikgenError:  # already says what is wrong with the file
         raise
     except Exception as exc:  # MNE raises many types for broken files; all mean "unreadable".
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
@@ -312,7 +320,7 @@ def _drop_leading_zeros(raw: mne.io.BaseRaw, path: Path) -> None:
 
 
 def read_precomputed_features(path: str | os.PathLike):
-    """Read a file of precomputed band powers (Mind Monitor CSV) as BandFeatures.
+    """Read a file of precomputed band powers (Mind Monitor CSV, batikgen features) as BandFeatures.
 
     Parameters
     ----------
