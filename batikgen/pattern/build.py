@@ -11,42 +11,47 @@ import numpy as np
 import shapely
 
 from ..seeding import SeedTree
-from .composition import Composition, Layer
+from .composition import Composition, Layer, PolygonArray
 from .crackle import add_crackle
-from .geometry import copies
+from .geometry import clip_to_box, copies
 from .legend import legend_layers, legend_width
 from .palettes import Palette, get_palette
 from .plan import MotifPlan
 from .registry import MotifFamily, get_motif
 
 
-def _clip(shapes: np.ndarray, rect: shapely.Polygon) -> np.ndarray:
-    """Clip to ``rect`` only the shapes that cross it, dropping what falls outside."""
-    shapes = np.asarray(shapes, dtype=object)
+def _clip(shapes: PolygonArray, x0: float, y0: float, x1: float, y1: float) -> PolygonArray:
+    """Clip ``shapes`` to a box: shapes inside stay packed, only those crossing its edge become
+    shapely objects to be cut."""
     if not len(shapes):
         return shapes
-    outside = ~shapely.within(shapes, rect)
-    if not outside.any():
+    bounds = shapes.bounds()
+    with np.errstate(invalid="ignore"):  # empty shapes have NaN bounds, and go
+        inside = (bounds[:, 0] >= x0) & (bounds[:, 1] >= y0) & (bounds[:, 2] <= x1) & (bounds[:, 3] <= y1)
+        crossing = ~inside & (bounds[:, 0] < x1) & (bounds[:, 2] > x0) & (bounds[:, 1] < y1) & (bounds[:, 3] > y0)
+    if inside.all():
         return shapes
-    clipped = shapely.intersection(shapes[outside], rect)
-    keep = ~shapely.is_empty(clipped) & np.isin(shapely.get_type_id(clipped), (3, 6))  # (Multi)Polygon
-    return np.concatenate([shapes[~outside], clipped[keep]])
+    cut = clip_to_box(shapes.take(crossing).to_shapely(), x0, y0, x1, y1)
+    return PolygonArray.concatenate([shapes.take(inside), PolygonArray.from_shapely(cut)])
 
 
 def _layers(family: MotifFamily, palette: Palette, collected: dict[str, list], prefix: str = "") -> list[Layer]:
-    return [Layer(f"{prefix}{name}", palette.rgb(role), np.asarray(collected.get(name, []), dtype=object))
+    return [Layer(f"{prefix}{name}", palette.rgb(role), PolygonArray.concatenate(collected.get(name, [])))
             for name, role in family.layer_roles]
 
 
 def draw_band(family: MotifFamily, rows_params: list[dict], x0: float, y0: float, cell_mm: float, columns: int,
-              seeds: SeedTree) -> dict[str, list]:
-    """Rows of ``family`` cells from (x0, y0) down, one row per entry of ``rows_params``, by layer."""
+              seeds: SeedTree) -> dict[str, list[PolygonArray]]:
+    """Rows of ``family`` cells from (x0, y0) down, one row per entry of ``rows_params``, by layer.
+
+    Each row is packed as soon as it is drawn, so a whole cloth never exists as shapely objects.
+    """
     collected: dict[str, list] = {name: [] for name, _ in family.layer_roles}
     for index, params in enumerate(rows_params):
         drawn = family.draw_row(y0 + index * cell_mm, cell_mm, columns, family.validate(params),
                                 seeds.child(f"row-{index}"))
         for name, shapes in drawn.items():
-            collected[name].extend(copies(shapes, (x0, 0.0)))
+            collected[name].append(PolygonArray.from_shapely(shapes).transformed(offset=(x0, 0.0)))
     return collected
 
 
@@ -56,8 +61,7 @@ def field_layers(plan: MotifPlan, palette: Palette, field: list[float]) -> list[
     x0, y0, x1, y1 = field
     collected = draw_band(family, [row["params"] for row in plan.rows], x0, y0, plan.cell_mm, plan.columns,
                           SeedTree(f"plan-{plan.seed}"))
-    rect = shapely.box(x0, y0, x1, y1)
-    return [Layer(layer.name, layer.colour, _clip(layer.geometries, rect))
+    return [Layer(layer.name, layer.colour, _clip(layer.shapes, x0, y0, x1, y1))
             for layer in _layers(family, palette, collected)]
 
 
@@ -77,14 +81,11 @@ def head_panel_layers(plan: MotifPlan, palette: Palette, head: dict | None) -> l
     stretch = (middle - y0) / (n_rows * cell)
     collected = draw_band(family, [head["params"]] * n_rows, x0, 0.0, cell, head["columns"],
                           SeedTree(f"plan-{plan.seed}").child("head-panel"))
-    top = shapely.box(x0, y0, x1, middle)
     layers = []
     for layer in _layers(family, palette, collected, prefix="head-"):
-        shapes = layer.geometries
-        if len(shapes):
-            shapes = _clip(shapely.transform(shapes, lambda xy: xy * [1, stretch] + [0, y0]), top)
-        lower = shapely.transform(shapes, lambda xy: xy * [1, -1] + [0, 2 * middle]) if len(shapes) else shapes
-        layers.append(Layer(layer.name, layer.colour, np.concatenate([shapes, lower])))
+        upper = _clip(layer.shapes.transformed(scale=(1.0, stretch), offset=(0.0, y0)), x0, y0, x1, middle)
+        lower = upper.transformed(scale=(1.0, -1.0), offset=(0.0, 2 * middle))
+        layers.append(Layer(layer.name, layer.colour, PolygonArray.concatenate([upper, lower])))
     return layers
 
 
@@ -128,7 +129,7 @@ def _border_motif(plan: MotifPlan, palette: Palette, cloth: tuple, band: float) 
         size = length / count
         drawn = family.draw_row(0.0, size, count, family.defaults(), seeds.child(f"run-{length:.3f}"))
         for name, shapes in drawn.items():
-            collected[name].extend(place(np.asarray(shapes, dtype=object), size))
+            collected[name].append(PolygonArray.from_shapely(place(np.asarray(shapes, dtype=object), size)))
 
     # Top and bottom run the full width; the sides run between them, as the cloth's long edges.
     span_x, span_y = width - 2 * inner, height - 2 * inner - 2 * cell

@@ -12,6 +12,8 @@ vectorised shapely call over the pairs a spatial index finds.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import numpy as np
 import shapely
 
@@ -90,7 +92,7 @@ def crackle_veins(width_mm: float, height_mm: float, amount: float, rng: np.rand
     return veins[valid], rank[valid]
 
 
-def cut_to_wax(veins: np.ndarray, rank: np.ndarray, waxed: list[tuple[np.ndarray, float]]) -> np.ndarray:
+def cut_to_wax(veins: np.ndarray, rank: np.ndarray, waxed: Iterable[tuple[np.ndarray, float]]) -> np.ndarray:
     """The parts of the veins that lie on waxed areas, thinned by each area's exposure.
 
     Parameters
@@ -98,8 +100,9 @@ def cut_to_wax(veins: np.ndarray, rank: np.ndarray, waxed: list[tuple[np.ndarray
     veins : numpy.ndarray of shapely.Polygon
     rank : numpy.ndarray
         One number in [0, 1) per vein (see :func:`crackle_veins`).
-    waxed : list of (geometries, exposure)
-        Areas under wax and how much crackle each shows (0 to 1).
+    waxed : iterable of (geometries, exposure)
+        Areas under wax and how much crackle each shows (0 to 1); read once, in order, so it may
+        be a generator that makes each area's shapes only when they are needed.
 
     Returns
     -------
@@ -187,7 +190,9 @@ def crackle_layer(layers: list[Layer], roles: dict[str, str], amount: float, pal
         Named ``"crackle"``; empty when ``amount`` is 0.
     """
     veins, rank = crackle_veins(width_mm, height_mm, amount, seeds.rng("veins"))
-    waxed = [(layer.geometries, exposure(roles.get(layer.name, ""))) for layer in layers]
+    # One layer's shapely objects at a time, and none for layers that show no crackle.
+    exposures = [exposure(roles.get(layer.name, "")) for layer in layers]
+    waxed = ((layer.geometries, amount) for layer, amount in zip(layers, exposures) if amount > 0 and len(layer))
     return Layer("crackle", crackle_colour(palette), cut_to_wax(veins, rank, waxed))
 
 

@@ -5,10 +5,10 @@ to the encoder before the next is drawn. Strips are independent, so they can be 
 (see :mod:`batikgen.render.parallel`) and still join into the same bytes.
 
 Path building is the cost that grows with the scene: ``skia.Path.addPoly`` from a list of
-``skia.Point`` costs about 1 µs a vertex in Python. Instead every ring of every shape is flattened
-once into numpy arrays, and each strip's path (all the shapes of one layer that cross the strip)
-is written in skia's own serialised path format with numpy and read back with
-``Path.readFromMemory``: one call per layer and strip, about 5 ns a vertex.
+``skia.Point`` costs about 1 µs a vertex in Python. Instead each strip's path (all the shapes of
+one layer that cross the strip) is gathered from the layer's packed coordinates and written in
+skia's own serialised path format with numpy, then read back with ``Path.readFromMemory``: one
+call per layer and strip, about 5 ns a vertex.
 """
 
 from __future__ import annotations
@@ -17,12 +17,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
-import shapely
 import skia
 
 from .._validate import check_in_range
 from ..errors import RenderError
-from ..pattern.composition import Composition
+from ..pattern.composition import Composition, Layer, PolygonArray, concat_ranges
 
 MM_PER_INCH = 25.4
 DEFAULT_STRIP_ROWS = 512
@@ -39,7 +38,7 @@ _VERB_MOVE, _VERB_LINE, _VERB_CLOSE = 0, 1, 5
 #: the first and last rows of a surface when a shape crosses them, so strips are drawn with a
 #: margin and cropped, and the image does not depend on where the strips are cut.
 _MARGIN = 4
-#: Shapes flattened at a time when preparing a layer.
+#: Rings whose winding is checked at a time when preparing a layer.
 _PREP_CHUNK = 50_000
 
 
@@ -53,29 +52,25 @@ def _skia_colour(rgb: tuple[int, int, int]) -> int:
     return skia.Color(int(rgb[0]), int(rgb[1]), int(rgb[2]), 255)
 
 
-def _ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
-    """Concatenation of ``arange(s, s + c)`` for each pair, without a Python loop."""
-    counts = np.asarray(counts, dtype=np.int64)
-    total = int(counts.sum())
-    if total == 0:
-        return np.empty(0, dtype=np.int64)
-    ends = np.cumsum(counts)
-    shift = np.repeat(np.asarray(starts, dtype=np.int64) - (ends - counts), counts)
-    return np.arange(total, dtype=np.int64) + shift
-
-
 @dataclass
 class PreparedLayer:
-    """One layer's rings flattened into arrays, in pixels, with the strips each shape crosses.
+    """One layer ready for strip drawing: its packed shapes, how to wind each ring, and the strips
+    each shape crosses.
+
+    The vertices are not copied: each strip's path is read from the composition's own millimetre
+    coordinates (shared with forked workers), so preparing costs no memory in proportion to the
+    vertices and the per-vertex work is spread over the workers.
 
     Attributes
     ----------
     colour : tuple of int
         Fill colour.
-    points : numpy.ndarray, shape (n_vertices, 2), float32
-        Every ring's vertices (no closing repeat), ring after ring.
-    ring_start, ring_length : numpy.ndarray
-        Where each ring's vertices are in ``points``.
+    shapes : PolygonArray
+        The layer's shapes, in millimetres.
+    scale : float
+        Pixels per millimetre.
+    reverse : numpy.ndarray of bool
+        Rings to draw backwards, so exteriors all wind one way and holes the other.
     shape_ring_start, shape_ring_count : numpy.ndarray
         Which rings belong to each shape.
     first_strip, last_strip : numpy.ndarray
@@ -83,9 +78,9 @@ class PreparedLayer:
     """
 
     colour: tuple[int, int, int]
-    points: np.ndarray
-    ring_start: np.ndarray
-    ring_length: np.ndarray
+    shapes: PolygonArray
+    scale: float
+    reverse: np.ndarray
     shape_ring_start: np.ndarray
     shape_ring_count: np.ndarray
     first_strip: np.ndarray
@@ -96,10 +91,19 @@ class PreparedLayer:
         shapes = np.flatnonzero((self.first_strip <= strip) & (self.last_strip >= strip))
         if not len(shapes):
             return None
-        rings = _ranges(self.shape_ring_start[shapes], self.shape_ring_count[shapes])
-        lengths = self.ring_length[rings]
-        points = self.points[_ranges(self.ring_start[rings], lengths)]
-        points[:, 1] -= np.float32(top)
+        rings = concat_ranges(self.shape_ring_start[shapes], self.shape_ring_count[shapes])
+        offsets = self.shapes.ring_offsets
+        lengths = offsets[rings + 1] - offsets[rings] - 1  # the closing repeat is implied by "close"
+        # Index of each vertex drawn; rings marked in ``reverse`` are read backwards.
+        index = concat_ranges(offsets[rings], lengths)
+        backwards = self.reverse[rings]
+        if backwards.any():
+            flip = np.repeat(backwards, lengths)
+            ring_first = np.repeat(offsets[rings], lengths)
+            index[flip] = 2 * ring_first[flip] + np.repeat(lengths - 1, lengths)[flip] - index[flip]
+        points = self.shapes.coords[index]
+        points *= self.scale
+        points[:, 1] -= top
         # Verbs: move, a line per further vertex, close; for every ring.
         n_verbs = int(lengths.sum()) + len(rings)
         verbs = np.full(n_verbs, _VERB_LINE, dtype=np.uint8)
@@ -108,85 +112,48 @@ class PreparedLayer:
         verbs[opens + lengths] = _VERB_CLOSE
         header = np.array([_SKIA_PATH_VERSION, len(points), 0, n_verbs], dtype="<i4").tobytes()
         padding = b"\0" * (-n_verbs % 4)
-        return header + points.astype("<f4", copy=False).tobytes() + verbs.tobytes() + padding
+        return header + points.astype("<f4").tobytes() + verbs.tobytes() + padding
 
 
-def _flatten_simple(geometries: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Vertices and ring lengths of hole-free polygons, every ring wound the same way.
+def _rings_to_reverse(shapes: PolygonArray) -> np.ndarray:
+    """True for each ring wound against the rule: exteriors one way (positive shoelace area in
+    y-down pixels), holes the other.
 
-    The fast path: numpy throughout, no per-shape Python and no shapely ring objects (which cost
-    about 1 µs a ring to make).
+    Under the non-zero rule this keeps holes open and lets overlapping shapes of one layer merge
+    (one coverage, no seams between them). Worked in chunks of rings, so the temporaries stay small.
     """
-    coords = shapely.get_coordinates(geometries)
-    full = shapely.get_num_coordinates(geometries).astype(np.int64)
-    ends = np.cumsum(full)
-    starts = ends - full
-    # Twice the signed area of each ring (shoelace); the closing vertex repeats the first.
-    x, y = coords[:, 0], coords[:, 1]
-    cross = np.zeros(len(coords))
-    cross[:-1] = x[:-1] * y[1:] - x[1:] * y[:-1]
-    cross[ends[full > 0] - 1] = 0.0  # the term pairing a ring's last vertex with the next ring
-    area2 = np.add.reduceat(cross, starts[full > 0]) if len(coords) else np.zeros(0)
-    signed = np.zeros(len(full))
-    signed[full > 0] = area2
-    length = np.maximum(full - 1, 0)
-    if np.all(signed >= 0) or np.all(signed <= 0):
-        # All wound alike (shapes copied from one template usually are): only the winding *between*
-        # shapes matters, so keep the order and just drop each ring's closing vertex.
-        keep = np.ones(len(coords), dtype=bool)
-        keep[ends[full > 0] - 1] = False
-        return coords[keep], length
-    # Index of each kept vertex; rings wound clockwise (in y-down pixels) are read backwards.
-    k = np.arange(int(length.sum()), dtype=np.int64) - np.repeat(np.cumsum(length) - length, length)
-    flip = np.repeat(signed < 0, length)
-    base = np.repeat(starts, length)
-    index = np.where(flip, base + np.repeat(length, length) - 1 - k, base + k)
-    return coords[index], length
+    full = shapes.ring_lengths
+    exterior = shapes.exterior_rings()
+    out = np.zeros(len(full), dtype=bool)
+    for a in range(0, len(full), _PREP_CHUNK):
+        b = min(a + _PREP_CHUNK, len(full))
+        coords = shapes.coords[shapes.ring_offsets[a] : shapes.ring_offsets[b]]
+        ends = np.cumsum(full[a:b])
+        # Twice the signed area of each ring (shoelace); the closing vertex repeats the first.
+        x, y = coords[:, 0], coords[:, 1]
+        cross = np.zeros(len(coords))
+        cross[:-1] = x[:-1] * y[1:] - x[1:] * y[:-1]
+        cross[ends - 1] = 0.0  # the term pairing a ring's last vertex with the next ring
+        area2 = np.add.reduceat(cross, ends - full[a:b]) if len(coords) else np.zeros(0)
+        out[a:b] = np.where(exterior[a:b], area2 < 0, area2 > 0)
+    return out
 
 
-def _flatten_general(geometries: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Vertices, ring lengths and owning shape of every ring, holes wound against exteriors."""
-    parts, shape_of_part = shapely.get_parts(geometries, return_index=True)
-    keep = (shapely.get_type_id(parts) == 3) & ~shapely.is_empty(parts)  # polygons only
-    parts, shape_of_part = shapely.orient_polygons(parts[keep]), shape_of_part[keep]
-    rings, part_of_ring = shapely.get_rings(parts, return_index=True)
-    coords = shapely.get_coordinates(rings)
-    full = shapely.get_num_coordinates(rings).astype(np.int64)
-    not_closing = np.ones(len(coords), dtype=bool)
-    not_closing[np.cumsum(full)[full > 0] - 1] = False  # drop each ring's repeated first vertex
-    return coords[not_closing], np.maximum(full - 1, 0), shape_of_part[part_of_ring]
-
-
-def _prepare_layer(geometries: np.ndarray, colour, scale: float, strip_rows: int, n_strips: int) -> PreparedLayer:
-    n_shapes = len(geometries)
-    simple = bool(np.all((shapely.get_type_id(geometries) == 3) & (shapely.get_num_interior_rings(geometries) == 0)))
-    if simple:
-        # In chunks, so the float64 and index temporaries stay small: only the float32 points of
-        # the whole layer are kept (the prep of 1.3 million shapes peaked 300 MB higher at once).
-        point_chunks, length_chunks = [np.empty((0, 2), np.float32)], [np.empty(0, np.int64)]
-        for start in range(0, n_shapes, _PREP_CHUNK):
-            coords, lengths = _flatten_simple(geometries[start : start + _PREP_CHUNK])
-            point_chunks.append((coords * scale).astype(np.float32))
-            length_chunks.append(lengths)
-        points, ring_length = np.concatenate(point_chunks), np.concatenate(length_chunks)
-        del point_chunks
-        shape_ring_count = np.ones(n_shapes, dtype=np.int64)
-    else:
-        # Under the non-zero rule, holes wound against their exterior stay open, and overlapping
-        # shapes of one layer merge (one coverage, no seams between them).
-        coords, ring_length, shape_of_ring = _flatten_general(geometries)
-        shape_ring_count = np.bincount(shape_of_ring, minlength=n_shapes)
-        points = (coords * scale).astype(np.float32)
-    ring_start = np.cumsum(ring_length) - ring_length
-    shape_ring_start = np.cumsum(shape_ring_count) - shape_ring_count  # rings come in shape order
-
-    bounds = np.nan_to_num(shapely.bounds(geometries) * scale, nan=-1.0)
+def _prepare_layer(layer: Layer, scale: float, strip_rows: int, n_strips: int) -> PreparedLayer:
+    shapes = layer.shapes
+    bounds = shapes.bounds()
+    drawn = np.diff(shapes.shape_offsets) > 0
+    if not np.isfinite(bounds[drawn]).all():
+        raise RenderError(f"layer {layer.name!r}: a shape has a non-finite coordinate (NaN or infinity); "
+                          "every vertex must be a finite number of millimetres")
+    shape_ring_start, shape_ring_count = shapes.rings_of_shapes()
+    bounds = np.nan_to_num(bounds * scale, nan=-1.0)
     reach = _MARGIN + 1  # the margin, and the anti-aliased edge
     first = np.clip(np.floor((bounds[:, 1] - reach) / strip_rows).astype(np.int64), 0, n_strips - 1)
     last = np.clip(np.floor((bounds[:, 3] + reach) / strip_rows).astype(np.int64), 0, n_strips - 1)
-    last[shape_ring_count == 0] = -1  # nothing to draw
-    return PreparedLayer(tuple(int(c) for c in colour), points, ring_start, ring_length,
-                         shape_ring_start, shape_ring_count, first, last)
+    last[~drawn] = -1  # nothing to draw
+    return PreparedLayer(layer.colour, shapes, scale, _rings_to_reverse(shapes), shape_ring_start,
+                         shape_ring_count, first, last)
 
 
 @dataclass
@@ -213,7 +180,7 @@ class PreparedScene:
 
 
 def prepare_scene(composition: Composition, dpi: float, strip_rows: int = DEFAULT_STRIP_ROWS) -> PreparedScene:
-    """Flatten ``composition`` into pixel-space arrays for strip drawing.
+    """Index ``composition`` for strip drawing: which strips each shape crosses, how to wind its rings.
 
     Parameters
     ----------
@@ -238,13 +205,8 @@ def prepare_scene(composition: Composition, dpi: float, strip_rows: int = DEFAUL
     n_strips = -(-height // strip_rows)
     layers = []
     for layer in composition.layers:
-        if not len(layer.geometries):
-            continue
-        prepared = _prepare_layer(layer.geometries, layer.colour, scale, strip_rows, n_strips)
-        if not np.isfinite(prepared.points).all():
-            raise RenderError(f"layer {layer.name!r}: a shape has a non-finite coordinate (NaN or infinity); "
-                              "every vertex must be a finite number of millimetres")
-        layers.append(prepared)
+        if len(layer):
+            layers.append(_prepare_layer(layer, scale, strip_rows, n_strips))
     return PreparedScene(width, height, strip_rows, tuple(int(c) for c in composition.background), layers)
 
 

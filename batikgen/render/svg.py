@@ -14,9 +14,7 @@ from typing import BinaryIO
 from xml.sax.saxutils import quoteattr
 
 import numpy as np
-import shapely
-
-from ..pattern.composition import Composition
+from ..pattern.composition import Composition, PolygonArray
 from .proof import hex_colour
 
 #: Shapes formatted at a time (bounds the temporary string arrays to tens of MB).
@@ -64,15 +62,15 @@ _OPEN_SHAPE, _OPEN_RING, _FIRST_LINE, _SPACE, _NOTHING = range(5)
 _SUFFIX = _table(["", "z", 'z"/>\n'])
 
 
-def _paths(geometries: np.ndarray) -> bytes:
-    """``<path d=.../>`` elements for ``geometries``, one per shape (holes as further rings)."""
-    rings, shape_of_ring = _rings(geometries)
-    coords = shapely.get_coordinates(rings)
-    full = shapely.get_num_coordinates(rings).astype(np.int64)
-    keep = np.ones(len(coords), dtype=bool)
+def _paths(shapes: PolygonArray) -> bytes:
+    """``<path d=.../>`` elements for ``shapes``, one per shape (holes as further rings)."""
+    full = shapes.ring_lengths
+    _, ring_count = shapes.rings_of_shapes()
+    shape_of_ring = np.repeat(np.arange(len(shapes)), ring_count)
+    keep = np.ones(len(shapes.coords), dtype=bool)
     keep[np.cumsum(full)[full > 0] - 1] = False  # the closing vertex is implied by "z"
     length = np.maximum(full - 1, 0)
-    ints = np.rint(coords[keep] * _SCALE).astype(np.int64)
+    ints = np.rint(shapes.coords[keep] * _SCALE).astype(np.int64)
     first = (np.cumsum(length) - length)[length > 0]  # index of each ring's first vertex
     last = (np.cumsum(length) - 1)[length > 0]
     shape_of_vertex = np.repeat(shape_of_ring, length)
@@ -94,14 +92,6 @@ def _paths(geometries: np.ndarray) -> bytes:
     y_sep = np.where(y[:, :1] == ord("-"), 0, ord(" ")).astype(np.uint8)
     text = np.hstack([_PREFIX[prefix], x, y_sep, y, _SUFFIX[suffix]])
     return text[text != 0].tobytes()
-
-
-def _rings(geometries: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Every ring (exteriors and holes) of the polygons in ``geometries``, and its shape's index."""
-    parts, shape_of_part = shapely.get_parts(geometries, return_index=True)
-    polygons = (shapely.get_type_id(parts) == 3) & ~shapely.is_empty(parts)
-    rings, part_of_ring = shapely.get_rings(parts[polygons], return_index=True)
-    return rings, shape_of_part[polygons][part_of_ring]
 
 
 def _slug(name: str) -> str:
@@ -135,10 +125,7 @@ def write_svg(handle: BinaryIO, composition: Composition) -> None:
             f'inkscape:label={quoteattr(layer.name)} fill="{hex_colour(layer.colour)}" fill-rule="evenodd">\n'
             .encode("utf-8")
         )
-        geometries = layer.geometries
-        for start in range(0, len(geometries), _CHUNK_SHAPES):
-            chunk = geometries[start : start + _CHUNK_SHAPES]
-            if len(chunk):
-                handle.write(_paths(chunk))
+        for start in range(0, len(layer), _CHUNK_SHAPES):
+            handle.write(_paths(layer.shapes.take(np.arange(start, min(start + _CHUNK_SHAPES, len(layer))))))
         handle.write(b"</g>\n")
     handle.write(b"</svg>\n")
