@@ -15,16 +15,14 @@ import signal
 import sys
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Protocol
 
 import numpy as np
 
 from ..errors import RenderError
 from .raster import PreparedScene, StripPainter
-
-#: A strip takes well under a second; a worker silent this long has died or hung, and waiting
-#: longer would hang the render (multiprocessing.Pool never reports a lost task).
-STRIP_TIMEOUT_S = 300.0
 
 
 class StripEncoder(Protocol):
@@ -34,8 +32,8 @@ class StripEncoder(Protocol):
         ...
 
 
-# The job of this process when it is a worker: set before the pool forks, so the scene's arrays
-# are inherited rather than pickled.
+# The job of this process when it is a worker, set by the initializer. Under fork the job reaches
+# the worker with the forked memory, so the scene's arrays are shared rather than pickled.
 _JOB: tuple[PreparedScene, Sequence[StripEncoder]] | None = None
 _PAINTER: StripPainter | None = None
 
@@ -110,26 +108,28 @@ def encoded_strips(
 
     # fork shares the prepared arrays for free; elsewhere the job is pickled to each worker.
     method = start_method or ("fork" if sys.platform.startswith("linux") else "spawn")
-    pool = multiprocessing.get_context(method).Pool(workers, initializer=_init_worker,
-                                                    initargs=((scene, encoders), True))
+    # ProcessPoolExecutor rather than multiprocessing.Pool: Pool.terminate() kills workers that
+    # may hold a queue lock and can then hang for ever (CPython issue 78178; it hung here about
+    # once in thirty interrupted renders). The executor reports a dead worker instead of waiting
+    # for it, and its shutdown lets the few strips in flight finish rather than killing workers.
+    executor = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method),
+                                   initializer=_init_worker, initargs=((scene, encoders), True))
     try:
         pending: deque = deque()
         next_strip = done = 0
         # Two strips per worker in flight keeps every core busy while bounding memory.
         while next_strip < total or pending:
             while next_strip < total and len(pending) < 2 * workers:
-                pending.append(pool.apply_async(_work, (next_strip,)))
+                pending.append(executor.submit(_work, next_strip))
                 next_strip += 1
             try:
-                result = pending.popleft().get(timeout=STRIP_TIMEOUT_S)
-            except multiprocessing.TimeoutError:
-                raise RenderError(f"a render worker gave no strip for {STRIP_TIMEOUT_S:g} s; "
-                                  f"it may have run out of memory: try a lower --dpi") from None
+                result = pending.popleft().result()
+            except BrokenProcessPool:
+                raise RenderError("a render worker died before it finished its strip; it may have run out of "
+                                  "memory: try a lower --dpi") from None
             done += 1
             if progress:
                 progress(done, total)
             yield result
-        pool.close()
-        pool.join()
     finally:
-        pool.terminate()
+        executor.shutdown(wait=True, cancel_futures=True)
