@@ -21,17 +21,14 @@ from .registry import MotifFamily, get_motif
 
 
 def _clip(shapes: PolygonArray, x0: float, y0: float, x1: float, y1: float) -> PolygonArray:
-    """Clip ``shapes`` to a box: shapes inside stay packed, only those crossing its edge become
-    shapely objects to be cut."""
-    if not len(shapes):
-        return shapes
+    """Clip ``shapes`` to a box: shapes inside stay packed; only the others become shapely objects,
+    for :func:`geometry.clip_to_box` to cut or drop."""
     bounds = shapes.bounds()
-    with np.errstate(invalid="ignore"):  # empty shapes have NaN bounds, and go
+    with np.errstate(invalid="ignore"):  # empty shapes have NaN bounds: not inside, so dropped
         inside = (bounds[:, 0] >= x0) & (bounds[:, 1] >= y0) & (bounds[:, 2] <= x1) & (bounds[:, 3] <= y1)
-        crossing = ~inside & (bounds[:, 0] < x1) & (bounds[:, 2] > x0) & (bounds[:, 1] < y1) & (bounds[:, 3] > y0)
     if inside.all():
         return shapes
-    cut = clip_to_box(shapes.take(crossing).to_shapely(), x0, y0, x1, y1)
+    cut = clip_to_box(shapes.take(~inside).to_shapely(), x0, y0, x1, y1)
     return PolygonArray.concatenate([shapes.take(inside), PolygonArray.from_shapely(cut)])
 
 

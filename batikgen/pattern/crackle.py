@@ -192,7 +192,7 @@ def crackle_layer(layers: list[Layer], roles: dict[str, str], amount: float, pal
     veins, rank = crackle_veins(width_mm, height_mm, amount, seeds.rng("veins"))
     # One layer's shapely objects at a time, and none for layers that show no crackle.
     exposures = [exposure(roles.get(layer.name, "")) for layer in layers]
-    waxed = ((layer.geometries, amount) for layer, amount in zip(layers, exposures) if amount > 0 and len(layer))
+    waxed = ((layer.geometries, shown) for layer, shown in zip(layers, exposures) if shown > 0 and len(layer))
     return Layer("crackle", crackle_colour(palette), cut_to_wax(veins, rank, waxed))
 
 
