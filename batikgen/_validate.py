@@ -54,3 +54,27 @@ def check_choice(name: str, value: str, allowed: Iterable[str]) -> str:
     if value not in options:
         raise ParameterError(f"{name} must be one of {', '.join(options)}; got {value!r}")
     return value
+
+
+#: The longest piece name: file systems allow 255 bytes, and suffixes like ``-mega-mendung.metadata.json`` follow.
+MAX_PIECE_NAME = 100
+
+
+def check_piece_name(name: str) -> str:
+    """Return ``name`` if it can name a piece's files on every system, else raise ParameterError.
+
+    Allowed: 1 to :data:`MAX_PIECE_NAME` characters, no path separator, no control character, not
+    starting with a dot or a space (hidden or confusing files), not ending in a dot or a space.
+    """
+    problem = (
+        "is empty" if not name
+        else f"is longer than {MAX_PIECE_NAME} characters" if len(name) > MAX_PIECE_NAME
+        else "contains a path separator" if "/" in name or "\\" in name
+        else "contains a control character" if any(ord(c) < 32 or ord(c) == 127 for c in name)
+        else "starts with a dot or a space" if name[0] in ". "
+        else "ends with a dot or a space" if name[-1] in ". "
+        else None
+    )
+    if problem:
+        raise ParameterError(f"name {problem}: a piece's name is one file name without folders; got {name!r}")
+    return name

@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from ._validate import check_piece_name
 from .pattern import get_motif, get_palette
 from .pattern.build import build_composition
 from .pattern.cloth import get_cloth
@@ -73,6 +74,24 @@ def plan_from_features(
                         mode="absolute" if absolute else "relative", border=border, legend=legend)
 
 
+#: Endings of one recording file that are taken off as a whole to name its piece.
+_COMPOUND_SUFFIXES = (".fif.gz", ".raw.fif", ".edf.gz")
+
+
+def default_piece_name(path: str | os.PathLike) -> str:
+    """The name of a piece made from ``path``: its file name without the format's extension.
+
+    Only the last extension goes (``rec.v1.edf`` gives ``rec.v1``, so versions of a recording stay
+    apart), leading dots go (``.hidden.edf`` gives ``hidden``), and a name left empty becomes
+    ``recording``. Never a directory: only the file name is used.
+    """
+    name = Path(path).name
+    lower = name.lower()
+    compound = next((s for s in _COMPOUND_SUFFIXES if lower.endswith(s) and len(name) > len(s)), None)
+    stem = name[: -len(compound)] if compound else (Path(name).stem if Path(name).suffix else name)
+    return stem.strip(". ") or "recording"
+
+
 def render_recording(
     path: str | os.PathLike,
     outdir: str | os.PathLike = "out",
@@ -90,6 +109,8 @@ def render_recording(
     formats: str | Sequence[str] = DEFAULT_FORMATS,
     preview: bool = False,
     workers: int | None = None,
+    name: str | None = None,
+    features: BandFeatures | None = None,
 ) -> RenderResult:
     """Render a recording as a batik cloth: PNG plus metadata JSON.
 
@@ -118,6 +139,12 @@ def render_recording(
         Quick look: PNG and JPEG preview only, at ``PREVIEW_DPI`` unless ``dpi`` is lower.
     workers : int, optional
         Processes drawing strips; default the available cores.
+    name : str, optional
+        The piece's name: outputs are ``NAME-MOTIF.*``. Default :func:`default_piece_name` of
+        ``path``. A name is one file name: no separators, no leading dot.
+    features : BandFeatures, optional
+        Features already computed from ``path`` (a batch shares them between styles); the
+        recording is then not read again.
 
     Returns
     -------
@@ -125,12 +152,14 @@ def render_recording(
     """
     path = Path(path)
     outdir = Path(outdir)
-    stem = f"{path.name.split('.')[0]}-{motif}"
+    name = default_piece_name(path) if name is None else check_piece_name(name)
+    stem = f"{name}-{motif}"
     formats = DEFAULT_FORMATS if preview else parse_formats(formats)
     dpi = min(dpi, PREVIEW_DPI) if preview else dpi
     check_outputs_writable(outdir, stem, overwrite, formats, preview=True, proof=not preview)
 
-    features = features_from_file(path)
+    if features is None:
+        features = features_from_file(path)
     plan = plan_from_features(features, motif, palette, cloth, mapping=mapping, absolute=absolute,
                               border=border, legend=legend)
     composition = build_composition(plan)

@@ -113,3 +113,24 @@ def test_wrong_usage_exits_2(sample_path):
     assert runner.invoke(main, ["render", str(sample_path), "--motif", "nope"]).exit_code == 2
     assert runner.invoke(main, ["render", str(sample_path), "--dpi", "0"]).exit_code == 2
     assert runner.invoke(main, ["no-such-command"]).exit_code == 2
+
+
+@pytest.mark.parametrize("file_name, piece", [
+    ("rec.v1.edf", "rec.v1"), ("rec.v2.edf", "rec.v2"), (".hidden.edf", "hidden"), ("run.fif.gz", "run"),
+    ("noext", "noext"), ("...edf", "recording"),
+])
+def test_default_piece_name_keeps_versions_apart_and_drops_leading_dots(file_name, piece):
+    from batikgen.pipeline import default_piece_name
+    assert default_piece_name(Path("/home/someone") / file_name) == piece
+
+
+def test_name_option_names_the_outputs_and_bad_names_are_refused(tmp_path, sample_path):
+    result = CliRunner().invoke(main, ["render", str(sample_path), "-o", str(tmp_path), "--preview",
+                                       "--name", "piece-01"])
+    assert result.exit_code == 0, result.output
+    assert {Path(line).name for line in result.stdout.splitlines()} == {
+        "piece-01-kawung.png", "piece-01-kawung.preview.jpg", "piece-01-kawung.metadata.json"}
+    for bad in ("../escape", ".hidden", "", "a" * 101):
+        result = _run("render", sample_path, "-o", tmp_path / "bad", "--preview", "--name", bad)
+        assert result.returncode == 1 and "name" in result.stderr and "Traceback" not in result.stderr, bad
+        assert not (tmp_path / "bad").exists() or not any((tmp_path / "bad").iterdir())

@@ -57,11 +57,14 @@ def _check_formats(ctx, param, value):
                    "a palette proof strip and metadata.json are always written.")
 @click.option("--preview", is_flag=True,
               help=f"Quick look: PNG and JPEG preview only, at {PREVIEW_DPI} dpi.")
+@click.option("--name", default=None,
+              help="The piece's name: outputs are NAME-MOTIF.*  [default: the recording's file name "
+                   "without its extension]")
 @click.option("--overwrite", is_flag=True, help="Replace existing output files.")
 @click.pass_context
 @fail_cleanly
 def render(ctx, recording, outdir, motif, palette, cloth, border, mapping, absolute, legend, dpi, formats, preview,
-           overwrite):
+           name, overwrite):
     """Render RECORDING (any supported recording, or a features .npz saved by batikgen) as a batik cloth.
 
     Writes OUTDIR/NAME-MOTIF.png (and .tif, .svg as asked), NAME-MOTIF.preview.jpg,
@@ -72,6 +75,6 @@ def render(ctx, recording, outdir, motif, palette, cloth, border, mapping, absol
     result = render_recording(recording, outdir, motif=motif, palette=palette, cloth=cloth, dpi=dpi,
                               overwrite=overwrite, command=command, progress=progress_printer(show),
                               mapping=mapping, absolute=absolute, border=border, legend=legend,
-                              formats=formats, preview=preview)
+                              formats=formats, preview=preview, name=name)
     for path in result.outputs:
         click.echo(str(path))
