@@ -165,7 +165,7 @@ def create_app(service: Service) -> FastAPI:
               responses={**_ERRORS, 413: {"model": Error, "description": "Upload over the size limit"},
                          507: {"model": Error, "description": "The exhibition folder is full"}})
     def create_piece(
-        files: list[UploadFile] = File(..., description="The recording: one file, or the files of a "
+        files: list[UploadFile] = File(..., min_length=1, description="The recording: one file, or the files of a "
                                        "multi-file format (BrainVision .vhdr/.vmrk/.eeg, EEGLAB .set/.fdt)"),
         title: str = Form(..., min_length=1, max_length=200, description="The title visitors read"),
         note: str | None = Form(None, max_length=2000, description="The participant's words"),
