@@ -8,7 +8,7 @@ import shlex
 from importlib import metadata as importlib_metadata
 from pathlib import Path
 
-from ..atomic import write_bytes_atomic
+from ..files import write_bytes_atomic
 from ..signal.recording import file_sha256
 
 _VERSIONED = ("batikgen", "numpy", "scipy", "mne", "shapely", "skia-python", "pillow", "click", "isal", "tifffile")
