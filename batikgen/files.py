@@ -1,12 +1,14 @@
-"""Atomic file writes: a temporary file beside the target, renamed into place when complete.
+"""What every stage that writes or records files shares: atomic writes and file hashes.
 
-An interrupted or failed write never leaves a partial file under the final name, and an existing
-file is only replaced when the caller says so.
+An atomic write goes to a temporary file beside the target, renamed into place when complete: an
+interrupted or failed write never leaves a partial file under the final name, and an existing file
+is only replaced when the caller says so.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import tempfile
 from collections.abc import Iterator
@@ -63,3 +65,12 @@ def write_bytes_atomic(path: str | os.PathLike, data: bytes, overwrite: bool = F
     with atomic_write(path, overwrite) as handle:
         handle.write(data)
     return Path(path)
+
+
+def file_sha256(path: str | os.PathLike) -> str:
+    """SHA-256 of a file's bytes (the file as it is on disk), as 64 hex digits."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
