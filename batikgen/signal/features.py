@@ -11,7 +11,7 @@ import numpy as np
 from scipy import signal as sps
 
 from .._validate import check_choice, check_positive
-from ..atomic import atomic_write
+from ..files import atomic_write
 from ..errors import FeatureError, ParameterError
 from .preprocess import (
     BLOCK_CHANNELS, HIGHPASS_ORDER, LOWPASS_ORDER, Progress, detect_line_frequency, filter_in_place, filter_sos,

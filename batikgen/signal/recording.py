@@ -9,6 +9,8 @@ from pathlib import Path
 import mne
 import numpy as np
 
+from ..files import file_sha256  # noqa: F401  (re-exported: the readers import it from here)
+
 #: Samples are quantised to this step before hashing, so the same signal read from another
 #: format gives the same content hash and therefore the same art. They are first rounded to
 #: float32, the precision FIF and most formats store, so a float64 reader and a float32 reader
@@ -40,15 +42,6 @@ def content_hash(raw: mne.io.BaseRaw) -> str:
         block = data[:, start : start + _HASH_CHUNK_SAMPLES]
         as_stored = block.astype(np.float32).astype(np.float64)
         digest.update(np.rint(as_stored / HASH_QUANTUM_V).astype("<i8").tobytes())
-    return digest.hexdigest()
-
-
-def file_sha256(path: Path) -> str:
-    """SHA-256 of a file's bytes (the file as it is on disk)."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
     return digest.hexdigest()
 
 
