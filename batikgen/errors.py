@@ -28,3 +28,7 @@ class PatternError(BatikgenError):
 
 class RenderError(BatikgenError):
     """An output cannot be rendered or written."""
+
+
+class GalleryError(BatikgenError):
+    """A gallery site cannot be built: the exhibition or the site folder is not as expected."""
