@@ -30,5 +30,17 @@ class RenderError(BatikgenError):
     """An output cannot be rendered or written."""
 
 
+class ExhibitionError(BatikgenError):
+    """An exhibition folder, its manifest or its catalogue is unusable."""
+
+
+class ManifestError(ExhibitionError):
+    """An exhibition manifest (exhibition.toml) is invalid: the message names the piece and the key."""
+
+
+class CatalogueError(ExhibitionError):
+    """An exhibition's catalogue (catalogue.sqlite) is missing, damaged, or newer than this batikgen."""
+
+
 class GalleryError(BatikgenError):
     """A gallery site cannot be built: the exhibition or the site folder is not as expected."""
