@@ -9,7 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import BatikgenError, GalleryError
+from ..exhibition.catalogue import Catalogue
+from ..exhibition.manifest import load_manifest
+
 
 #: The site's language (the pages' ``lang``); the manifest may set another.
 DEFAULT_LANG = "en"
@@ -61,35 +63,29 @@ class ExhibitionView:
 
 
 def read_exhibition(folder: Path) -> ExhibitionView:
-    """Read an exhibition folder's manifest and catalogue.
+    """Read an exhibition's title, intro and pieces from its catalogue (read-only).
+
+    The title and intro are the catalogue's (the batch copies them from the manifest, the service
+    from its settings); when the catalogue has none, the manifest's, then the folder's name.
 
     Raises
     ------
-    GalleryError
-        The folder is missing or has no catalogue; errors of the manifest and catalogue readers
-        (ManifestError and the like) pass through as they are.
+    CatalogueError, ManifestError
+        From the exhibition package: no catalogue, or an unreadable one or manifest.
     """
-    from ..exhibition.catalogue import Catalogue
-    from ..exhibition.manifest import load_manifest
-
-    if not folder.is_dir():
-        raise GalleryError(f"{folder}: no such exhibition folder")
-    if not (folder / "catalogue.sqlite").is_file():
-        raise GalleryError(f"{folder}: no catalogue.sqlite; run the batch over the exhibition first")
+    with Catalogue.open(folder, readonly=True) as catalogue:
+        about = catalogue.exhibition()
+        records = catalogue.pieces()
+        folder = catalogue.folder
+    title, intro = about.get("title", ""), about.get("intro", "")
     manifest_path = folder / "exhibition.toml"
-    title, intro = folder.resolve().name, ""
-    if manifest_path.is_file():
+    if not title and manifest_path.is_file():
         manifest = load_manifest(manifest_path)
-        title, intro = manifest.title or title, manifest.intro or ""
-    try:
-        with Catalogue.open(folder) as catalogue:
-            records = catalogue.pieces()
-    except BatikgenError:
-        raise
+        title, intro = manifest.title or "", manifest.intro or ""
     pieces = [
         PieceView(id=r.id, title=r.title or r.id, note=r.note or "", status=r.status, motif=r.motif or "",
                   palette=r.palette or "", cloth=r.cloth or "", duration_s=r.duration_s, settings=dict(r.settings or {}),
                   outputs={k: Output(path=o.path, sha256=o.sha256) for k, o in (r.outputs or {}).items()}, folder=folder)
         for r in records
     ]
-    return ExhibitionView(folder=folder, title=title, intro=intro, pieces=pieces)
+    return ExhibitionView(folder=folder, title=title or folder.name, intro=intro, pieces=pieces)
