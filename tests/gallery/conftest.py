@@ -57,6 +57,8 @@ def add_done_piece(exhibition: Path, piece_id: str, title: str, recording: Path,
     with Catalogue.open(exhibition, create=True) as cat:
         if cat.piece(piece_id) is None:
             cat.add_piece(piece_id, title, settings, note=note, recording=recording)
+        else:
+            cat.update_piece(piece_id, title, settings, note=note, recording=recording)
         cat.mark_running(piece_id, "render")
         cat.mark_done(piece_id, result)
 
