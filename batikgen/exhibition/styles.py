@@ -11,9 +11,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..errors import BatikgenError
-from ..pattern import MOTIFS, PALETTES
-from ..pattern.cloth import BORDER_STYLES, CLOTHS, get_cloth
-from ..pattern.mapping import load_mapping
+from ..cloth.formats import BORDER_STYLES, CLOTHS, get_cloth
+from ..mapping.table import load_mapping
+from ..motifs import MOTIFS, PALETTES
 from ..pipeline import DEFAULT_BORDER, DEFAULT_CLOTH, DEFAULT_DPI, DEFAULT_MOTIF, DEFAULT_PALETTE
 from ..render.outputs import DEFAULT_FORMATS, FORMATS, parse_formats
 

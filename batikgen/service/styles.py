@@ -13,9 +13,9 @@ from pathlib import Path
 from PIL import Image
 
 from ..exhibition.styles import StyleProblem, check_style, style_names
-from ..atomic import write_bytes_atomic
-from ..pattern import MOTIFS, PALETTES
-from ..pattern.catalogue import render_swatch, swatch_composition
+from ..files import write_bytes_atomic
+from ..motifs import MOTIFS, PALETTES
+from ..render.catalogue import render_swatch, swatch_composition
 
 __all__ = ["CLOTH_NAMES", "MOTIF_NAMES", "PALETTE_NAMES", "StyleProblem", "check_style", "swatch_png"]
 
