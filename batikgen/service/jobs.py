@@ -8,13 +8,18 @@ piece the gallery is rebuilt (one build at a time; requests made meanwhile coale
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 import shutil
 import threading
 import time
 
-from . import lifeline
+from ..errors import BatikgenError
+from ..exhibition.limits import default_memory
+from ..exhibition.runner import install_outputs
+from ..exhibition.worker import PieceTask, run_isolated
+from ..gallery import build_site
 
 log = logging.getLogger(__name__)
 #: How often idle workers look at the catalogue even when nobody woke them (seconds).
@@ -37,13 +42,12 @@ class JobRunner:
         self._claim = threading.Lock()
         self._threads: list[threading.Thread] = []
         self._gallery_wanted = threading.Event()
-        self._cancelled: set[str] = set()
+        self._cancels: dict[str, threading.Event] = {}
 
     # -- control -------------------------------------------------------------------------------
 
     def start(self) -> None:
         """Start the render threads and the gallery builder (which builds once at once)."""
-        lifeline.install()
         self._stopping.clear()
         for i in range(self.service.config.workers):
             self._threads.append(threading.Thread(target=self._render_loop, name=f"render-{i}", daemon=True))
@@ -53,8 +57,10 @@ class JobRunner:
         self.gallery_changed()
 
     def stop(self, timeout: float = 10.0) -> None:
-        """Stop the threads; renders in progress are abandoned and requeued on the next start."""
+        """Stop the threads; renders in progress are killed and their pieces go back to the queue."""
         self._stopping.set()
+        for cancel in list(self._cancels.values()):
+            cancel.set()
         self._gallery_wanted.set()
         self.wake()
         for thread in self._threads:
@@ -71,8 +77,10 @@ class JobRunner:
         self._gallery_wanted.set()
 
     def cancel(self, piece_id: str) -> None:
-        """The piece is being deleted: discard its render's result if one is running."""
-        self._cancelled.add(piece_id)
+        """The piece is being deleted: kill its render if one is running (its result is discarded)."""
+        cancel = self._cancels.get(piece_id)
+        if cancel is not None:
+            cancel.set()
 
     # -- rendering -----------------------------------------------------------------------------
 
@@ -97,8 +105,60 @@ class JobRunner:
                 continue
             self._render(piece)
 
+    def _task(self, piece) -> PieceTask:
+        catalogue, config = self.service.catalogue, self.service.config
+        source = catalogue.source_sha256(piece.id)
+        s = piece.settings
+        # What metadata.json records to make the piece again: no path, no file name.
+        command = ["batikgen", "render", "RECORDING", "--name", piece.id, "--motif", s["motif"], "--palette",
+                   s["palette"], "--cloth", s["cloth"], "--dpi", str(s["dpi"]), "--format", ",".join(s["formats"]),
+                   "--border", s["border"], *(["--legend"] if s.get("legend") else []),
+                   *(["--absolute"] if s.get("absolute") else []), *(["--mapping", "MAPPING"] if s.get("mapping") else [])]
+        return PieceTask(piece_id=piece.id, recording=str(catalogue.recording_path(piece.id)),
+                         exhibition_dir=str(config.exhibition), settings=s,
+                         content_hash=catalogue.known_content_hash(source) if source else None,
+                         workers=1, command=command, preload=("batikgen.service.nice",))
+
     def _render(self, piece) -> None:
-        raise NotImplementedError("waiting for batikgen.exhibition.worker")
+        """Render one claimed piece in its own process and record what came of it."""
+        catalogue, config = self.service.catalogue, self.service.config
+        cancel = self._cancels[piece.id] = threading.Event()
+        started = time.monotonic()
+
+        def on_stage(text: str) -> None:
+            with contextlib.suppress(BatikgenError):  # deleted meanwhile
+                catalogue.mark_running(piece.id, text)
+
+        try:
+            if catalogue.recording_path(piece.id) is None:
+                catalogue.mark_failed(piece.id, "its recording is missing")
+                return
+            memory = config.render_memory or default_memory(max(1, config.workers))
+            result = run_isolated(self._task(piece), timeout=config.render_timeout, memory=memory,
+                                  on_stage=on_stage, cancel=cancel)
+            with self.service.deleting:  # a deletion waits for this, or this sees it done
+                if cancel.is_set() or catalogue.piece(piece.id) is None:
+                    if result.staging:
+                        shutil.rmtree(result.staging, ignore_errors=True)
+                    if self._stopping.is_set() and catalogue.piece(piece.id) is not None:
+                        catalogue.mark_pending(piece.id)  # the service is stopping: render it next time
+                    return
+                if result.ok:
+                    try:
+                        install_outputs(config.exhibition, piece.id, result.staging)
+                    except OSError as exc:
+                        shutil.rmtree(result.staging, ignore_errors=True)
+                        catalogue.mark_failed(piece.id, f"its outputs could not be stored ({exc.strerror or exc})")
+                    else:
+                        catalogue.mark_done(piece.id, result)
+                        log.info("piece %s done in %.1f s", piece.id, time.monotonic() - started)
+                else:
+                    catalogue.mark_failed(piece.id, self._scrub(result.error or "failed"))
+                    log.warning("piece %s failed: %s", piece.id, catalogue.piece(piece.id).error)
+                self._forget_recording(piece.id)
+            self.gallery_changed()
+        finally:
+            self._cancels.pop(piece.id, None)
 
     def _scrub(self, error: str) -> str:
         """An error for staff without any path or stored file name (the hashes the service chose)."""
@@ -127,4 +187,4 @@ class JobRunner:
                 log.info("gallery rebuilt in %.2f s", time.monotonic() - started)
 
     def _build_gallery(self) -> None:
-        raise NotImplementedError("waiting for batikgen.gallery.build_site")
+        build_site(self.service.config.exhibition, self.service.site_dir)

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import shutil
 import threading
 from pathlib import Path
 
-from ..exhibition.catalogue import Catalogue
+from ..exhibition.catalogue import Catalogue, writer_lock
 from ..exhibition.hashing import settings_sha256
 from ..exhibition.manifest import MANIFEST_NAME, load_manifest
+from ..exhibition.runner import clean_leftovers
 from ..exhibition.styles import BUILTIN_DEFAULTS
 from .auth import load_or_create_token
 from .config import ServiceConfig
@@ -40,20 +42,24 @@ class Service:
         exhibition = Path(config.exhibition).expanduser().resolve()
         self.config = config = ServiceConfig(**{**config.__dict__, "exhibition": exhibition})
         exhibition.mkdir(parents=True, exist_ok=True)
+        self._held = contextlib.ExitStack()
+        # One writer per exhibition: a batch run and the service never write the catalogue at once.
+        self._held.enter_context(writer_lock(exhibition, "batikgen serve"))
         config.private_dir.mkdir(mode=0o700, exist_ok=True)
         os.chmod(config.private_dir, 0o700)  # recordings wait here: health data, staff eyes only
         config.uploads_dir.mkdir(mode=0o700, exist_ok=True)
         self.token, self.token_created = load_or_create_token(config.private_dir, environ)
         manifest = load_manifest(exhibition / MANIFEST_NAME) if (exhibition / MANIFEST_NAME).exists() else None
         self.title = manifest.title if manifest else exhibition.name
+        self.intro = manifest.intro if manifest else ""
         self.defaults = {**BUILTIN_DEFAULTS, **(manifest.defaults if manifest else {})}
         self.cloth_names = list(CLOTH_NAMES)
         self.site_dir = exhibition / "site"
         self.site_dir.mkdir(exist_ok=True)
-        self.catalogue = Catalogue.open(exhibition, create=True)
-        if manifest is None:
-            self.catalogue.set_exhibition(self.title)
-        self._deleting = threading.Lock()
+        self.catalogue = self._held.enter_context(Catalogue.open(exhibition, create=True))
+        self.catalogue.set_exhibition(self.title, self.intro)
+        #: Held while a piece is deleted or a finished render recorded, so the two never interleave.
+        self.deleting = threading.RLock()
         self.runner = JobRunner(self)
 
     def settings_for(self, motif: str | None = None, palette: str | None = None, cloth: str | None = None) -> dict:
@@ -83,7 +89,7 @@ class Service:
 
     def delete(self, piece_id: str) -> None:
         """Remove a piece everywhere: catalogue, recording, outputs; then rebuild the gallery."""
-        with self._deleting:
+        with self.deleting:
             self.runner.cancel(piece_id)
             self.catalogue.delete_piece(piece_id)
             shutil.rmtree(self.config.uploads_dir / piece_id, ignore_errors=True)
@@ -92,6 +98,7 @@ class Service:
 
     def start(self) -> None:
         """Requeue what a killed service left running, drop unfinished uploads, start the workers."""
+        clean_leftovers(self.config.exhibition)  # staging folders of renders a kill interrupted
         requeued = self.catalogue.requeue_running()
         if requeued:
             log.warning("requeued %d piece(s) left running by a previous service: %s", len(requeued),
@@ -106,4 +113,4 @@ class Service:
     def stop(self) -> None:
         """Stop the workers (renders in progress are killed and requeued on the next start)."""
         self.runner.stop()
-        self.catalogue.close()
+        self._held.close()  # the catalogue, then the writer lock
