@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import html
 import logging
 import secrets
 import shutil
@@ -30,6 +31,10 @@ STATIC = Path(__file__).parent / "static"
 #: Letters of generated piece ids: lower case and digits without look-alikes (0/o, 1/l/i).
 _ID_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 _ID_LENGTH = 10
+PREPARING = """<!doctype html><html lang="en"><head><meta charset="utf-8"><meta http-equiv="refresh" content="3">
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>TITLE</title></head>
+<body style="font-family: system-ui, sans-serif; text-align: center; padding-top: 20vh">
+<h1>TITLE</h1><p>The gallery is being prepared.</p></body></html>"""
 
 Motif = Literal[tuple(MOTIF_NAMES)]  # type: ignore[valid-type]
 Palette = Literal[tuple(PALETTE_NAMES)]  # type: ignore[valid-type]
@@ -243,11 +248,19 @@ def create_app(service: Service) -> FastAPI:
     def staff_page() -> HTMLResponse:
         return HTMLResponse((STATIC / "staff.html").read_text(encoding="utf-8"))
 
+    @app.get("/", include_in_schema=False)
+    def gallery_index() -> Response:
+        index = service.site_dir / "index.html"
+        if index.is_file():
+            return FileResponse(index, media_type="text/html")
+        # Before the first build (a few seconds after the first start): a page that looks again soon.
+        return HTMLResponse(PREPARING.replace("TITLE", html.escape(service.title)))
+
     @app.api_route("/api/{rest:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"], include_in_schema=False)
     def unknown(rest: str) -> None:
         raise HTTPException(404, "no such API route")
 
-    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.mount("/staff-assets", StaticFiles(directory=STATIC), name="staff-assets")
     # The gallery last: every path the routes above do not take is a file of the static site.
     app.mount("/", StaticFiles(directory=service.site_dir, html=True, check_dir=False), name="gallery")
     app.add_middleware(BodyLimit, limit=service.config.max_upload,

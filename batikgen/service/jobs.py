@@ -10,16 +10,20 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import multiprocessing
 import re
 import shutil
 import threading
 import time
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 
 from ..errors import BatikgenError
 from ..exhibition.limits import default_memory
 from ..exhibition.runner import install_outputs
 from ..exhibition.worker import PieceTask, run_isolated
 from ..gallery import build_site
+from .nice import lower_priority
 
 log = logging.getLogger(__name__)
 #: How often idle workers look at the catalogue even when nobody woke them (seconds).
@@ -43,6 +47,7 @@ class JobRunner:
         self._threads: list[threading.Thread] = []
         self._gallery_wanted = threading.Event()
         self._cancels: dict[str, threading.Event] = {}
+        self._builder: ProcessPoolExecutor | None = None
 
     # -- control -------------------------------------------------------------------------------
 
@@ -66,6 +71,9 @@ class JobRunner:
         for thread in self._threads:
             thread.join(timeout)
         self._threads.clear()
+        if self._builder is not None:
+            self._builder.shutdown(wait=False, cancel_futures=True)
+            self._builder = None
 
     def wake(self) -> None:
         """A piece was queued: let an idle worker take it now."""
@@ -187,4 +195,13 @@ class JobRunner:
                 log.info("gallery rebuilt in %.2f s", time.monotonic() - started)
 
     def _build_gallery(self) -> None:
-        build_site(self.service.config.exhibition, self.service.site_dir)
+        # In a process of its own (kept warm between builds): a build holds the interpreter for a
+        # while, and the web server's threads must not wait for it.
+        if self._builder is None:
+            self._builder = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("forkserver"),
+                                                initializer=lower_priority)
+        try:
+            self._builder.submit(build_site, self.service.config.exhibition, self.service.site_dir).result()
+        except BrokenProcessPool:
+            self._builder = None  # the builder died (killed, out of memory): a fresh one next time
+            raise

@@ -1,14 +1,21 @@
-"""Imported by each render process of the service (``PieceTask.preload``): lower its CPU priority.
+"""Lower the CPU priority of the service's helper processes, so the web server stays quick.
 
-Renders then take only the CPU the web server leaves, so the gallery and the API answer quickly
-while pieces render (the load check in ``benchmarks`` measures it).
+Each render process imports this module (``PieceTask.preload``), which lowers its priority at
+import; the gallery builder's process calls :func:`lower_priority` when it starts. Renders then take
+only the CPU the web server leaves (the load check in ``benchmarks`` measures the gallery meanwhile).
 """
 
 import contextlib
 import os
 
-#: Niceness added to a render process (its strip workers inherit it).
-RENDER_NICENESS = 10
+#: Niceness added to a helper process (a render's strip workers inherit it).
+NICENESS = 10
 
-with contextlib.suppress(OSError, AttributeError):
-    os.nice(RENDER_NICENESS)
+
+def lower_priority() -> None:
+    """Add :data:`NICENESS` to this process's niceness (where the system allows)."""
+    with contextlib.suppress(OSError, AttributeError):
+        os.nice(NICENESS)
+
+
+lower_priority()
