@@ -11,7 +11,10 @@ from __future__ import annotations
 import contextlib
 import logging
 import multiprocessing
+import os
 import re
+import signal
+import sys
 import shutil
 import threading
 import time
@@ -28,6 +31,32 @@ from .nice import lower_priority
 log = logging.getLogger(__name__)
 #: How often idle workers look at the catalogue even when nobody woke them (seconds).
 POLL_S = 2.0
+
+
+def _start_builder(service_pid: int) -> None:
+    """Initialise the gallery builder's process: low priority, and it ends when the service does.
+
+    It is a child of the fork server, not of the service, so it watches the service itself: the
+    kernel's parent-death signal covers the fork server's exit, a thread covers everything else.
+    """
+    lower_priority()
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGKILL), 0, 0, 0)  # PR_SET_PDEATHSIG
+
+    def watch() -> None:
+        while True:
+            try:
+                os.kill(service_pid, 0)
+            except ProcessLookupError:
+                os._exit(1)
+            except PermissionError:  # the pid was reused by someone else's process: the service is gone
+                os._exit(1)
+            time.sleep(0.5)
+
+    threading.Thread(target=watch, name="service-watch", daemon=True).start()
 
 
 class JobRunner:
@@ -199,7 +228,7 @@ class JobRunner:
         # while, and the web server's threads must not wait for it.
         if self._builder is None:
             self._builder = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("forkserver"),
-                                                initializer=lower_priority)
+                                                initializer=_start_builder, initargs=(os.getpid(),))
         try:
             self._builder.submit(build_site, self.service.config.exhibition, self.service.site_dir).result()
         except BrokenProcessPool:

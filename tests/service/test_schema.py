@@ -16,7 +16,7 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
           response_schema_conformance]
 
 #: Examples per operation: bounded, so the whole run stays within seconds.
-EXAMPLES = 15
+EXAMPLES = 10
 
 
 def test_api_matches_its_schema(exhibition):
