@@ -13,9 +13,9 @@ import logging
 import multiprocessing
 import os
 import re
+import shutil
 import signal
 import sys
-import shutil
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor

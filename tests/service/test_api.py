@@ -14,8 +14,13 @@ import sys
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
-from schemathesis.checks import (content_type_conformance, not_a_server_error, response_headers_conformance,
-                                 response_schema_conformance, status_code_conformance)
+from schemathesis.checks import (
+    content_type_conformance,
+    not_a_server_error,
+    response_headers_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
 
 from batikgen.service.auth import load_or_create_token
 from tests.conftest import shared_file
@@ -43,7 +48,9 @@ def srv(tmp_path_factory):
 @pytest.fixture(autouse=True)
 def empty_queue(srv: Running):
     yield
-    for piece in srv.client.get("/api/pieces", headers=srv.staff()).json():
+    listed = srv.client.get("/api/pieces", headers=srv.staff())
+    assert listed.status_code == 200, listed.text
+    for piece in listed.json():
         srv.client.delete(f"/api/pieces/{piece['id']}", headers=srv.staff())
 
 
@@ -118,8 +125,8 @@ def test_upload_limit_is_enforced_before_spooling_and_quota_answers_507(srv):
         for _ in range(40):
             yield b"\0" * 65536
 
-    streamed = srv.client.post("/api/pieces", headers={**srv.staff(), "Content-Type": "multipart/form-data; boundary=b"},
-                               content=chunks())
+    multipart = {**srv.staff(), "Content-Type": "multipart/form-data; boundary=b"}
+    streamed = srv.client.post("/api/pieces", headers=multipart, content=chunks())
     assert streamed.status_code == 413 and streamed.json()["detail"].startswith("the upload is larger")
 
     small = shared_file(EDF)
@@ -144,7 +151,7 @@ def test_api_matches_its_schema(srv):
                   suppress_health_check=list(HealthCheck))
         def check(case):
             response = case.call_and_validate(headers={"Authorization": f"Bearer {TOKEN}"}, checks=CHECKS)
-            calls.append((operation.path, response.status_code))
+            calls.append((case.path, response.status_code))
 
         check()
     assert len(calls) >= len(operations) * 3
