@@ -179,7 +179,7 @@ def create_app(service: Service) -> FastAPI:
         cloth: Annotated[str | None, Form(max_length=40, description="A cloth name, or a size like 60cmx90cm")] = None,
     ) -> Piece:
         """Queue a new piece from an uploaded recording; answered once the upload is safely stored."""
-        title = " ".join(title.split())
+        title = " ".join("".join(c if c.isprintable() else " " for c in title).split())
         if not title:
             raise HTTPException(422, "title: must not be blank")
         note = note.strip() or None if note else None

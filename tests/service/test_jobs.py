@@ -49,6 +49,18 @@ def alive(pids: set[int]) -> set[int]:
     return living
 
 
+def render_processes(service_pid: int) -> set[int]:
+    """The render processes below the service: each leads its own process group (with its strip workers)."""
+    found = set()
+    for pid in descendants(service_pid):
+        try:
+            if int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[2]) == pid:
+                found.add(pid)
+        except (OSError, IndexError, ValueError):
+            continue
+    return found
+
+
 def assert_private(srv: Running, *texts: str) -> None:
     for text in (*texts, srv.log_text()):
         for word in PRIVATE:
@@ -99,12 +111,12 @@ def test_real_recordings_become_gallery_pieces_and_bad_ones_fail_with_their_reas
         assert_private(srv, site_file.read_text())
 
 
-def test_kill_9_mid_render_then_restart_finishes_each_piece_exactly_once(exhibition):
+def test_kill_9_mid_render_restart_finishes_each_piece_once_and_a_crashing_render_fails_alone(exhibition):
     files = [shared_file(name) for name in EEGLAB]
     with service(exhibition, "--workers", "1") as srv:
         first = srv.upload(files, title="Interrupted").json()["id"]
         second = srv.upload([shared_file(EDF[0])], title="Waiting").json()["id"]
-        srv.wait(first, statuses=("running",), timeout=30)
+        assert srv.wait(first, statuses=("running",), timeout=30)["stage"]
         time.sleep(0.5)  # well inside the render: reading the 4-minute recording
         below = descendants(srv.process.pid)
         assert below, "no render process below the service"
@@ -117,15 +129,26 @@ def test_kill_9_mid_render_then_restart_finishes_each_piece_exactly_once(exhibit
     assert (exhibition / "service" / "uploads" / first).is_dir()  # the recording survived the kill
 
     with service(exhibition, "--workers", "1", "--keep-recordings") as srv:
+        # A render that crashes (here: a segfault, sent from outside) fails its piece only.
+        crashing = srv.upload([shared_file("edf/mnetd_test_edf_overlapping_annotations.edf")], title="Crash").json()["id"]
         done = [srv.wait(piece_id, timeout=120) for piece_id in (first, second)]
         assert [p["status"] for p in done] == ["done", "done"], done
+        srv.wait(crashing, statuses=("running",), timeout=60)
+        deadline = time.monotonic() + 10
+        while not render_processes(srv.process.pid) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        for pid in render_processes(srv.process.pid):
+            os.kill(pid, signal.SIGSEGV)
+        crashed = srv.wait(crashing, timeout=60)
+        assert crashed["status"] == "failed" and "crashed (SIGSEGV)" in crashed["error"], crashed
+        assert srv.client.get("/healthz").json()["done"] == 2  # the service is still up
         listed = srv.client.get("/api/pieces", headers=srv.staff()).json()
-        assert sorted(p["id"] for p in listed) == sorted([first, second])
+        assert sorted(p["id"] for p in listed) == sorted([first, second, crashing])
     pieces = sorted(p.name for p in (exhibition / "pieces").iterdir())
     assert pieces == sorted([first, second])  # no staging folder or copy left behind
     assert len(list((exhibition / "pieces" / first).glob("*-kawung.png"))) == 1
     assert (exhibition / "service" / "uploads" / first).is_dir()  # --keep-recordings
     with sqlite3.connect(exhibition / "catalogue.sqlite") as db:
-        assert db.execute("SELECT COUNT(*) FROM pieces").fetchone()[0] == 2
+        assert db.execute("SELECT COUNT(*) FROM pieces").fetchone()[0] == 3
         pngs = db.execute("SELECT COUNT(*) FROM outputs WHERE piece_id = ? AND kind = 'png'", (first,)).fetchone()[0]
         assert pngs == 1
