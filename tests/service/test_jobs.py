@@ -125,7 +125,8 @@ def test_kill_9_mid_render_restart_finishes_each_piece_once_and_a_crashing_rende
         deadline = time.monotonic() + 10
         while alive(below) and time.monotonic() < deadline:
             time.sleep(0.1)
-        assert not alive(below), "render processes outlived the killed service"
+        survivors = {pid: Path(f"/proc/{pid}/cmdline").read_bytes()[:120] for pid in alive(below)}
+        assert not survivors, f"processes outlived the killed service: {survivors}"
     assert (exhibition / "service" / "uploads" / first).is_dir()  # the recording survived the kill
 
     with service(exhibition, "--workers", "1", "--keep-recordings") as srv:
