@@ -140,7 +140,13 @@ class JobRunner:
                 with self._wake:
                     self._wake.wait(POLL_S)
                 continue
-            self._render(piece)
+            try:
+                self._render(piece)
+            except Exception as exc:  # a bug or a full disk: fail this piece, keep serving
+                log.error("piece %s: internal error (%s)", piece.id, type(exc).__name__)
+                log.debug("render", exc_info=exc)
+                with contextlib.suppress(Exception):
+                    self.service.catalogue.mark_failed(piece.id, f"internal error ({type(exc).__name__})")
 
     def _task(self, piece) -> PieceTask:
         catalogue, config = self.service.catalogue, self.service.config
