@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from ..errors import FeatureError, RecordingError
+from .boundary import stage
 from .features import BandFeatures, check_windows, compute_band_features
 from .plausibility import check_plausible
 from .preprocess import Progress
@@ -50,8 +51,10 @@ def features_from_path(path: str | os.PathLike, progress: Progress | None = None
     if provides_features(path):
         return read_precomputed_features(path)
     recording = read_recording(path)
-    check_plausible(recording)
-    return compute_band_features(recording, progress=progress, **params)
+    with stage(path, "checking its amplitudes"):
+        check_plausible(recording)
+    with stage(path, "computing its band power", damaged=False):
+        return compute_band_features(recording, progress=progress, **params)
 
 
 @dataclass
@@ -124,7 +127,8 @@ def inspect_file(path: str | os.PathLike) -> Inspection:
         duration_s=recording.duration,
     )
     try:
-        verdict = check_plausible(recording)
+        with stage(path, "checking its amplitudes"):
+            verdict = check_plausible(recording)
         check_windows(recording)  # the analysis's defaults: refused here exactly when `render` refuses
     except (RecordingError, FeatureError) as exc:
         report.plausible, report.verdict = False, str(exc)

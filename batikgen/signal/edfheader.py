@@ -23,6 +23,8 @@ _SIGNAL_FIELDS = (("label", 16), ("transducer type", 80), ("physical dimension",
                   ("physical maximum", 8), ("digital minimum", 8), ("digital maximum", 8), ("prefiltering", 80),
                   ("number of samples in each data record", 8), ("reserved", 32))
 _ANNOTATION_LABELS = ("EDF Annotations", "BDF Annotations")
+#: Largest physical or digital extreme accepted: 1e9 nV is 1 V, and 24-bit converters stop at 8.4e6.
+_MAX_RANGE = 1e9
 _ONSET = re.compile(rb"^([+-]\d+(?:\.\d*)?)\x14")
 
 
@@ -110,12 +112,16 @@ def read_edf_header(path: Path, sample_bytes: int = 2) -> EdfHeader:
         spr.append(count)
         if label in _ANNOTATION_LABELS:
             continue
-        for low, high, unit in (("digital minimum", "digital maximum", ""), ("physical minimum", "physical maximum", "")):
+        for low, high in (("digital minimum", "digital maximum"), ("physical minimum", "physical maximum")):
             lo = _number(path, fields[low][i], f"{low} (signal {i + 1}, {label!r})")
             hi = _number(path, fields[high][i], f"{high} (signal {i + 1}, {label!r})")
             if lo == hi or lo != lo or hi != hi:
                 raise RecordingError(f"{path}: EDF header fields '{low}' and '{high}' of signal {i + 1} "
-                                     f"({label!r}) are both {lo:g}{unit}: its samples cannot be scaled")
+                                     f"({label!r}) are both {lo:g}: its samples cannot be scaled")
+            if max(abs(lo), abs(hi)) > _MAX_RANGE:  # in any unit, far beyond an amplifier's range
+                raise RecordingError(f"{path}: EDF header field '{high if abs(hi) > _MAX_RANGE else low}' of signal "
+                                     f"{i + 1} ({label!r}) is {hi if abs(hi) > _MAX_RANGE else lo:g}, beyond any "
+                                     f"amplifier's range (at most {_MAX_RANGE:g})")
     signal_rates = [count / record_s for count, label in zip(spr, labels) if label not in _ANNOTATION_LABELS]
     if not signal_rates:
         raise RecordingError(f"{path}: EDF file with an annotation signal only, no signals")

@@ -19,6 +19,7 @@ import mne
 import numpy as np
 
 from ..errors import BatikgenError, RecordingError
+from .boundary import describe, stage
 from .channels import classify_label, clean_label, unique_labels
 from .edfheader import read_edf_header, refuse_gaps
 from .features import BandFeatures
@@ -333,18 +334,25 @@ def _reader_for(path: Path) -> Reader:
     if not path.exists():
         raise RecordingError(f"{path}: no such file")
     if path.is_dir() and not path.name.lower().endswith(".mff"):
-        raise RecordingError(f"{path}: is a directory, expected a recording file")
-    return choose_reader(path)
+        raise RecordingError(f"{path}: is a directory, expected a recording file (or an EGI .mff folder)")
+    try:
+        return choose_reader(path)
+    except PermissionError:
+        raise RecordingError(f"{path}: cannot be read: permission denied") from None
+    except OSError as exc:
+        raise RecordingError(f"{path}: cannot be read: {exc.strerror or describe(exc)}") from None
 
 
 def _read_with(reader: Reader, path: Path):
     try:
-        return reader.read(path)
+        with np.errstate(all="ignore"):  # overflow in damaged samples is refused below, by name
+            return reader.read(path)
     except BatikgenError:  # already says what is wrong with the file
         raise
+    except MemoryError:
+        raise RecordingError(f"{path}: not enough memory to read it as {reader.description}") from None
     except Exception as exc:  # MNE raises many types for broken files; all mean "unreadable".
-        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise RecordingError(f"{path}: could not be read as {reader.description}: {reason}") from exc
+        raise RecordingError(f"{path}: could not be read as {reader.description}: {describe(exc)}") from exc
 
 
 def _sha256(path: Path) -> str:
@@ -442,25 +450,30 @@ def read_recording(path: str | os.PathLike) -> Recording:
             f"read it with batikgen.pipeline.features_from_file or `batikgen features`"
         )
     raw = _read_with(reader, path)
-    check_sfreq(path, raw.info["sfreq"], reader.name)
-    _refuse_boundaries(raw, path)
-    dropped = _keep_eeg(raw, path)
-    if len(raw.ch_names) == 0 or all(name in dropped for name in raw.ch_names):
-        raise RecordingError(f"{path}: no EEG channel left after dropping {len(dropped)} non-EEG channels")
-    _refuse_non_finite(raw, path)
-    _drop_leading_zeros(raw, path)
-    if raw.n_times < 2:
-        raise RecordingError(f"{path}: holds {raw.n_times} samples, too few to analyse")
-    # Names, birth dates and similar header fields never leave the signal stage.
-    raw.anonymize(daysback=None, keep_his=False, verbose="error")
-    raw.set_meas_date(None)
-    log.info("read %s as %s: %d EEG channels, %.1f s at %g Hz", path, reader.name, len(raw.ch_names),
-             raw.n_times / raw.info["sfreq"], raw.info["sfreq"])
+    with stage(path, "checking its sample rate and markers"):
+        check_sfreq(path, raw.info["sfreq"], reader.name)
+        _refuse_boundaries(raw, path)
+    with stage(path, "sorting out its EEG channels"):
+        dropped = _keep_eeg(raw, path)
+        if len(raw.ch_names) == 0 or all(name in dropped for name in raw.ch_names):
+            raise RecordingError(f"{path}: no EEG channel left after dropping {len(dropped)} non-EEG channels")
+    with stage(path, "checking its samples"):
+        _refuse_non_finite(raw, path)
+        _drop_leading_zeros(raw, path)
+        if raw.n_times < 2:
+            raise RecordingError(f"{path}: holds {raw.n_times} samples, too few to analyse")
+    with stage(path, "anonymising and hashing it"):
+        # Names, birth dates and similar header fields never leave the signal stage.
+        raw.anonymize(daysback=None, keep_his=False, verbose="error")
+        raw.set_meas_date(None)
+        log.info("read %s as %s: %d EEG channels, %.1f s at %g Hz", path, reader.name, len(raw.ch_names),
+                 raw.n_times / raw.info["sfreq"], raw.info["sfreq"])
+        digest = content_hash(raw)
     return Recording(
         raw=raw,
         source=path,
         format=reader.name,
         file_sha256=_sha256(path),
-        content_hash=content_hash(raw),
+        content_hash=digest,
         dropped=dropped,
     )
