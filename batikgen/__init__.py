@@ -12,8 +12,8 @@ try:
 except _metadata.PackageNotFoundError:  # running from a source tree without installing
     __version__ = "0.0.0+unknown"
 
-from .errors import BatikgenError, FeatureError, ParameterError, PatternError, RecordingError, RenderError
 from .cloth.build import build_composition
+from .errors import BatikgenError, FeatureError, ParameterError, PatternError, RecordingError, RenderError
 from .pipeline import RenderResult, features_from_file, plan_from_features, render_recording
 from .seeding import SeedTree
 from .signal.features import BandFeatures, compute_band_features

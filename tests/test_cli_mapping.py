@@ -15,8 +15,8 @@ from PIL import Image
 from batikgen.cli import main
 from batikgen.errors import RecordingError
 from batikgen.pipeline import features_from_file
-from batikgen.signal.readers import provides_features
 from batikgen.signal.features import BandFeatures
+from batikgen.signal.readers import provides_features
 
 GOOD_MAPPING = """
 name = "calm-only"

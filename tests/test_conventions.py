@@ -9,8 +9,8 @@ import pytest
 
 import batikgen
 from batikgen._validate import check_choice, check_in_range, check_positive
-from batikgen.files import atomic_write, write_bytes_atomic
 from batikgen.errors import BatikgenError, ParameterError, RenderError
+from batikgen.files import atomic_write, write_bytes_atomic
 from batikgen.seeding import SeedTree
 
 PACKAGE = Path(batikgen.__file__).parent

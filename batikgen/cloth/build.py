@@ -10,14 +10,14 @@ from __future__ import annotations
 import numpy as np
 import shapely
 
-from ..seeding import SeedTree
-from .composition import Composition, Layer, PolygonArray
+from ..mapping.plan import MotifPlan
 from ..motifs.kit.crackle import add_crackle
 from ..motifs.kit.geometry import clip_to_box, copies
-from .legend import legend_layers, legend_width
 from ..motifs.kit.palettes import Palette, get_palette
-from ..mapping.plan import MotifPlan
 from ..motifs.registry import MotifFamily, get_motif
+from ..seeding import SeedTree
+from .composition import Composition, Layer, PolygonArray
+from .legend import legend_layers, legend_width
 
 
 def _clip(shapes: PolygonArray, x0: float, y0: float, x1: float, y1: float) -> PolygonArray:

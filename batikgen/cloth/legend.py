@@ -20,9 +20,9 @@ import numpy as np
 import shapely
 import skia
 
-from .composition import Layer
-from ..motifs.kit.palettes import Palette
 from ..mapping.plan import MotifPlan
+from ..motifs.kit.palettes import Palette
+from .composition import Layer
 
 #: Em size at which glyph outlines are read (then scaled): large enough for smooth curves.
 _GLYPH_EM = 64.0

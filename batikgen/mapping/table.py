@@ -37,12 +37,12 @@ except ModuleNotFoundError:  # Python 3.10
     import tomli as tomllib  # type: ignore[no-redef]
 
 from .._validate import check_choice
+from ..cloth.formats import Cloth, cloth_layout
 from ..errors import FeatureError, PatternError
+from ..motifs.registry import MOTIFS, get_motif
 from ..seeding import SeedTree
 from ..signal.features import DEFAULT_BANDS, BandFeatures
-from ..cloth.formats import Cloth, cloth_layout
 from .plan import MotifPlan
-from ..motifs.registry import MOTIFS, get_motif
 
 log = logging.getLogger(__name__)
 

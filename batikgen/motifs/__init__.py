@@ -1,17 +1,19 @@
 """Pattern engine: motif families, palettes, the brain-to-motif mapping and composition."""
 
-from . import kawung  # noqa: F401  (registers the family)
-from . import parang  # noqa: F401
-from . import lereng  # noqa: F401
-from . import ceplok  # noqa: F401
-from . import mega_mendung  # noqa: F401
-from . import truntum  # noqa: F401
-from . import nitik  # noqa: F401
-from . import tumpal  # noqa: F401
-from . import sido  # noqa: F401
-from . import semen  # noqa: F401
-from . import lung_lungan  # noqa: F401
-from . import tambal  # noqa: F401
+from . import (
+    ceplok,  # noqa: F401
+    kawung,  # noqa: F401  (registers the family)
+    lereng,  # noqa: F401
+    lung_lungan,  # noqa: F401
+    mega_mendung,  # noqa: F401
+    nitik,  # noqa: F401
+    parang,  # noqa: F401
+    semen,  # noqa: F401
+    sido,  # noqa: F401
+    tambal,  # noqa: F401
+    truntum,  # noqa: F401
+    tumpal,  # noqa: F401
+)
 from .kit.palettes import PALETTES, get_palette
 from .registry import MOTIFS, get_motif
 

@@ -16,7 +16,8 @@ rhombi. Layers (paint order): ``blade_outline``, ``blade``, ``spine``, ``strip_l
 
 from __future__ import annotations
 
-from .parang import LAYER_ROLES, MAPPABLE as _PARANG_MAPPABLE, _parameters, draw_bands, repeat
+from .parang import LAYER_ROLES, _parameters, draw_bands, repeat
+from .parang import MAPPABLE as _PARANG_MAPPABLE
 from .registry import MotifFamily, register
 
 PARAMETERS = _parameters(0.07, 0.03)

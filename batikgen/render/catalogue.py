@@ -13,13 +13,13 @@ import re
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from .raster import render_array
-from ..seeding import SeedTree
 from ..cloth.composition import Composition, Layer
+from ..cloth.tile import draw_patch, draw_tile, tile_size, tiled_composition
 from ..motifs.kit.crackle import add_crackle
 from ..motifs.kit.palettes import PALETTES, Palette
 from ..motifs.registry import MOTIFS, MotifFamily
-from ..cloth.tile import draw_patch, draw_tile, tile_size, tiled_composition
+from ..seeding import SeedTree
+from .raster import render_array
 
 #: Default cell size of swatches: a kawung of this size is a "sedang" (middle) class.
 SWATCH_CELL_MM = 40.0

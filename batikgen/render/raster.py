@@ -20,8 +20,8 @@ import numpy as np
 import skia
 
 from .._validate import check_in_range
-from ..errors import RenderError
 from ..cloth.composition import Composition, Layer, PolygonArray, concat_ranges
+from ..errors import RenderError
 
 MM_PER_INCH = 25.4
 DEFAULT_STRIP_ROWS = 512

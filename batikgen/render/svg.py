@@ -14,6 +14,7 @@ from typing import BinaryIO
 from xml.sax.saxutils import quoteattr
 
 import numpy as np
+
 from ..cloth.composition import Composition, PolygonArray
 from .proof import hex_colour
 

@@ -11,11 +11,18 @@ import numpy as np
 from scipy import signal as sps
 
 from .._validate import check_choice, check_positive
-from ..files import atomic_write
 from ..errors import FeatureError, ParameterError
+from ..files import atomic_write
 from .preprocess import (
-    BLOCK_CHANNELS, HIGHPASS_ORDER, LOWPASS_ORDER, Progress, detect_line_frequency, filter_in_place, filter_sos,
-    find_bad_channels, rereference_in_place,
+    BLOCK_CHANNELS,
+    HIGHPASS_ORDER,
+    LOWPASS_ORDER,
+    Progress,
+    detect_line_frequency,
+    filter_in_place,
+    filter_sos,
+    find_bad_channels,
+    rereference_in_place,
 )
 from .recording import Recording
 

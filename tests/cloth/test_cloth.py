@@ -4,10 +4,10 @@ import numpy as np
 import pytest
 import shapely
 
-from batikgen.errors import ParameterError
 from batikgen.cloth.build import build_composition
 from batikgen.cloth.formats import CLOTHS, HEAD_PANEL_FAMILY, cloth_layout, get_cloth
 from batikgen.cloth.legend import legend_width, text_polygons
+from batikgen.errors import ParameterError
 from batikgen.motifs.registry import MOTIFS
 from batikgen.pipeline import plan_from_features
 from tests.mapping.test_mapping import _features

@@ -2,18 +2,25 @@
 
 import json
 import os
-import tomllib
 from pathlib import Path
 
 import numpy as np
 import pytest
+import tomllib
 
-from batikgen.errors import BatikgenError, FeatureError
 from batikgen.cloth.build import build_composition
 from batikgen.cloth.formats import get_cloth
-from batikgen.mapping.table import (DEFAULT_MAPPING_PATH, MappingError, feature_series, load_mapping,
-                                      map_features, parse_mapping, smooth)
+from batikgen.errors import BatikgenError, FeatureError
 from batikgen.mapping.plan import MotifPlan
+from batikgen.mapping.table import (
+    DEFAULT_MAPPING_PATH,
+    MappingError,
+    feature_series,
+    load_mapping,
+    map_features,
+    parse_mapping,
+    smooth,
+)
 from batikgen.motifs.registry import MOTIFS, get_motif
 from batikgen.pipeline import plan_from_features
 from batikgen.seeding import SeedTree

@@ -12,8 +12,8 @@ from click.testing import CliRunner
 from PIL import Image
 
 from batikgen.cli import main
-from batikgen.errors import RenderError
 from batikgen.cloth.composition import Composition, Layer
+from batikgen.errors import RenderError
 from batikgen.mapping.plan import MotifPlan
 from batikgen.render import outputs, raster
 from batikgen.render.outputs import output_paths, write_outputs

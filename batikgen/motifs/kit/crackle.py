@@ -18,8 +18,8 @@ import numpy as np
 import shapely
 
 from ..._validate import check_in_range
-from ...seeding import SeedTree
 from ...cloth.composition import Composition, Layer
+from ...seeding import SeedTree
 from .palettes import Palette
 from .strokes import stroke_polygons
 

@@ -8,12 +8,12 @@ import numpy as np
 import pytest
 import shapely
 
-from batikgen.errors import ParameterError
 from batikgen.cloth.build import build_composition
 from batikgen.cloth.composition import Layer
+from batikgen.errors import ParameterError
+from batikgen.mapping.plan import MotifPlan
 from batikgen.motifs.kit.crackle import WAX_EXPOSURE, crackle_colour, crackle_layer, crackle_veins
 from batikgen.motifs.kit.palettes import get_palette
-from batikgen.mapping.plan import MotifPlan
 from batikgen.seeding import SeedTree
 
 PALETTE = get_palette("sogan-yogya")
