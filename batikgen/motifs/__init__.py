@@ -1,20 +1,10 @@
-"""Pattern engine: motif families, palettes, the brain-to-motif mapping and composition."""
+"""The motif families, one module each (each defines ``FAMILY``), and their drawing kit.
 
-from . import (
-    ceplok,  # noqa: F401
-    kawung,  # noqa: F401  (registers the family)
-    lereng,  # noqa: F401
-    lung_lungan,  # noqa: F401
-    mega_mendung,  # noqa: F401
-    nitik,  # noqa: F401
-    parang,  # noqa: F401
-    semen,  # noqa: F401
-    sido,  # noqa: F401
-    tambal,  # noqa: F401
-    truntum,  # noqa: F401
-    tumpal,  # noqa: F401
-)
+:data:`MOTIFS` finds the families itself; add one by writing a module here (see
+docs/contributing.md). Importing this package draws on numpy and shapely only.
+"""
+
 from .kit.palettes import PALETTES, get_palette
-from .registry import MOTIFS, get_motif
+from .registry import MOTIFS, MotifFamily, Parameter, get_motif, register
 
-__all__ = ["MOTIFS", "PALETTES", "get_motif", "get_palette"]
+__all__ = ["MOTIFS", "PALETTES", "MotifFamily", "Parameter", "get_motif", "get_palette", "register"]

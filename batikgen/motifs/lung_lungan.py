@@ -27,7 +27,7 @@ import numpy as np
 import shapely
 
 from .kit.geometry import circle, clip_to_box, copies, lens, mended, rotate, stroke, teardrop, transform_all
-from .registry import MotifFamily, Parameter, register
+from .registry import MotifFamily, Parameter
 
 PARAMETERS = (
     Parameter("waves", 1, 3, 1, "count", "whole waves of the stem per cell", integer=True),
@@ -38,12 +38,6 @@ PARAMETERS = (
     Parameter("line", 0.008, 0.04, 0.024, "fraction", "stem width relative to the cell"),
 )
 
-#: Parameters the mapping should drive: parameter -> (suggested feature, direction).
-MAPPABLE = {
-    "amplitude": ("relative theta", "rising: a deeper wave as theta rises"),
-    "bloom": ("relative alpha", "rising: larger flowers as alpha rises"),
-    "curl": ("relative beta", "rising: tighter tendrils as beta rises"),
-}
 
 
 def bend(cell: float, period: float, amp: float, params: dict[str, float]) -> dict[str, list]:
@@ -115,13 +109,12 @@ def draw_row(y0: float, cell_mm: float, n_columns: int, params: dict[str, float]
     return {layer: clip_to_box(shapes, 0.0, y0, width, y0 + cell_mm) for layer, shapes in out.items()}
 
 
-LUNG_LUNGAN = register(
-    MotifFamily(
-        name="lung-lungan",
-        description="A waving vine with spiral tendrils, leaves and flowers in its bends (glide symmetry)",
-        parameters=PARAMETERS,
-        draw_row=draw_row,
-        layer_roles=(("stem", "motif"), ("leaf", "motif"), ("flower", "motif"), ("heart", "accent")),
-        repeat=lambda cell_mm, params: (cell_mm / params.get("waves", 1), cell_mm),
-    )
+#: The family, found by the registry.
+FAMILY = MotifFamily(
+    name="lung-lungan",
+    description="A waving vine with spiral tendrils, leaves and flowers in its bends (glide symmetry)",
+    parameters=PARAMETERS,
+    draw_row=draw_row,
+    layer_roles=(("stem", "motif"), ("leaf", "motif"), ("flower", "motif"), ("heart", "accent")),
+    repeat=lambda cell_mm, params: (cell_mm / params.get("waves", 1), cell_mm),
 )

@@ -24,8 +24,7 @@ Layers (paint order): ``blade_outline`` (klowongan), ``blade`` (the blade's ligh
 ``spine`` (a fine S line inside the blade), ``strip_line`` (the lines along the mlinjon strip),
 ``mlinjon`` (the rhombi).
 
-Mapping: :data:`MAPPABLE` names the parameters the brain-to-batik mapping should drive, with
-the suggested feature and direction.
+What drives which parameter is the mapping table's (``batikgen/mapping/default.toml``).
 """
 
 from __future__ import annotations
@@ -34,7 +33,7 @@ import numpy as np
 import shapely
 
 from .kit.geometry import clip_to_box, place, stroke
-from .registry import MotifFamily, Parameter, register
+from .registry import MotifFamily, Parameter
 
 SQRT2 = float(np.sqrt(2.0))
 
@@ -42,12 +41,6 @@ SQRT2 = float(np.sqrt(2.0))
 #: bands run from the top left to the bottom right, the Surakarta direction.
 BAND_TO_CLOTH = np.array([[1.0, 1.0], [1.0, -1.0]]) / SQRT2
 
-#: Parameters the mapping should drive: parameter -> (suggested feature, direction).
-MAPPABLE = {
-    "scale_mm": ("relative beta", "falling: calm, slow rhythms give the broad barong, busy beta the fine klithik"),
-    "curl": ("relative theta", "rising: a deeper S as theta rises"),
-    "thickness": ("relative alpha", "rising: fuller blades as alpha rises"),
-}
 
 
 def _parameters(strip_default: float, strip_low: float) -> tuple[Parameter, ...]:
@@ -182,13 +175,12 @@ def repeat(cell_mm: float, params: dict[str, float]) -> tuple[float, float]:
 LAYER_ROLES = (("blade_outline", "outline"), ("blade", "motif"), ("spine", "outline"),
                ("strip_line", "outline"), ("mlinjon", "accent"))
 
-PARANG = register(
-    MotifFamily(
-        name="parang",
-        description="Diagonal bands of S-shaped blades parted by rows of small rhombi (mlinjon), p2",
-        parameters=PARAMETERS,
-        draw_row=draw_row,
-        layer_roles=LAYER_ROLES,
-        repeat=repeat,
-    )
+#: The family, found by the registry.
+FAMILY = MotifFamily(
+    name="parang",
+    description="Diagonal bands of S-shaped blades parted by rows of small rhombi (mlinjon), p2",
+    parameters=PARAMETERS,
+    draw_row=draw_row,
+    layer_roles=LAYER_ROLES,
+    repeat=repeat,
 )

@@ -32,7 +32,7 @@ import shapely
 from ..seeding import SeedTree
 from .kit.geometry import clip_to_box, copies, lens, mended, polygonal, rotate, stroke, transform_all
 from .kit.isen import isen_fill
-from .registry import MotifFamily, Parameter, isen_kind, isen_parameters, register
+from .registry import MotifFamily, Parameter, isen_kind, isen_parameters
 
 PARAMETERS = (
     Parameter("feathers", 3, 9, 6, "count", "feathers in each wing of the sawat", integer=True),
@@ -44,13 +44,6 @@ PARAMETERS = (
     *isen_parameters(0.35),
 )
 
-#: Parameters the mapping should drive: parameter -> (suggested feature, direction).
-MAPPABLE = {
-    "span": ("relative alpha", "rising: wider wings as alpha rises"),
-    "curl": ("relative theta", "rising: tighter, longer tendrils as theta rises"),
-    "feathers": ("relative beta", "rising: more feathers as beta rises"),
-    "isen_density": ("relative beta", "rising: denser isen as beta rises"),
-}
 
 
 def _mirror(shapes: list) -> list:
@@ -168,22 +161,9 @@ def composition(cell_mm: float, params: dict[str, float], rng: np.random.Generat
 
 
 def draw_row(y0: float, cell_mm: float, n_columns: int, params: dict[str, float], seeds=None) -> dict[str, list]:
-    """Geometry of one row of semen whose top edge is at ``y0`` mm.
+    """One row of semen, as :class:`~batikgen.motifs.registry.RowDrawer` says.
 
-    Parameters
-    ----------
-    y0, cell_mm : float
-        Top of the row and side of a cell, in mm.
-    n_columns : int
-        Cells across.
-    params : dict
-        Validated semen parameters.
-    seeds : SeedTree
-        Stream ``isen`` feeds fillers with natural irregularity.
-
-    Returns
-    -------
-    dict of str to list of shapely geometries
+    ``seeds``: stream ``isen`` feeds fillers with natural irregularity.
     """
     rng = (seeds or SeedTree("unseeded")).rng("isen")
     shift = (int(round(y0 / cell_mm)) % 2) * cell_mm / 2  # alternate rows sit half a cell over
@@ -195,13 +175,12 @@ def draw_row(y0: float, cell_mm: float, n_columns: int, params: dict[str, float]
             for layer, shapes in composition(cell_mm, params, rng).items()}
 
 
-SEMEN = register(
-    MotifFamily(
-        name="semen",
-        description="Mountain (meru), garuda wings (sawat) and curling tendrils, mirrored, on an isen ground",
-        parameters=PARAMETERS,
-        draw_row=draw_row,
-        layer_roles=(("outline", "outline"), ("body", "motif"), ("detail", "accent"), ("isen", "motif")),
-        repeat=lambda cell_mm, params: (cell_mm, 2 * cell_mm),
-    )
+#: The family, found by the registry.
+FAMILY = MotifFamily(
+    name="semen",
+    description="Mountain (meru), garuda wings (sawat) and curling tendrils, mirrored, on an isen ground",
+    parameters=PARAMETERS,
+    draw_row=draw_row,
+    layer_roles=(("outline", "outline"), ("body", "motif"), ("detail", "accent"), ("isen", "motif")),
+    repeat=lambda cell_mm, params: (cell_mm, 2 * cell_mm),
 )

@@ -8,7 +8,6 @@ parameters, then a row with each parameter at its low and high bound in the fami
 from __future__ import annotations
 
 import math
-import re
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
@@ -108,15 +107,6 @@ def _clip(text: str, font, width: int) -> str:
     return text + "…"
 
 
-def _format(spec, value: float) -> str:
-    """A parameter value for a label; an enumerated one (documented as ``0=name, 1=...``) by its name."""
-    if spec.integer:
-        names = dict(re.findall(r"\b(\d+)=([\w-]+)", spec.doc))
-        if str(int(value)) in names:
-            return names[str(int(value))]
-    return f"{value:g}" if value == int(value) else f"{value:.2f}".rstrip("0")
-
-
 def catalogue_entries(family: MotifFamily, palettes: list[str]) -> list[tuple[str, list[tuple[str, str, dict]]]]:
     """What the catalogue shows of one family.
 
@@ -134,7 +124,7 @@ def catalogue_entries(family: MotifFamily, palettes: list[str]) -> list[tuple[st
     """
     rows = [("in each palette, default parameters", [(name, name, {}) for name in palettes])]
     home = palettes[0]
-    by_parameter = [(f"{spec.name}={_format(spec, bound)}", home, {spec.name: bound})
+    by_parameter = [(f"{spec.name}={spec.label(bound)}", home, {spec.name: bound})
                     for spec in family.parameters for bound in (spec.low, spec.high)]
     if by_parameter:
         rows.append((f"each parameter at its low and high bound, in {home}", by_parameter))
