@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ._validate import check_piece_name
 from .cloth.build import build_composition
-from .cloth.formats import get_cloth
+from .cloth.formats import cloth_layout, get_cloth
 from .mapping.plan import MotifPlan
 from .mapping.table import MappingTable, load_mapping, map_features
 from .motifs import get_motif, get_palette
@@ -70,8 +70,10 @@ def plan_from_features(
     get_motif(motif), get_palette(palette)  # fail early with the list of names
     table = mapping if isinstance(mapping, MappingTable) else load_mapping(mapping)
     seeds = SeedTree(f"{features.source.get('content_hash', '')}|{motif}|{palette}|{cloth}")
-    return map_features(features, motif, palette, get_cloth(cloth), seeds, table=table,
-                        mode="absolute" if absolute else "relative", border=border, legend=legend)
+    size = get_cloth(cloth)
+    layout = cloth_layout(size, border, motif=motif, legend=legend)
+    return map_features(features, motif, palette, size, seeds, table=table,
+                        mode="absolute" if absolute else "relative", layout=layout, legend=legend)
 
 
 #: Endings of one recording file that are taken off as a whole to name its piece.

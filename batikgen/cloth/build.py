@@ -11,12 +11,12 @@ import numpy as np
 import shapely
 
 from ..mapping.plan import MotifPlan
-from ..motifs.kit.crackle import add_crackle
 from ..motifs.kit.geometry import clip_to_box, copies
 from ..motifs.kit.palettes import Palette, get_palette
 from ..motifs.registry import MotifFamily, get_motif
 from ..seeding import SeedTree
 from .composition import Composition, Layer, PolygonArray
+from .crackle import add_crackle
 from .legend import legend_layers, legend_width
 
 

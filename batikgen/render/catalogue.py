@@ -13,8 +13,8 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 from ..cloth.composition import Composition, Layer
+from ..cloth.crackle import add_crackle
 from ..cloth.tile import draw_patch, draw_tile, tile_size, tiled_composition
-from ..motifs.kit.crackle import add_crackle
 from ..motifs.kit.palettes import PALETTES, Palette
 from ..motifs.registry import MOTIFS, MotifFamily
 from ..seeding import SeedTree

@@ -10,9 +10,10 @@ import shapely
 
 from batikgen.cloth.build import build_composition
 from batikgen.cloth.composition import Layer
+from batikgen.cloth.crackle import crackle_layer
 from batikgen.errors import ParameterError
 from batikgen.mapping.plan import MotifPlan
-from batikgen.motifs.kit.crackle import WAX_EXPOSURE, crackle_colour, crackle_layer, crackle_veins
+from batikgen.motifs.kit.crackle import WAX_EXPOSURE, crackle_colour, crackle_veins
 from batikgen.motifs.kit.palettes import get_palette
 from batikgen.seeding import SeedTree
 
