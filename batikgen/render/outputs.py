@@ -174,13 +174,14 @@ def write_outputs(
     stem: str,
     dpi: float,
     settings: dict,
-    command: list[str],
+    command: list[str] | None,
     overwrite: bool = False,
     progress: Callable[[str, int, int], None] | None = None,
     formats: Sequence[str] = DEFAULT_FORMATS,
     preview: bool = True,
     proof: bool = True,
     workers: int | None = None,
+    recipe: dict | None = None,
 ) -> list[Path]:
     """Render ``composition`` and write the chosen formats, the extras and metadata.json.
 
@@ -198,8 +199,8 @@ def write_outputs(
         Raster resolution.
     settings : dict
         Render settings to record.
-    command : list of str
-        The command that reproduces the piece.
+    command : list of str or None
+        The command that reproduces the piece (None: none recorded).
     overwrite : bool
         Replace existing files.
     progress : callable, optional
@@ -212,6 +213,8 @@ def write_outputs(
         Also write ``STEM.proof.png``, the palette proof strip.
     workers : int, optional
         Processes drawing strips; default the available cores.
+    recipe : dict, optional
+        The settings and recording that make the piece again (:class:`batikgen.pipeline.Recipe`).
 
     Returns
     -------
@@ -235,6 +238,6 @@ def write_outputs(
     written = [path for kind, path in paths.items() if kind != "metadata"]
     settings = {**settings, "dpi": dpi, "size_px": [width, height], "formats": list(formats), "preview": preview,
                 "proof": proof, "deflate": deflate_backend()}
-    metadata = build_metadata(plan.to_dict(), plan.digest(), settings, written, command)
+    metadata = build_metadata(plan.to_dict(), plan.digest(), settings, written, command, recipe)
     write_metadata(paths["metadata"], metadata, overwrite)
     return [*written, paths["metadata"]]
