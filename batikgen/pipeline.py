@@ -26,7 +26,7 @@ DEFAULT_MOTIF = "kawung"
 DEFAULT_PALETTE = "sogan-yogya"
 DEFAULT_CLOTH = "kain-panjang"
 DEFAULT_BORDER = "line"
-#: --preview: a quick look while iterating: low resolution, PNG and the JPEG preview only.
+#: Resolution of a preview render: a quick look while iterating, PNG and the JPEG preview only.
 PREVIEW_DPI = 40
 
 #: progress(stage, done, total): called as long work advances.

@@ -9,7 +9,7 @@ import sys
 import click
 
 from .. import __version__
-from ..errors import BatikgenError
+from ..errors import BatikgenError, OutputExistsError
 
 
 def fail_cleanly(func):
@@ -20,7 +20,7 @@ def fail_cleanly(func):
         try:
             return func(*args, **kwargs)
         except BatikgenError as exc:
-            click.echo(f"batikgen: error: {exc}", err=True)
+            click.echo(f"batikgen: error: {exc}{cli_hint(exc)}", err=True)
             sys.exit(1)
 
     return wrapper
@@ -54,3 +54,9 @@ def main(ctx: click.Context, verbose: int) -> None:
     level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
     logging.basicConfig(level=level, format="batikgen: %(message)s", stream=sys.stderr)
     ctx.obj = {"verbose": verbose}
+
+
+def cli_hint(exc: BatikgenError) -> str:
+    """What the command line adds to a library error: the flag that answers it (the library's
+    messages never name flags)."""
+    return "; pass --overwrite to replace it" if isinstance(exc, OutputExistsError) else ""
