@@ -7,6 +7,7 @@ import logging
 import sys
 
 import click
+from tqdm import tqdm
 
 from .. import __version__
 from ..errors import BatikgenError, OutputExistsError
@@ -27,14 +28,33 @@ def fail_cleanly(func):
 
 
 def progress_printer(enabled: bool):
-    """Progress on stderr: one updating line on a terminal, a line per tenth in a log."""
+    """Progress on stderr: on a terminal a bar per stage with its rate and time left (tqdm); in a
+    log (stderr not a terminal) a plain line per tenth of each stage.
+
+    Parameters
+    ----------
+    enabled : bool
+        Show anything at all.
+
+    Returns
+    -------
+    callable
+        A :data:`batikgen.progress.Progress`.
+    """
     interactive = sys.stderr.isatty()
+    bars: dict[str, tqdm] = {}
 
     def progress(stage: str, done: int, total: int) -> None:
-        if not enabled:
+        if not enabled or total <= 0:
             return
         if interactive:
-            click.echo(f"\r{stage}: {done}/{total}", err=True, nl=done == total)
+            bar = bars.get(stage)
+            if bar is None or bar.disable:
+                bar = bars[stage] = tqdm(total=total, desc=stage, file=sys.stderr, dynamic_ncols=True, leave=True)
+            bar.total = total
+            bar.update(done - bar.n)
+            if done >= total:
+                bar.close()
         elif done == total or done * 10 // total != (done - 1) * 10 // total:
             click.echo(f"{stage}: {done}/{total}", err=True)
 
