@@ -26,6 +26,10 @@ class PatternError(BatikgenError):
     """A motif, palette or plan is invalid."""
 
 
+class MappingError(PatternError):
+    """A mapping table is malformed: the message names the file, the key and what is allowed."""
+
+
 class RenderError(BatikgenError):
     """An output cannot be rendered or written."""
 
@@ -44,3 +48,7 @@ class CatalogueError(ExhibitionError):
 
 class GalleryError(BatikgenError):
     """A gallery site cannot be built: the exhibition or the site folder is not as expected."""
+
+
+class OutputExistsError(RenderError):
+    """An output file exists and replacing it was not asked for (the CLI says how to ask)."""

@@ -11,11 +11,18 @@ import numpy as np
 from scipy import signal as sps
 
 from .._validate import check_choice, check_positive
-from ..files import atomic_write
 from ..errors import FeatureError, ParameterError
+from ..files import atomic_write
 from .preprocess import (
-    BLOCK_CHANNELS, HIGHPASS_ORDER, LOWPASS_ORDER, Progress, detect_line_frequency, filter_in_place, filter_sos,
-    find_bad_channels, rereference_in_place,
+    BLOCK_CHANNELS,
+    HIGHPASS_ORDER,
+    LOWPASS_ORDER,
+    Progress,
+    detect_line_frequency,
+    filter_in_place,
+    filter_sos,
+    find_bad_channels,
+    rereference_in_place,
 )
 from .recording import Recording
 
@@ -135,27 +142,6 @@ class BandFeatures:
             raise FeatureError(f"kind must be 'relative' or 'absolute', got {kind!r}")
         return self._channel_mean(self.relative if kind == "relative" else self.absolute)
 
-    def normalised(self, name: str) -> np.ndarray:
-        """A band's channel-mean relative power, or an index, robustly normalised over this recording.
-
-        Parameters
-        ----------
-        name : str
-            A band name (``"alpha"``) or an index name (``"engagement"``).
-
-        Returns
-        -------
-        numpy.ndarray, shape (n_windows,)
-            ``(x - median) / IQR`` over the good windows (see :func:`robust_normalise`).
-        """
-        if name in self.bands:
-            return robust_normalise(self.band(name), self.good)
-        if name in self.indices:
-            return robust_normalise(self.indices[name], self.good)
-        raise FeatureError(
-            f"unknown band or index {name!r}; these features have {', '.join([*self.bands, *self.indices])}"
-        )
-
     def save(self, path: str | os.PathLike, overwrite: bool = False) -> Path:
         """Write the features to an ``.npz`` file (atomically); return its path."""
         meta = {
@@ -199,32 +185,6 @@ class BandFeatures:
             raise
         except (OSError, ValueError, KeyError) as exc:
             raise FeatureError(f"{path}: not a batikgen features file ({exc})") from exc
-
-
-def robust_normalise(values: np.ndarray, good: np.ndarray | None = None) -> np.ndarray:
-    """Centre on the median and scale by the interquartile range of the good windows.
-
-    Robust to the few windows an artefact spoils, so one blink does not squash the whole scale.
-
-    Parameters
-    ----------
-    values : numpy.ndarray, shape (n_windows, ...)
-        A per-window series (or several along further axes).
-    good : numpy.ndarray of bool, optional
-        Windows that set the scale; all windows when omitted or when none is good.
-
-    Returns
-    -------
-    numpy.ndarray
-        ``(values - median) / IQR``; a constant series becomes zeros.
-    """
-    values = np.asarray(values, dtype=float)
-    reference = values if good is None or not np.any(good) else values[np.asarray(good, dtype=bool)]
-    median = np.median(reference, axis=0)
-    q1, q3 = np.percentile(reference, [25, 75], axis=0)
-    iqr = q3 - q1
-    scale = np.where(iqr > 0, iqr, 1.0)
-    return (values - median) / scale
 
 
 def _check_bands(bands: dict[str, tuple[float, float]], resolution: float, l_freq: float, h_freq: float) -> None:
@@ -314,6 +274,36 @@ def preprocess_recording(
     return Preprocessed(data=data, kept=np.flatnonzero(use), line_freq=line, bad_channels=bad, referenced=referenced)
 
 
+def check_windows(recording: Recording, window_s: float = 4.0, step_s: float = 2.0) -> tuple[int, int]:
+    """Window and hop in samples, once the recording is known to hold at least one window.
+
+    :func:`compute_band_features` runs this first; ``batikgen inspect`` runs it too, so its
+    verdict is the one the analysis would give.
+
+    Returns
+    -------
+    (int, int)
+        Window length and hop in samples.
+
+    Raises
+    ------
+    FeatureError
+        If the hop is not between one sample and the window, or the recording is shorter than
+        one window.
+    """
+    sfreq = recording.sfreq
+    n_window = int(round(window_s * sfreq))
+    n_step = int(round(step_s * sfreq))
+    if n_step < 1 or n_step > n_window:
+        raise FeatureError(f"step must be between 1 sample and the window ({window_s:g} s), got {step_s:g} s")
+    if recording.raw.n_times < n_window:
+        raise FeatureError(
+            f"{recording.source}: recording is {recording.duration:.2f} s long, shorter than the "
+            f"{window_s:g} s analysis window"
+        )
+    return n_window, n_step
+
+
 def compute_band_features(
     recording: Recording,
     window_s: float = 4.0,
@@ -374,15 +364,7 @@ def compute_band_features(
     l_freq = check_positive("l_freq", l_freq, "Hz")
     # Bands beyond what the sample rate can carry are clipped, and dropped if nothing is left.
     bands = {k: (lo, min(hi, h_freq)) for k, (lo, hi) in bands.items() if lo < h_freq}
-    n_window = int(round(window_s * sfreq))
-    n_step = int(round(step_s * sfreq))
-    if n_step < 1 or n_step > n_window:
-        raise FeatureError(f"step must be between 1 sample and the window ({window_s:g} s), got {step_s:g} s")
-    if recording.raw.n_times < n_window:
-        raise FeatureError(
-            f"{recording.source}: recording is {recording.duration:.2f} s long, shorter than the "
-            f"{window_s:g} s analysis window"
-        )
+    n_window, n_step = check_windows(recording, window_s, step_s)
     _check_bands(bands, sfreq / n_window, l_freq, h_freq)
 
     prepared = preprocess_recording(recording, l_freq, h_freq, line_freq, reference, drop_bad_channels, progress)
