@@ -37,9 +37,9 @@ from pathlib import Path
 
 from .. import __version__
 from ..errors import BatikgenError
+from ..files import file_sha256
 from ..pipeline import features_from_file, render_recording
 from ..signal.features import BandFeatures
-from ..signal.recording import file_sha256
 from .limits import format_size
 from .records import OutputFile, PieceResult
 
