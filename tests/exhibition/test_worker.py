@@ -1,10 +1,6 @@
 """One piece in an isolated process: outputs, the features cache, and every way a piece can fail."""
 
 import os
-import signal
-import subprocess
-import sys
-import textwrap
 import time
 from pathlib import Path
 
@@ -96,41 +92,6 @@ def test_a_cancelled_piece_stops(tmp_path):
     threading.Timer(1.0, cancel.set).start()
     result = run_isolated(task(tmp_path, "slow", slow), timeout=60, cancel=cancel)
     assert (result.ok, result.error) == (False, "cancelled before it finished")
-
-
-def test_the_piece_dies_with_the_process_that_started_it(tmp_path):
-    """SIGKILL the parent: its piece (forked from the fork server) ends within seconds."""
-    slow = tmp_path / "p.slow"
-    marker = tmp_path / "pids"
-    slow.write_text(f"SLOW 600 {SAMPLE} {marker}")
-    script = textwrap.dedent(f"""
-        from batikgen.exhibition.worker import PieceTask, run_isolated
-        if __name__ == "__main__":
-            run_isolated(PieceTask("slow", {str(slow)!r}, {str(tmp_path)!r}, {STYLE!r},
-                                   preload=("tests.exhibition.misbehaving_readers",)), timeout=600)
-    """)
-    (tmp_path / "parent.py").write_text(script)
-    parent = subprocess.Popen([sys.executable, str(tmp_path / "parent.py")], cwd=ROOT,
-                              env={**os.environ, "PYTHONPATH": str(ROOT)})
-    try:
-        deadline = time.monotonic() + 60
-        while not marker.exists() and time.monotonic() < deadline:
-            time.sleep(0.1)
-        assert marker.exists(), "the piece never started"
-        child = int(marker.read_text().split()[0])
-        os.kill(parent.pid, signal.SIGKILL)
-        parent.wait()
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            try:
-                os.kill(child, 0)
-            except ProcessLookupError:
-                break
-            time.sleep(0.1)
-        with pytest.raises(ProcessLookupError):
-            os.kill(child, 0)
-    finally:
-        parent.kill()
 
 
 def test_scrub_removes_path_folder_and_name():
