@@ -130,10 +130,16 @@ def _kind(name: str) -> str | None:
     return next((kind for ending, kind in _KINDS if name.endswith(ending)), None)
 
 
+def cache_name(content_hash: str) -> str:
+    """The features cache's file for a recording: its content hash, and the batikgen version that
+    analysed it (another version may analyse differently)."""
+    return f"{content_hash}-{__version__}.npz"
+
+
 def _cached_features(cache: Path, content_hash: str | None) -> BandFeatures | None:
     if not content_hash:
         return None
-    path = cache / f"{content_hash}.npz"
+    path = cache / cache_name(content_hash)
     if not path.is_file():
         return None
     try:
@@ -189,7 +195,7 @@ def render_piece(task: PieceTask, progress: StageCallback | None = None, staging
             content_hash = features.source.get("content_hash")
             if content_hash:
                 cache.mkdir(parents=True, exist_ok=True)
-                features.save(cache / f"{content_hash}.npz", overwrite=True)
+                features.save(cache / cache_name(content_hash), overwrite=True)
         features = _public(features)
         report("planning")
         s = task.settings

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from batikgen.exhibition.worker import PieceTask, run_isolated, scrub
+from batikgen.exhibition.worker import PieceTask, cache_name, run_isolated, scrub
 from tests.conftest import SAMPLE, shared_file
 
 PRELOAD = ("tests.exhibition.misbehaving_readers",)
@@ -34,7 +34,7 @@ def test_a_piece_renders_and_a_second_style_reuses_its_features(tmp_path):
     assert Path(first.staging, "rest-kawung.png").stat().st_size == first.outputs["png"].bytes
     assert (first.features_cached, round(first.duration_s)) == (False, 180)
     assert "reading" in stages and any(s.startswith("render") for s in stages)
-    assert (tmp_path / ".cache" / "features" / f"{first.content_hash}.npz").is_file()
+    assert (tmp_path / ".cache" / "features" / cache_name(first.content_hash)).is_file()
 
     second = run_isolated(task(tmp_path, "rest-parang", SAMPLE, content_hash=first.content_hash,
                                settings={**STYLE, "motif": "parang"}), timeout=120)
