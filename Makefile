@@ -23,7 +23,9 @@ demo: $(STAMP)
 	@$(BIN)/batikgen render $(SAMPLE) -o $(DEMO_OUT) --overwrite
 	@$(BIN)/batikgen batch gallery -o $(EXHIBITION_OUT)
 
+# The linter first (fast, and CI runs this target), then the tests.
 test: $(STAMP)
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
 # Speed and memory benchmarks, with ratios against baselines measured in the same run.
