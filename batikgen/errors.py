@@ -34,6 +34,10 @@ class RenderError(BatikgenError):
     """An output cannot be rendered or written."""
 
 
+class OutputExistsError(RenderError):
+    """An output file exists and replacing it was not asked for (the CLI says how to ask)."""
+
+
 class ExhibitionError(BatikgenError):
     """An exhibition folder, its manifest or its catalogue is unusable."""
 
@@ -48,7 +52,3 @@ class CatalogueError(ExhibitionError):
 
 class GalleryError(BatikgenError):
     """A gallery site cannot be built: the exhibition or the site folder is not as expected."""
-
-
-class OutputExistsError(RenderError):
-    """An output file exists and replacing it was not asked for (the CLI says how to ask)."""
