@@ -13,6 +13,7 @@ A recording's location is health-data adjacent: it sits in a private column read
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import json
 import os
 import sqlite3
@@ -72,6 +73,9 @@ _MIGRATIONS: list[str] = [
     """,
 ]
 
+#: The lock file that keeps a second coordinator off an exhibition (see :func:`writer_lock`).
+LOCK_NAME = ".writer.lock"
+
 #: The schema version this batikgen writes.
 SCHEMA_VERSION = len(_MIGRATIONS)
 
@@ -83,6 +87,35 @@ _PUBLIC_COLUMNS = ("id", "title", "note", "status", "stage", "error", "motif", "
 def _one_line(text: str) -> str:
     line = " ".join(str(text).split())
     return line[:500] + ("..." if len(line) > 500 else "")
+
+
+@contextlib.contextmanager
+def writer_lock(exhibition_dir: str | os.PathLike, owner: str = "batikgen") -> Iterator[None]:
+    """Hold the exhibition's one-writer lock for the block (the batch command or the service).
+
+    The lock is an advisory ``flock`` on ``EXHIBITION/.writer.lock``: the kernel releases it when
+    the holder dies, even by SIGKILL, so a crash never leaves the exhibition locked.
+
+    Raises
+    ------
+    CatalogueError
+        If another process holds it (naming what it said it was).
+    """
+    folder = Path(exhibition_dir).expanduser().resolve()
+    folder.mkdir(parents=True, exist_ok=True)
+    fd = os.open(folder / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 200, 0).decode("utf-8", "replace").strip() or "another process"
+            raise CatalogueError(f"{folder}: {holder} is already working on this exhibition; wait for it to "
+                                 f"finish") from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{owner} (pid {os.getpid()})\n".encode(), 0)
+        yield
+    finally:
+        os.close(fd)
 
 
 class Catalogue:

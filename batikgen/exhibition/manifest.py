@@ -30,7 +30,9 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import ManifestError
+from ..atomic import write_bytes_atomic
+from ..errors import BatikgenError, ManifestError
+from ..signal.readers import choose_reader
 from .styles import BUILTIN_DEFAULTS, STYLE_KEYS, StyleProblem, check_style
 
 if sys.version_info >= (3, 11):
@@ -272,3 +274,83 @@ def manifest_toml(title: str, intro: str, pieces: list[tuple[str, str, str]], de
     for piece_id, piece_title, recording in pieces:
         out.append(piece_toml(piece_id, piece_title, recording))
     return "\n".join(out)
+
+
+# Files that are part of another recording (named by its main file), never a piece of their own.
+_COMPANION_SUFFIXES = (".fdt", ".vmrk", ".dat", ".pnt", ".log", ".21e")
+
+
+def recordings_in(folder: str | os.PathLike) -> list[Path]:
+    """The readable recordings directly in ``folder``, by name.
+
+    A file counts when a reader claims it by extension and content (nothing is parsed here, so a
+    file that would crash a reader cannot crash the caller); companion files (``.fdt``, ``.vmrk``,
+    ...) and hidden files do not.
+    """
+    found = []
+    for path in sorted(Path(folder).iterdir()):
+        if path.name.startswith(".") or path.suffix.lower() in _COMPANION_SUFFIXES or path.name == MANIFEST_NAME:
+            continue
+        if path.suffix.lower() == ".eeg" and path.with_suffix(".vhdr").exists():
+            continue  # BrainVision data, read through its header
+        try:
+            choose_reader(path)
+        except (BatikgenError, OSError):
+            continue
+        found.append(path)
+    return found
+
+
+def write_folder_manifest(folder: str | os.PathLike, exhibition_dir: str | os.PathLike) -> tuple[Path, list[str]]:
+    """Make (or extend) ``EXHIBITION/exhibition.toml`` with a piece for every recording in ``folder``.
+
+    Pieces are numbered (``piece-01``, ``piece-02``, ... in file-name order) and titled "Piece 1",
+    ...: a recording's file name often holds a participant's name, and ids and titles are shown to
+    visitors. Staff rename them in the manifest. A manifest that exists is kept as it is and only
+    gets pieces for recordings it does not list yet (appended), so the command can be run again
+    after more recordings arrive.
+
+    Parameters
+    ----------
+    folder : path-like
+        A folder of recordings.
+    exhibition_dir : path-like
+        The exhibition folder (created if needed).
+
+    Returns
+    -------
+    (pathlib.Path, list of str)
+        The manifest and the ids of the pieces added.
+
+    Raises
+    ------
+    ManifestError
+        If the folder holds no readable recording, or an existing manifest is invalid.
+    """
+    folder = Path(folder).expanduser().resolve()
+    exhibition = Path(exhibition_dir).expanduser().resolve()
+    recordings = recordings_in(folder)
+    if not recordings:
+        raise ManifestError(f"{folder}: no readable recording in this folder")
+    path = exhibition / MANIFEST_NAME
+    existing = load_manifest(path) if path.exists() else None
+    listed = {p.recording.resolve() for p in existing.pieces} if existing else set()
+    ids = {p.id for p in existing.pieces} if existing else set()
+    new = [r for r in recordings if r.resolve() not in listed]
+    width = max(2, len(str(len(ids) + len(new))))
+    number, added = 0, []
+    for recording in new:
+        number += 1
+        while f"piece-{number:0{width}d}" in ids:
+            number += 1
+        piece_id = f"piece-{number:0{width}d}"
+        ids.add(piece_id)
+        added.append((piece_id, f"Piece {number}", os.path.relpath(recording, exhibition)))
+    if existing is None:
+        text = manifest_toml(exhibition.name, "", added)
+    else:
+        text = path.read_text(encoding="utf-8").rstrip("\n") + "\n\n" + "\n".join(piece_toml(*a) for a in added)
+    if added:
+        exhibition.mkdir(parents=True, exist_ok=True)
+        write_bytes_atomic(path, text.encode("utf-8"), overwrite=True)
+    return path, [a[0] for a in added]
