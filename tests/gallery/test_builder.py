@@ -228,3 +228,32 @@ def test_site_never_holds_a_recordings_name_folder_header_or_command(tmp_path, s
         for secret in secrets:
             assert secret.encode() not in data, f"{secret!r} found in {path.relative_to(site)}"
             assert secret.lower().encode() not in data.lower(), f"{secret!r} found in {path.relative_to(site)}"
+
+
+def test_gallery_of_an_exhibition_made_by_the_batch_runner(tmp_path):
+    """The real path: a manifest, `run_batch` (isolated workers), then the site; a bad recording is left out."""
+    from batikgen.exhibition.manifest import load_manifest, manifest_toml
+    from batikgen.exhibition.runner import BatchOptions, run_batch
+    from tests.conftest import SAMPLE
+
+    exhibition = tmp_path / "show"
+    (exhibition / "recordings").mkdir(parents=True)
+    shutil.copy(SAMPLE, exhibition / "recordings" / "donor_7_private.edf")
+    (exhibition / "recordings" / "broken_take.edf").write_bytes(b"0       not an EDF header at all")
+    (exhibition / "exhibition.toml").write_text(manifest_toml(
+        "Batch and gallery", "Two pieces: one made, one not.",
+        [("made", "Made by the runner", "recordings/donor_7_private.edf"),
+         ("unmade", "Not made", "recordings/broken_take.edf")],
+        defaults={"dpi": 10, "cloth": "iket", "motif": "truntum", "palette": "lasem"}))
+    summary = run_batch(load_manifest(exhibition), options=BatchOptions(jobs=1))
+    assert summary.exit_status != 0  # one piece failed, as meant
+
+    report = build_site(exhibition)
+    assert report.built == ["made"] and report.left_out == [("unmade", "failed")]
+    site = exhibition / "site"
+    page = (site / "pieces" / "made" / "index.html").read_text()
+    assert "Made by the runner" in page and "truntum" in page and "3 min" in page
+    assert (site / "pieces" / "made" / "chart.svg").is_file()
+    for path in (p for p in site.rglob("*") if p.is_file()):
+        data = path.read_bytes()
+        assert b"donor_7" not in data and b"broken_take" not in data and b"recordings/" not in data, path
