@@ -141,7 +141,7 @@ def test_piece_page_viewer_loads_tiles_and_zooms(watched, site):
         if [u for u in watched.requests if finest in u]:
             break
         page.wait_for_timeout(100)
-    assert [u for u in watched.requests if finest in u], sorted(set(u.split("tiles_files/")[-1] for u in watched.requests))
+    assert [u for u in watched.requests if finest in u], sorted({u.split("tiles_files/")[-1] for u in watched.requests})
     # Pointing at the cloth says which stretch of the recording it is.
     box = page.locator("#viewer").bounding_box()
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)

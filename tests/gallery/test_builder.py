@@ -173,6 +173,14 @@ def test_rebuild_redoes_only_the_changed_piece(tmp_path, small_exhibition, sampl
     # overwrite remakes everything.
     assert sorted(build_site(exhibition, overwrite=True).built) == ["calm", "later"]
 
+    # A piece whose image was damaged since is left out; the others are still shown.
+    png = next((exhibition / "pieces" / "later").glob("*.png"))
+    png.write_bytes(png.read_bytes()[:200])
+    fifth = build_site(exhibition, overwrite=True)
+    assert fifth.built == ["calm"] and fifth.left_out[-1][0] == "later"
+    assert "later-truntum.png: cannot" in fifth.left_out[-1][1] and "read error" in fifth.left_out[-1][1]
+    assert sorted(p.name for p in (site / "pieces").iterdir()) == ["calm"]
+
 
 def test_refuses_a_folder_that_is_not_a_site(tmp_path, small_exhibition):
     other = tmp_path / "notes"
