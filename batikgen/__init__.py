@@ -13,7 +13,7 @@ except _metadata.PackageNotFoundError:  # running from a source tree without ins
     __version__ = "0.0.0+unknown"
 
 from .errors import BatikgenError, FeatureError, ParameterError, PatternError, RecordingError, RenderError
-from .pattern.build import build_composition
+from .cloth.build import build_composition
 from .pipeline import RenderResult, features_from_file, plan_from_features, render_recording
 from .seeding import SeedTree
 from .signal.features import BandFeatures, compute_band_features

@@ -9,11 +9,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ._validate import check_piece_name
-from .pattern import get_motif, get_palette
-from .pattern.build import build_composition
-from .pattern.cloth import get_cloth
-from .pattern.mapping import MappingTable, load_mapping, map_features
-from .pattern.plan import MotifPlan
+from .motifs import get_motif, get_palette
+from .cloth.build import build_composition
+from .cloth.formats import get_cloth
+from .mapping.table import MappingTable, load_mapping, map_features
+from .mapping.plan import MotifPlan
 from .render.outputs import DEFAULT_FORMATS, check_outputs_writable, parse_formats, write_outputs
 from .seeding import SeedTree
 from .signal.analyse import features_from_path

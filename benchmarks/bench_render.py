@@ -12,7 +12,7 @@ pattern stage's work). Peak memory is measured two ways:
 
 Scenes:
 
-- ``kawung``: a kawung plan built through batikgen.pattern (25 mm cells, rows varying in fullness,
+- ``kawung``: a kawung plan built through batikgen.motifs (25 mm cells, rows varying in fullness,
   core and cecek as the mapping varies them), the realistic case;
 - ``dense``: a synthetic tile of 2,000 lens polygons and 5,000 dots, repeated every 120 mm (the
   DESIGN.md stress scene; 560k shapes on A0);
@@ -46,9 +46,9 @@ def kawung_composition(width_mm: float, height_mm: float, cell_mm: float = 25.0)
     """A kawung cloth built through the pattern engine, with row parameters that vary smoothly."""
     import numpy as np
 
-    from batikgen.pattern import get_motif
-    from batikgen.pattern.build import build_composition
-    from batikgen.pattern.plan import MotifPlan
+    from batikgen.motifs import get_motif
+    from batikgen.cloth.build import build_composition
+    from batikgen.mapping.plan import MotifPlan
 
     family = get_motif("kawung")
     columns = int(round(width_mm / cell_mm))
@@ -75,8 +75,8 @@ def dense_composition(width_mm: float, height_mm: float, tile_mm: float = 120.0,
     """
     import numpy as np
 
-    from batikgen.pattern.composition import Composition, Layer, PolygonArray
-    from batikgen.pattern.geometry import circle, lens, rotate
+    from batikgen.cloth.composition import Composition, Layer, PolygonArray
+    from batikgen.motifs.kit.geometry import circle, lens, rotate
 
     rng = np.random.default_rng(7)
     blade = lens(6.0, 1.6, 12) - [3.0, 0.0]
@@ -95,7 +95,7 @@ def dense_composition(width_mm: float, height_mm: float, tile_mm: float = 120.0,
 
 def flat_composition(width_mm: float, height_mm: float):
     """Nothing but the ground: the encoding floor."""
-    from batikgen.pattern.composition import Composition
+    from batikgen.cloth.composition import Composition
 
     return Composition(width_mm, height_mm, (243, 237, 225), [])
 

@@ -12,8 +12,8 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
-from batikgen.atomic import write_bytes_atomic
-from batikgen.pattern.palettes import PALETTES, ROLES
+from batikgen.files import write_bytes_atomic
+from batikgen.motifs.kit.palettes import PALETTES, ROLES
 
 ROW, SWATCH, LABEL = 22, 56, 110
 

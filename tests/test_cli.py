@@ -13,7 +13,7 @@ from PIL import Image
 
 from batikgen import __version__
 from batikgen.cli import main
-from batikgen.pattern.mapping import load_mapping
+from batikgen.mapping.table import load_mapping
 from tests.conftest import CORRUPT, shared_file
 
 BATIKGEN = [sys.executable, "-m", "batikgen.cli"]  # the console script's module

@@ -7,8 +7,8 @@ from click.testing import CliRunner
 from PIL import Image
 
 from batikgen.cli import main
-from batikgen.pattern import MOTIFS, PALETTES
-from batikgen.pattern.catalogue import catalogue_entries, make_catalogue
+from batikgen.motifs import MOTIFS, PALETTES
+from batikgen.render.catalogue import catalogue_entries, make_catalogue
 
 
 def _invoke(*args):
@@ -108,7 +108,7 @@ def test_catalogue_shows_each_parameter_at_both_bounds_in_the_first_palette():
 def test_enumerated_parameters_are_labelled_by_name_and_long_rows_wrap():
     import dataclasses
 
-    from batikgen.pattern.registry import Parameter
+    from batikgen.motifs.registry import Parameter
 
     family = dataclasses.replace(MOTIFS["kawung"], parameters=MOTIFS["kawung"].parameters + (
         Parameter("isen", 0, 2, 0, "index", "isen-isen kind: 0=cecek, 1=cecek-pitu, 2=sawut", integer=True),))

@@ -124,3 +124,26 @@ def test_features_with_custom_bands(tmp_path, sample_path):
     assert features.bands == {"mu": (8.0, 12.0), "low": (2.0, 6.0)} and features.band_names == ["mu", "low"]
     narrow = _invoke("features", sample_path, "-o", tmp_path / "n.npz", "--band", "tiny=10-10.1")
     assert narrow.returncode == 1 and "narrower than the frequency resolution" in narrow.stderr
+
+
+@pytest.mark.parametrize("relative, refusal", [
+    ("field/test_old_layout_latin1_software_filter.vhdr", "1.00 s long, shorter than the 4 s analysis window"),
+    ("field/edfplus_d_gap300s.edf", "a gap of 300 s between 30 s and 330 s"),
+    ("field/muse_ms_timestamps_10s.csv", None),
+])
+def test_inspect_gives_the_verdict_and_exit_status_of_features_and_render(tmp_path, relative, refusal):
+    path = shared_file(relative)
+    results = {command: _invoke(*args) for command, args in {
+        "inspect": ("inspect", path),
+        "features": ("features", path, "-o", tmp_path / "f.npz"),
+        "render": ("render", path, "-o", tmp_path / "out", "--preview"),
+    }.items()}
+    for command, result in results.items():
+        if refusal is None:
+            assert result.returncode == 0, (command, result.stderr)
+        else:
+            assert result.returncode == 1, command
+            assert result.stderr.startswith(f"batikgen: error: {path}: ") and result.stderr.count("\n") == 1, command
+            assert refusal in result.stderr, command
+    assert ("verdict:   plausible EEG" in results["inspect"].stdout) == (refusal is None)
+    assert refusal is not None or "rate:      256 Hz" in results["inspect"].stdout

@@ -9,7 +9,7 @@ import pytest
 
 import batikgen
 from batikgen._validate import check_choice, check_in_range, check_positive
-from batikgen.atomic import atomic_write, write_bytes_atomic
+from batikgen.files import atomic_write, write_bytes_atomic
 from batikgen.errors import BatikgenError, ParameterError, RenderError
 from batikgen.seeding import SeedTree
 

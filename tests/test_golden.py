@@ -13,8 +13,8 @@ import pytest
 import shapely
 from PIL import Image
 
-from batikgen.pattern import MOTIFS, PALETTES, get_motif, get_palette
-from batikgen.pattern.catalogue import render_swatch, swatch_composition
+from batikgen.motifs import MOTIFS, PALETTES, get_motif, get_palette
+from batikgen.render.catalogue import render_swatch, swatch_composition
 from batikgen.seeding import SeedTree
 from tests.perceptual import compare, srgb_to_lab, ssim
 

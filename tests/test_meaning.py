@@ -7,9 +7,9 @@ import numpy as np
 import pytest
 from scipy.ndimage import gaussian_filter
 
-from batikgen.pattern.build import build_composition
-from batikgen.pattern.mapping import load_mapping
-from batikgen.pattern.palettes import get_palette
+from batikgen.cloth.build import build_composition
+from batikgen.mapping.table import load_mapping
+from batikgen.motifs.kit.palettes import get_palette
 from batikgen.pipeline import features_from_file, plan_from_features
 from batikgen.render.raster import render_array
 from batikgen.signal.readers import READERS

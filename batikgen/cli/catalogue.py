@@ -7,10 +7,10 @@ from pathlib import Path
 
 import click
 
-from ..atomic import atomic_write, check_writable
+from ..files import atomic_write, check_writable
 from ..errors import RenderError
-from ..pattern import MOTIFS, PALETTES
-from ..pattern.catalogue import make_catalogue
+from ..motifs import MOTIFS, PALETTES
+from ..render.catalogue import make_catalogue
 from .common import fail_cleanly, main, progress_printer
 
 

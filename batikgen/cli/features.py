@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from ..atomic import check_writable
+from ..files import check_writable
 from ..signal.analyse import features_from_path
 from ..signal.export import write_features
 from .common import fail_cleanly, main, progress_printer

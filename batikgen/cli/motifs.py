@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
-from ..pattern import MOTIFS, get_motif
-from ..pattern.registry import MotifFamily
+from ..motifs import MOTIFS, get_motif
+from ..motifs.registry import MotifFamily
 from .common import fail_cleanly, main
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
-from ..pattern import PALETTES, get_palette
-from ..pattern.palettes import ROLES
+from ..motifs import PALETTES, get_palette
+from ..motifs.kit.palettes import ROLES
 from .common import fail_cleanly, main
 
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import click
 
 from ..errors import BatikgenError, ParameterError
-from ..pattern import MOTIFS, PALETTES
-from ..pattern.cloth import BORDER_STYLES, CLOTHS, get_cloth
+from ..motifs import MOTIFS, PALETTES
+from ..cloth.formats import BORDER_STYLES, CLOTHS, get_cloth
 from ..pipeline import (DEFAULT_BORDER, DEFAULT_CLOTH, DEFAULT_DPI, DEFAULT_MOTIF, DEFAULT_PALETTE, PREVIEW_DPI,
                         render_recording)
 from ..render.outputs import parse_formats

@@ -8,8 +8,7 @@ import shlex
 from importlib import metadata as importlib_metadata
 from pathlib import Path
 
-from ..atomic import write_bytes_atomic
-from ..signal.recording import file_sha256
+from ..files import file_sha256, write_bytes_atomic
 
 _VERSIONED = ("batikgen", "numpy", "scipy", "mne", "shapely", "skia-python", "pillow", "click", "isal", "tifffile")
 

@@ -14,11 +14,11 @@ import logging
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
-from ..atomic import atomic_write, check_writable
+from ..files import atomic_write, check_writable
 from ..errors import BatikgenError, RenderError
-from ..pattern.composition import Composition
-from ..pattern.palettes import get_palette
-from ..pattern.plan import MotifPlan
+from ..cloth.composition import Composition
+from ..motifs.kit.palettes import get_palette
+from ..mapping.plan import MotifPlan
 from .metadata import build_metadata, write_metadata
 from .parallel import encoded_strips
 from .png import PngStripEncoder, PngWriter, deflate_backend

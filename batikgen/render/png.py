@@ -26,7 +26,7 @@ from typing import BinaryIO
 
 import numpy as np
 
-from ..atomic import atomic_write
+from ..files import atomic_write
 from ..errors import RenderError
 
 try:  # ISA-L's deflate: a zlib-compatible API, about 5x faster than zlib at its fastest level

@@ -9,7 +9,7 @@ import io
 
 from PIL import Image, ImageDraw, ImageFont
 
-from ..pattern.composition import Composition
+from ..cloth.composition import Composition
 
 SWATCH_PX = 240
 LABEL_PX = 64

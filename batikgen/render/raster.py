@@ -21,7 +21,7 @@ import skia
 
 from .._validate import check_in_range
 from ..errors import RenderError
-from ..pattern.composition import Composition, Layer, PolygonArray, concat_ranges
+from ..cloth.composition import Composition, Layer, PolygonArray, concat_ranges
 
 MM_PER_INCH = 25.4
 DEFAULT_STRIP_ROWS = 512

@@ -14,7 +14,7 @@ from typing import BinaryIO
 from xml.sax.saxutils import quoteattr
 
 import numpy as np
-from ..pattern.composition import Composition, PolygonArray
+from ..cloth.composition import Composition, PolygonArray
 from .proof import hex_colour
 
 #: Shapes formatted at a time (bounds the temporary string arrays to tens of MB).

@@ -11,11 +11,17 @@ import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from ..errors import RecordingError
-from .features import BandFeatures, compute_band_features
+from ..errors import FeatureError, RecordingError
+from .boundary import stage
+from .features import BandFeatures, check_windows, compute_band_features
 from .plausibility import check_plausible
 from .preprocess import Progress
-from .readers import choose_reader, provides_features, read_precomputed_features, read_recording
+from .readers import (
+    choose_reader,
+    provides_features,
+    read_precomputed_features,
+    read_recording,
+)
 
 
 def features_from_path(path: str | os.PathLike, progress: Progress | None = None, **params) -> BandFeatures:
@@ -45,8 +51,10 @@ def features_from_path(path: str | os.PathLike, progress: Progress | None = None
     if provides_features(path):
         return read_precomputed_features(path)
     recording = read_recording(path)
-    check_plausible(recording)
-    return compute_band_features(recording, progress=progress, **params)
+    with stage(path, "checking its amplitudes"):
+        check_plausible(recording)
+    with stage(path, "computing its band power", damaged=False):
+        return compute_band_features(recording, progress=progress, **params)
 
 
 @dataclass
@@ -66,7 +74,7 @@ class Inspection:
     sfreq_hz, duration_s : float
         Sample rate (rows a second for band-power files) and length.
     plausible : bool
-        The verdict.
+        The verdict: True exactly when ``features`` and ``render`` with their defaults would go on.
     verdict : str
         The verdict in words (the refusal message when not plausible).
     median_sd_uv : float or None
@@ -92,8 +100,9 @@ class Inspection:
 def inspect_file(path: str | os.PathLike) -> Inspection:
     """Describe a recording: format, channels kept and dropped, rate, duration and plausibility.
 
-    An implausible recording is reported (``plausible`` False), not raised; a file that cannot be
-    read at all raises.
+    A recording the pipeline would refuse (implausible amplitudes, shorter than the default
+    analysis window) is reported (``plausible`` False), not raised; a file that cannot be read at
+    all raises.
 
     Raises
     ------
@@ -118,8 +127,10 @@ def inspect_file(path: str | os.PathLike) -> Inspection:
         duration_s=recording.duration,
     )
     try:
-        verdict = check_plausible(recording)
-    except RecordingError as exc:
+        with stage(path, "checking its amplitudes"):
+            verdict = check_plausible(recording)
+        check_windows(recording)  # the analysis's defaults: refused here exactly when `render` refuses
+    except (RecordingError, FeatureError) as exc:
         report.plausible, report.verdict = False, str(exc)
     else:
         report.median_sd_uv = round(verdict.median_sd_uv, 3)

@@ -6,9 +6,12 @@ Readers often type every channel as EEG; the labels usually say better (``EOG1``
 
 from __future__ import annotations
 
+import logging
 import re
 
 import mne
+
+log = logging.getLogger(__name__)
 
 # Order matters: the first pattern that matches names the kind.
 _NON_EEG_PATTERNS: list[tuple[str, re.Pattern]] = [
@@ -63,6 +66,43 @@ def clean_label(label: str) -> str:
         if key in standard:
             return standard[key]
     return text
+
+
+def unique_labels(labels: list[str], path: object = "recording") -> list[str]:
+    """Make cleaned labels unique: the second ``F1`` becomes ``F1 (2)``, with a warning naming it.
+
+    Parameters
+    ----------
+    labels : list of str
+        Cleaned labels, in channel order.
+    path : path-like or str
+        Named in the warning.
+
+    Returns
+    -------
+    list of str
+        The labels, each repeat marked with its occurrence number (never colliding with another label).
+    """
+    seen: dict[str, int] = {}
+    taken = set(labels)
+    result = []
+    for label in labels:
+        count = seen.get(label, 0) + 1
+        seen[label] = count
+        if count == 1:
+            result.append(label)
+            continue
+        new = f"{label} ({count})"
+        while new in taken:
+            count += 1
+            new = f"{label} ({count})"
+        taken.add(new)
+        result.append(new)
+    repeated = sorted(label for label, count in seen.items() if count > 1)
+    if repeated:
+        log.warning("%s: channel label(s) %s appear more than once; repeats are named %s", path,
+                    ", ".join(repeated), ", ".join(new for old, new in zip(labels, result) if old != new))
+    return result
 
 
 _STANDARD: dict[str, str] | None = None

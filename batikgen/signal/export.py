@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..atomic import write_bytes_atomic
+from ..files import write_bytes_atomic
 from ..errors import ParameterError
 from .features import BandFeatures
 

@@ -11,11 +11,18 @@ import numpy as np
 from scipy import signal as sps
 
 from .._validate import check_choice, check_positive
-from ..atomic import atomic_write
+from ..files import atomic_write
 from ..errors import FeatureError, ParameterError
 from .preprocess import (
-    BLOCK_CHANNELS, HIGHPASS_ORDER, LOWPASS_ORDER, Progress, detect_line_frequency, filter_in_place, filter_sos,
-    find_bad_channels, rereference_in_place,
+    BLOCK_CHANNELS,
+    HIGHPASS_ORDER,
+    LOWPASS_ORDER,
+    Progress,
+    detect_line_frequency,
+    filter_in_place,
+    filter_sos,
+    find_bad_channels,
+    rereference_in_place,
 )
 from .recording import Recording
 
@@ -314,6 +321,36 @@ def preprocess_recording(
     return Preprocessed(data=data, kept=np.flatnonzero(use), line_freq=line, bad_channels=bad, referenced=referenced)
 
 
+def check_windows(recording: Recording, window_s: float = 4.0, step_s: float = 2.0) -> tuple[int, int]:
+    """Window and hop in samples, once the recording is known to hold at least one window.
+
+    :func:`compute_band_features` runs this first; ``batikgen inspect`` runs it too, so its
+    verdict is the one the analysis would give.
+
+    Returns
+    -------
+    (int, int)
+        Window length and hop in samples.
+
+    Raises
+    ------
+    FeatureError
+        If the hop is not between one sample and the window, or the recording is shorter than
+        one window.
+    """
+    sfreq = recording.sfreq
+    n_window = int(round(window_s * sfreq))
+    n_step = int(round(step_s * sfreq))
+    if n_step < 1 or n_step > n_window:
+        raise FeatureError(f"step must be between 1 sample and the window ({window_s:g} s), got {step_s:g} s")
+    if recording.raw.n_times < n_window:
+        raise FeatureError(
+            f"{recording.source}: recording is {recording.duration:.2f} s long, shorter than the "
+            f"{window_s:g} s analysis window"
+        )
+    return n_window, n_step
+
+
 def compute_band_features(
     recording: Recording,
     window_s: float = 4.0,
@@ -374,15 +411,7 @@ def compute_band_features(
     l_freq = check_positive("l_freq", l_freq, "Hz")
     # Bands beyond what the sample rate can carry are clipped, and dropped if nothing is left.
     bands = {k: (lo, min(hi, h_freq)) for k, (lo, hi) in bands.items() if lo < h_freq}
-    n_window = int(round(window_s * sfreq))
-    n_step = int(round(step_s * sfreq))
-    if n_step < 1 or n_step > n_window:
-        raise FeatureError(f"step must be between 1 sample and the window ({window_s:g} s), got {step_s:g} s")
-    if recording.raw.n_times < n_window:
-        raise FeatureError(
-            f"{recording.source}: recording is {recording.duration:.2f} s long, shorter than the "
-            f"{window_s:g} s analysis window"
-        )
+    n_window, n_step = check_windows(recording, window_s, step_s)
     _check_bands(bands, sfreq / n_window, l_freq, h_freq)
 
     prepared = preprocess_recording(recording, l_freq, h_freq, line_freq, reference, drop_bad_channels, progress)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,11 +19,14 @@ import mne
 import numpy as np
 
 from ..errors import BatikgenError, RecordingError
-from .channels import classify_label, clean_label
+from .boundary import describe, stage
+from .channels import classify_label, clean_label, unique_labels
+from .edfheader import read_edf_header, refuse_gaps
 from .features import BandFeatures
 from .mindmonitor import is_mind_monitor, read_mind_monitor
 from .recording import Recording, content_hash, file_sha256
 from .textformats import is_muse_csv, is_openbci_txt, read_muse_csv, read_openbci_txt
+from .timebase import check_sfreq
 from .xdf import is_xdf, read_xdf
 
 log = logging.getLogger(__name__)
@@ -84,7 +88,20 @@ def _quiet(func: Callable[..., mne.io.BaseRaw]) -> Callable[[Path], mne.io.BaseR
     return read
 
 
+def _checked_edf_header(path: Path, sample_bytes: int) -> None:
+    """Check the header's numbers before MNE trusts them; refuse EDF+D files with gaps."""
+    header = read_edf_header(path, sample_bytes)
+    if header.discontinuous:
+        refuse_gaps(path, header)
+
+
+def _read_bdf(path: Path) -> mne.io.BaseRaw:
+    _checked_edf_header(path, 3)
+    return mne.io.read_raw_bdf(path, preload=True, verbose="error")
+
+
 def _read_edf(path: Path) -> mne.io.BaseRaw:
+    _checked_edf_header(path, 2)
     try:
         return mne.io.read_raw_edf(path, preload=True, verbose="error")
     except Exception as exc:  # MNE raises a bare Exception for undecodable annotations
@@ -92,6 +109,39 @@ def _read_edf(path: Path) -> mne.io.BaseRaw:
         if "encoding" not in str(exc):
             raise
         return mne.io.read_raw_edf(path, preload=True, verbose="error", encoding="latin1")
+
+
+def _read_eeglab(path: Path) -> mne.io.BaseRaw:
+    try:
+        return mne.io.read_raw_eeglab(path, preload=True, verbose="error")
+    except TypeError as exc:
+        trials = re.search(r"number of trials is (\d+)", str(exc))
+        if not trials:
+            raise
+        raise RecordingError(
+            f"{path}: an epoched EEGLAB dataset ({trials.group(1)} epochs cut around events): batikgen analyses one "
+            f"continuous recording and will not join epochs across their cuts; save the continuous dataset "
+            f"(before epoching) from EEGLAB and use that"
+        ) from None
+
+
+#: Markers that say the samples on either side were not recorded one after the other.
+_BOUNDARY_MARKERS = {"boundary": "EEGLAB boundary event", "new segment/": "BrainVision 'New Segment' marker"}
+
+
+def _refuse_boundaries(raw: mne.io.BaseRaw, path: Path) -> None:
+    """Refuse a recording with a discontinuity marker after its start: windows must never span one."""
+    sfreq = float(raw.info["sfreq"])
+    for description, onset in zip(raw.annotations.description, raw.annotations.onset):
+        kind = _BOUNDARY_MARKERS.get(str(description).strip().lower())
+        start = onset - raw.first_time
+        # Recorders open every file with a segment marker at its first sample or so: not a cut.
+        if kind and start * sfreq > 2:
+            raise RecordingError(
+                f"{path}: discontinuous recording: a {kind} at {start:.3f} s marks a cut where samples were "
+                f"removed or recording paused; batikgen does not join separate stretches of EEG: export each "
+                f"continuous stretch as its own file"
+            )
 
 
 def _is_cnt(head: bytes) -> bool:
@@ -168,7 +218,7 @@ def _read_cnt(path: Path) -> mne.io.BaseRaw:
 
 READERS: list[Reader] = [
     Reader("edf", "European Data Format (EDF/EDF+)", (".edf",), _is_edf, _read_edf),
-    Reader("bdf", "BioSemi Data Format (BDF)", (".bdf",), _is_bdf, _quiet(mne.io.read_raw_bdf)),
+    Reader("bdf", "BioSemi Data Format (BDF)", (".bdf",), _is_bdf, _read_bdf),
     Reader("gdf", "General Data Format (GDF)", (".gdf",), _is_gdf, _quiet(mne.io.read_raw_gdf)),
     Reader("fif", "MNE/Neuromag FIF", (".fif", ".fif.gz"), _is_fif, _quiet(mne.io.read_raw_fif)),
     Reader(
@@ -178,7 +228,7 @@ READERS: list[Reader] = [
         _is_brainvision_header,
         _quiet(mne.io.read_raw_brainvision),
     ),
-    Reader("eeglab", "EEGLAB (.set, with or without .fdt)", (".set",), _is_eeglab, _quiet(mne.io.read_raw_eeglab)),
+    Reader("eeglab", "EEGLAB (.set, with or without .fdt)", (".set",), _is_eeglab, _read_eeglab),
     Reader("cnt", "Neuroscan continuous (.cnt)", (".cnt",), _is_cnt, _read_cnt),
     Reader("nihon", "Nihon Kohden EEG (.eeg with .pnt/.log)", (".eeg",), _is_nihon, _quiet(mne.io.read_raw_nihon)),
     Reader("egi", "EGI simple binary (.raw)", (".raw",), _is_egi_raw, _quiet(mne.io.read_raw_egi)),
@@ -238,7 +288,7 @@ def choose_reader(path: Path) -> Reader:
     )
 
 
-def _keep_eeg(raw: mne.io.BaseRaw) -> dict[str, str]:
+def _keep_eeg(raw: mne.io.BaseRaw, path: Path) -> dict[str, str]:
     """Drop non-EEG channels in place, clean the labels of the rest; return the drop reasons."""
     dropped: dict[str, str] = {}
     types = raw.get_channel_types()
@@ -253,35 +303,56 @@ def _keep_eeg(raw: mne.io.BaseRaw) -> dict[str, str]:
     if not kept:
         return dropped
     raw.pick(kept)
-    renames, used = {}, set()
-    for name in kept:
-        new = clean_label(name)
-        if new in used:  # two labels clean to the same name: keep the original
-            new = name
-        used.add(new)
-        if new != name:
-            renames[name] = new
+    cleaned = unique_labels([clean_label(name) for name in _undo_mne_suffixes(kept)], path)
+    renames = {old: new for old, new in zip(kept, cleaned) if old != new}
     if renames:
         raw.rename_channels(renames)
     return dropped
+
+
+def _undo_mne_suffixes(names: list[str]) -> list[str]:
+    """The labels as the file wrote them: MNE renames duplicates ``X`` to ``X-0``, ``X-1``, ...
+
+    Cleaning must see the original labels (``EEG F1-Ref-1`` cleans to nothing standard), so a
+    group ``X-0 ... X-k`` with no plain ``X`` beside it is taken back to ``X`` each.
+    """
+    groups: dict[str, list[int]] = {}
+    for i, name in enumerate(names):
+        base, dash, number = name.rpartition("-")
+        if dash and number.isdigit():
+            groups.setdefault(base, []).append(i)
+    original = list(names)
+    for base, members in groups.items():
+        numbers = sorted(int(names[i].rpartition("-")[2]) for i in members)
+        if len(members) > 1 and numbers == list(range(len(members))) and base not in names:
+            for i in members:
+                original[i] = base
+    return original
 
 
 def _reader_for(path: Path) -> Reader:
     if not path.exists():
         raise RecordingError(f"{path}: no such file")
     if path.is_dir() and not path.name.lower().endswith(".mff"):
-        raise RecordingError(f"{path}: is a directory, expected a recording file")
-    return choose_reader(path)
+        raise RecordingError(f"{path}: is a directory, expected a recording file (or an EGI .mff folder)")
+    try:
+        return choose_reader(path)
+    except PermissionError:
+        raise RecordingError(f"{path}: cannot be read: permission denied") from None
+    except OSError as exc:
+        raise RecordingError(f"{path}: cannot be read: {exc.strerror or describe(exc)}") from None
 
 
 def _read_with(reader: Reader, path: Path):
     try:
-        return reader.read(path)
+        with np.errstate(all="ignore"):  # overflow in damaged samples is refused below, by name
+            return reader.read(path)
     except BatikgenError:  # already says what is wrong with the file
         raise
+    except MemoryError:
+        raise RecordingError(f"{path}: not enough memory to read it as {reader.description}") from None
     except Exception as exc:  # MNE raises many types for broken files; all mean "unreadable".
-        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise RecordingError(f"{path}: could not be read as {reader.description}: {reason}") from exc
+        raise RecordingError(f"{path}: could not be read as {reader.description}: {describe(exc)}") from exc
 
 
 def _sha256(path: Path) -> str:
@@ -379,23 +450,30 @@ def read_recording(path: str | os.PathLike) -> Recording:
             f"read it with batikgen.pipeline.features_from_file or `batikgen features`"
         )
     raw = _read_with(reader, path)
-    dropped = _keep_eeg(raw)
-    if len(raw.ch_names) == 0 or all(name in dropped for name in raw.ch_names):
-        raise RecordingError(f"{path}: no EEG channel left after dropping {len(dropped)} non-EEG channels")
-    _refuse_non_finite(raw, path)
-    _drop_leading_zeros(raw, path)
-    if raw.n_times < 2:
-        raise RecordingError(f"{path}: holds {raw.n_times} samples, too few to analyse")
-    # Names, birth dates and similar header fields never leave the signal stage.
-    raw.anonymize(daysback=None, keep_his=False, verbose="error")
-    raw.set_meas_date(None)
-    log.info("read %s as %s: %d EEG channels, %.1f s at %g Hz", path, reader.name, len(raw.ch_names),
-             raw.n_times / raw.info["sfreq"], raw.info["sfreq"])
+    with stage(path, "checking its sample rate and markers"):
+        check_sfreq(path, raw.info["sfreq"], reader.name)
+        _refuse_boundaries(raw, path)
+    with stage(path, "sorting out its EEG channels"):
+        dropped = _keep_eeg(raw, path)
+        if len(raw.ch_names) == 0 or all(name in dropped for name in raw.ch_names):
+            raise RecordingError(f"{path}: no EEG channel left after dropping {len(dropped)} non-EEG channels")
+    with stage(path, "checking its samples"):
+        _refuse_non_finite(raw, path)
+        _drop_leading_zeros(raw, path)
+        if raw.n_times < 2:
+            raise RecordingError(f"{path}: holds {raw.n_times} samples, too few to analyse")
+    with stage(path, "anonymising and hashing it"):
+        # Names, birth dates and similar header fields never leave the signal stage.
+        raw.anonymize(daysback=None, keep_his=False, verbose="error")
+        raw.set_meas_date(None)
+        log.info("read %s as %s: %d EEG channels, %.1f s at %g Hz", path, reader.name, len(raw.ch_names),
+                 raw.n_times / raw.info["sfreq"], raw.info["sfreq"])
+        digest = content_hash(raw)
     return Recording(
         raw=raw,
         source=path,
         format=reader.name,
         file_sha256=_sha256(path),
-        content_hash=content_hash(raw),
+        content_hash=digest,
         dropped=dropped,
     )

@@ -9,11 +9,16 @@ from pathlib import Path
 import mne
 import numpy as np
 
+from ..files import file_sha256  # noqa: F401  (re-exported: the readers import it from here)
+
 #: Samples are quantised to this step before hashing, so the same signal read from another
 #: format gives the same content hash and therefore the same art. They are first rounded to
 #: float32, the precision FIF and most formats store, so a float64 reader and a float32 reader
 #: of the same signal land on the same side of every nanovolt boundary.
 HASH_QUANTUM_V = 1e-9
+
+#: Samples this large (4.6e9 V: 2**62 nV, within int64 and float32) or larger are hashed exactly.
+HASH_EXACT_ABOVE_V = 2.0**62 * HASH_QUANTUM_V
 
 _HASH_CHUNK_SAMPLES = 1 << 20
 
@@ -37,19 +42,24 @@ def content_hash(raw: mne.io.BaseRaw) -> str:
     data = raw.get_data()
     # Chunk over time so the int64 copy stays small for hour-long recordings.
     for start in range(0, data.shape[1], _HASH_CHUNK_SAMPLES):
-        block = data[:, start : start + _HASH_CHUNK_SAMPLES]
-        as_stored = block.astype(np.float32).astype(np.float64)
-        digest.update(np.rint(as_stored / HASH_QUANTUM_V).astype("<i8").tobytes())
+        digest.update(_quantised_bytes(data[:, start : start + _HASH_CHUNK_SAMPLES]))
     return digest.hexdigest()
 
 
-def file_sha256(path: Path) -> str:
-    """SHA-256 of a file's bytes (the file as it is on disk)."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+def _quantised_bytes(block: np.ndarray) -> bytes:
+    """Samples as int64 nanovolts after rounding to float32; huge values exactly, as float64.
+
+    Values of :data:`HASH_EXACT_ABOVE_V` or more would overflow the float32 rounding (to inf) or
+    the int64 count of nanovolts, making different signals hash alike; such samples (never EEG, but
+    a hash is computed before that is checked) are hashed by their float64 bytes and positions.
+    """
+    big = ~(np.abs(block) < HASH_EXACT_ABOVE_V)  # also catches NaN
+    with np.errstate(over="ignore", invalid="ignore"):
+        as_stored = np.where(big, 0.0, block).astype(np.float32).astype(np.float64)
+    quantised = np.rint(as_stored / HASH_QUANTUM_V).astype("<i8").tobytes()
+    if not big.any():
+        return quantised
+    return quantised + np.flatnonzero(big).astype("<i8").tobytes() + block[big].astype("<f8").tobytes()
 
 
 @dataclass

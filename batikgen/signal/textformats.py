@@ -15,6 +15,8 @@ import mne
 import numpy as np
 
 from ..errors import RecordingError
+from .channels import classify_label
+from .timebase import timestamp_unit
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +36,8 @@ def estimate_sfreq(timestamps: np.ndarray, path: Path | str = "timestamps") -> f
     Parameters
     ----------
     timestamps : numpy.ndarray
-        Time of each sample in seconds, non-decreasing.
+        Time of each sample, non-decreasing, in seconds, milliseconds or microseconds: the unit
+        is recognised from the step (see :func:`~batikgen.signal.timebase.timestamp_unit`).
     path : path-like or str
         Named in error messages.
 
@@ -46,7 +49,8 @@ def estimate_sfreq(timestamps: np.ndarray, path: Path | str = "timestamps") -> f
     Raises
     ------
     RecordingError
-        If there are too few samples or the timestamps do not advance.
+        If there are too few samples, the timestamps do not advance, or their step is no EEG
+        rate in any unit.
     """
     t = np.asarray(timestamps, dtype=float)
     if t.size < 16:
@@ -55,8 +59,11 @@ def estimate_sfreq(timestamps: np.ndarray, path: Path | str = "timestamps") -> f
     steps = (t[span:] - t[:-span]) / span
     period = float(np.median(steps))
     if not np.isfinite(period) or period <= 0:
-        raise RecordingError(f"{path}: timestamps do not advance (median step {period!r} s); cannot tell the sample rate")
-    sfreq = 1.0 / period
+        raise RecordingError(f"{path}: timestamps do not advance (median step {period!r}); cannot tell the sample rate")
+    unit, seconds = timestamp_unit(period, path)
+    if unit != "s":
+        log.info("%s: timestamps are in %s (from their step of %g a sample)", path, unit, period)
+    sfreq = 1.0 / (period * seconds)
     for nominal in NOMINAL_RATES_HZ:
         if abs(sfreq - nominal) <= _SNAP_TOLERANCE * nominal:
             return nominal
@@ -84,28 +91,45 @@ def read_muse_csv(path: Path) -> mne.io.BaseRaw:
     Returns
     -------
     mne.io.RawArray
-        Every column after the timestamps, typed EEG (AUX is recognised by its label later).
-        Rows with missing values are skipped.
+        Every column after the timestamps, typed EEG (AUX is recognised by its label later);
+        marker columns (``Marker0``, or unnamed) are not read. Rows with missing values are skipped.
 
     Raises
     ------
     RecordingError
-        If values are not numeric or the timestamps do not give a rate.
+        If values are not numeric (naming the line) or the timestamps do not give an EEG rate.
     """
-    with open(path, encoding="utf-8-sig") as handle:
+    with open(path, encoding="utf-8-sig", errors="replace") as handle:
         names = [c.strip() for c in handle.readline().split(",")]
+    # Recorders add marker columns (named Marker0 or unnamed, often empty): read the samples around them.
+    columns = [i for i, name in enumerate(names) if i == 0 or (name and classify_label(name) != "stim")]
     try:
-        table = np.loadtxt(path, delimiter=",", skiprows=1, ndmin=2, encoding="utf-8-sig")
+        table = np.loadtxt(path, delimiter=",", skiprows=1, ndmin=2, encoding="utf-8-sig", usecols=columns)
     except ValueError as exc:
-        raise RecordingError(f"{path}: a muse-lsl CSV with non-numeric values ({exc})") from exc
-    if table.shape[1] != len(names):
-        raise RecordingError(f"{path}: {table.shape[1]} values per row but {len(names)} column names")
+        raise RecordingError(f"{path}: a muse-lsl CSV whose samples cannot be read: {_numpy_csv_problem(exc)}") from exc
     keep = np.all(np.isfinite(table), axis=1)
     table = table[keep]
     sfreq = estimate_sfreq(table[:, 0], path)
     log.info("%s: sample rate estimated from timestamps as %g Hz", path, sfreq)
-    info = mne.create_info(names[1:], sfreq, ch_types="eeg")
+    info = mne.create_info([names[i] for i in columns[1:]], sfreq, ch_types="eeg")
     return mne.io.RawArray(table[:, 1:].T * 1e-6, info, verbose="error")
+
+
+def _numpy_csv_problem(exc: ValueError, skipped: int = 1) -> str:
+    """numpy.loadtxt's complaint in the user's terms: which line of the file, what is wrong."""
+    text = str(exc)
+    # numpy counts rows after the skipped ones, from 0 in conversion errors and from 1 in the others.
+    bad = re.search(r"could not convert string '(.*)' to \w+ at row (\d+), column (\d+)", text)
+    if bad:
+        return f"line {int(bad.group(2)) + skipped + 1}, column {bad.group(3)}: {bad.group(1)!r} is not a number"
+    short = re.search(r"invalid column index (\d+) at row (\d+) with (\d+) columns", text)
+    if short:
+        return f"line {int(short.group(2)) + skipped} has {short.group(3)} values, fewer than the header's columns"
+    changed = re.search(r"number of columns changed from (\d+) to (\d+) at row (\d+)", text)
+    if changed:
+        return (f"line {int(changed.group(3)) + skipped} has {changed.group(2)} values where the lines before have "
+                f"{changed.group(1)}")
+    return "values are not numbers in comma-separated columns"
 
 
 _OPENBCI_FIRST = re.compile(r"^%\s*OpenBCI Raw (EEG|EXG) Data", re.I)
@@ -171,6 +195,6 @@ def read_openbci_txt(path: Path) -> mne.io.BaseRaw:
         data = np.loadtxt(path, delimiter=",", comments="%", skiprows=skip,
                           usecols=columns, ndmin=2, encoding="utf-8-sig")
     except ValueError as exc:
-        raise RecordingError(f"{path}: OpenBCI export with unreadable samples ({exc})") from exc
+        raise RecordingError(f"{path}: OpenBCI export whose samples cannot be read: {_numpy_csv_problem(exc, skip)}") from exc
     info = mne.create_info(names, sfreq, ch_types="eeg")
     return mne.io.RawArray(data.T * 1e-6, info, verbose="error")

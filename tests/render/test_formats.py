@@ -11,7 +11,7 @@ import tifffile
 from PIL import Image, ImageCms
 
 from batikgen.errors import RenderError
-from batikgen.pattern.composition import Composition, Layer
+from batikgen.cloth.composition import Composition, Layer
 from batikgen.render.outputs import parse_formats, write_raster_outputs
 from batikgen.render.preview import PreviewAccumulator, PreviewStripEncoder, block_factor, preview_size
 from batikgen.render.proof import hex_colour, proof_colours, proof_image

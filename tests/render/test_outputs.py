@@ -13,8 +13,8 @@ from PIL import Image
 
 from batikgen.cli import main
 from batikgen.errors import RenderError
-from batikgen.pattern.composition import Composition, Layer
-from batikgen.pattern.plan import MotifPlan
+from batikgen.cloth.composition import Composition, Layer
+from batikgen.mapping.plan import MotifPlan
 from batikgen.render import outputs, raster
 from batikgen.render.outputs import output_paths, write_outputs
 

@@ -6,7 +6,7 @@ import shapely
 from PIL import Image
 
 from batikgen.errors import RenderError
-from batikgen.pattern.composition import Composition, Layer
+from batikgen.cloth.composition import Composition, Layer
 from batikgen.render.png import write_png
 from batikgen.render.raster import canvas_size, render_array, render_strips
 

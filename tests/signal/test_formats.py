@@ -8,7 +8,7 @@ import mne
 import numpy as np
 import pytest
 
-from batikgen.errors import RecordingError
+from batikgen.errors import FeatureError, RecordingError
 from batikgen.pipeline import features_from_file
 from batikgen.signal.features import BandFeatures
 from batikgen.signal.mindmonitor import MIND_MONITOR_BANDS
@@ -16,7 +16,14 @@ from batikgen.signal.plausibility import check_plausible
 from batikgen.signal.readers import read_precomputed_features, read_recording
 from batikgen.signal.textformats import estimate_sfreq
 from tests.conftest import shared_file
-from tests.signal.filewriters import write_cnt, write_egi_raw, write_gdf1, write_nihon, write_openbci, write_xdf
+from tests.signal.filewriters import (
+    write_cnt,
+    write_egi_raw,
+    write_gdf1,
+    write_nihon,
+    write_openbci,
+    write_xdf,
+)
 
 MUSE = "csv/biopsykit_eeg_muse_example.csv"
 OPENBCI = "csv/OpenBCI_GUI-v6-blinks-jawClench-alpha.txt"
@@ -237,26 +244,109 @@ def test_channel_kinds_from_labels(label, kind):
     assert classify_label(label) == kind
 
 
-def test_every_shared_recording_gives_features_or_is_refused_as_corrupt():
-    """Whatever lies in ../shared/eeg: each main file yields plausible features; only the corrupt one is refused."""
+#: What MANIFEST.md requires of the shared files that are not simply read and analysed: the
+#: exception and message of a refusal, or what the features must show.
+FIELD = "field/"
+REFUSED = {
+    "corrupt/quixotte_S001R01_crlf.edf": (RecordingError, "implausible amplitudes"),
+    # EDF+D: records 30-59 are stamped 300 s later; never analysed as one continuous minute.
+    "field/edfplus_d_gap300s.edf": (RecordingError, r"discontinuous EDF\+D recording: a gap of 300 s between 30 s "
+                                                    r"and 330 s"),
+    # 1 s long: too short for the 4 s window, and inspect must say so too (see test_cli_signal).
+    "field/test_old_layout_latin1_software_filter.vhdr": (FeatureError, r"1.00 s long, shorter than the 4 s analysis"),
+}
+ANALYSED = {
+    # Millisecond timestamps recognised from their step: 256 Hz, 10 s, not 0.256 Hz for 10,000 s.
+    "field/muse_ms_timestamps_10s.csv": dict(sfreq_hz=256.0, duration_s=(9.9, 10.1), channels=["TP9", "AF7", "AF8", "TP10"]),
+    # Labels cleaned first, then the repeat marked: not F1-Ref-0, F2, F1-Ref-1.
+    "field/duplicate_channel_labels.edf": dict(sfreq_hz=250.0, duration_s=(9.9, 10.1), channels=["F1", "F2", "F1 (2)"]),
+}
+
+
+def _shared_main_files(root):
+    """Every file a user would pass: not the companions a header file names (.fdt, .vmrk, .dat, a
+    BrainVision .eeg beside its .vhdr) nor the manifest."""
+    companions = {".fdt", ".vmrk", ".dat", ".md"}
+    return sorted(p for p in root.rglob("*") if p.is_file() and p.suffix.lower() not in companions
+                  and not (p.suffix.lower() == ".eeg" and p.with_suffix(".vhdr").exists()))
+
+
+def test_every_shared_recording_gives_features_or_is_refused_as_the_manifest_says():
+    """Whatever lies in ../shared/eeg: each main file yields plausible features, except those the
+    manifest says must be refused, each with its own message."""
     from batikgen.signal.analyse import features_from_path
-    from tests.conftest import CORRUPT
 
     root = shared_file("MANIFEST.md").parent
-    companions = {".fdt", ".vmrk", ".dat", ".md"}
-    files = sorted(p for p in root.rglob("*") if p.is_file() and p.suffix.lower() not in companions)
-    assert len(files) >= 10
+    files = _shared_main_files(root)
+    relatives = {str(path.relative_to(root)) for path in files}
+    assert set(REFUSED) | set(ANALYSED) <= relatives, "a file the manifest describes is missing"
+    assert len(files) >= 14
     for path in files:
         relative = str(path.relative_to(root))
-        if relative == CORRUPT:
-            with pytest.raises(RecordingError, match="implausible amplitudes"):
+        if relative in REFUSED:
+            error, message = REFUSED[relative]
+            with pytest.raises(error, match=message) as caught:
                 features_from_path(path)
+            assert str(caught.value).startswith(f"{path}: ") and "\n" not in str(caught.value), relative
             continue
         window = 0.5 if "bv_dig" in relative else 4.0  # the FIF recording lasts 1 s
         features = features_from_path(path, window_s=window, step_s=window / 2)
         assert features.n_windows >= 1 and np.isfinite(features.relative).all(), relative
         np.testing.assert_allclose(features.relative.sum(axis=2) <= 1 + 1e-9, True, err_msg=relative)
         assert features.source["content_hash"], relative
+        if relative in ANALYSED:
+            want = ANALYSED[relative]
+            assert features.source["sfreq_hz"] == want["sfreq_hz"], relative
+            low, high = want["duration_s"]
+            assert low <= features.source["duration_s"] <= high, relative
+            assert features.source["channels"] == want["channels"], relative
+
+
+def test_duplicate_labels_are_cleaned_then_marked_with_a_warning(caplog):
+    path = shared_file("field/duplicate_channel_labels.edf")
+    with caplog.at_level(logging.WARNING):
+        recording = read_recording(path)
+    assert recording.ch_names == ["F1", "F2", "F1 (2)"]
+    assert any("F1 appear more than once" in r.getMessage() and "F1 (2)" in r.getMessage() for r in caplog.records)
+    # The two F1 channels keep their own samples, in file order.
+    raw = mne.io.read_raw_edf(path, preload=True, verbose="error")
+    np.testing.assert_array_equal(recording.raw.get_data(), raw.get_data())
+
+
+def test_muse_timestamps_in_ms_or_us_are_recognised_and_impossible_steps_refused():
+    seconds = np.round(1606398309.68 + np.arange(4000) / 256, 3)
+    assert estimate_sfreq(seconds) == 256.0
+    assert estimate_sfreq(np.round(seconds * 1000)) == 256.0  # BlueMuse: milliseconds
+    assert estimate_sfreq(seconds * 1e6) == 256.0  # microseconds
+    # 33 Hz in seconds, 33 kHz in milliseconds: no EEG in any unit, refused with the step.
+    with pytest.raises(RecordingError, match=r"odd.csv: timestamps advance by 0.03 a sample, which is no EEG sample "
+                                             r"rate in any unit \(33.33 Hz in s, 3.333e\+04 Hz in ms"):
+        estimate_sfreq(np.arange(100) * 0.03 + 5, "odd.csv")
+
+
+def test_muse_csv_with_an_extra_marker_column_is_read(tmp_path):
+    path = shared_file(MUSE)
+    lines = path.read_text().splitlines()
+    unnamed = tmp_path / "unnamed.csv"  # an unnamed column, empty except where a marker was set
+    unnamed.write_text("\n".join([lines[0] + ","] + [line + ("," if i % 500 else ",1") for i, line in
+                                                      enumerate(lines[1:])]) + "\n")
+    named = tmp_path / "named.csv"  # muse-lsl's own Marker0 column
+    named.write_text("\n".join([lines[0] + ",Marker0"] + [line + ",0" for line in lines[1:]]) + "\n")
+    plain = read_recording(path)
+    for marked in (unnamed, named):
+        recording = read_recording(marked)
+        assert recording.ch_names == plain.ch_names and recording.sfreq == 256.0
+        np.testing.assert_array_equal(recording.raw.get_data(), plain.raw.get_data())
+
+
+def test_muse_csv_with_a_bad_value_names_the_line(tmp_path):
+    lines = shared_file(MUSE).read_text().splitlines()
+    lines[41] = lines[41].replace(",", ",abc", 1)
+    path = tmp_path / "bad.csv"
+    path.write_text("\n".join(lines) + "\n")
+    with pytest.raises(RecordingError, match=r"bad.csv: a muse-lsl CSV whose samples cannot be read: line 42, "
+                                             r"column 2: '.*abc.*' is not a number$"):
+        read_recording(path)
 
 
 def test_non_finite_samples_are_refused(tmp_path):

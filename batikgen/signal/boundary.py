@@ -1,0 +1,60 @@
+"""One boundary around reading and checking a file: whatever goes wrong becomes one line about it.
+
+Once a file is open, damaged bytes can make MNE, numpy or scipy raise anything (``KeyError`` from
+channel typing, ``ValueError`` from picks, ``IndexError``, ``struct.error``, ``OverflowError``...)
+and warn about overflow on the way. Inside :func:`stage` numpy's floating-point warnings are off
+(the checks that follow refuse the non-finite values by name, which the user can act on) and every
+exception that is not already a :class:`~batikgen.errors.BatikgenError` becomes a
+:class:`~batikgen.errors.RecordingError` naming the file and what was being done.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import numpy as np
+
+from ..errors import BatikgenError, RecordingError
+
+
+def describe(exc: BaseException) -> str:
+    """An exception in a few words: its first line, or its type when it has no message."""
+    text = str(exc).strip()
+    first = text.splitlines()[0] if text else ""
+    if isinstance(exc, KeyError) or not first:  # KeyError('x') reads as just 'x'
+        return f"{type(exc).__name__} {first}".strip()
+    return first[:300]
+
+
+@contextmanager
+def stage(path: str | os.PathLike, doing: str, damaged: bool = True) -> Iterator[None]:
+    """Run a step of reading or checking ``path``; turn a surprise into a one-line RecordingError.
+
+    Parameters
+    ----------
+    path : path-like
+        The file being read, named in the message.
+    doing : str
+        What the step does, as words after "while" (e.g. ``"reading it as EDF"``).
+    damaged : bool
+        Say the file looks damaged (steps on what was read); False for computations on samples
+        already checked, where a surprise is not the file's fault.
+
+    Raises
+    ------
+    RecordingError
+        For any exception other than a BatikgenError (passed on unchanged), KeyboardInterrupt or
+        SystemExit (never caught). A MemoryError says that the file needs more memory than there is.
+    """
+    try:
+        with np.errstate(all="ignore"):
+            yield
+    except BatikgenError:
+        raise
+    except MemoryError:
+        raise RecordingError(f"{path}: not enough memory while {doing}") from None
+    except Exception as exc:
+        blame = ": the file looks damaged" if damaged else ""
+        raise RecordingError(f"{path}: failed while {doing}{blame} ({describe(exc)})") from exc
