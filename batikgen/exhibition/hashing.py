@@ -10,7 +10,7 @@ import hashlib
 import json
 from pathlib import Path
 
-from ..signal.recording import file_sha256
+from ..files import file_sha256
 
 # Files that belong to a recording named by its main file: when they change, the recording changed.
 _COMPANIONS = {

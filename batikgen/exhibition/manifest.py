@@ -30,8 +30,8 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..atomic import write_bytes_atomic
 from ..errors import BatikgenError, ManifestError
+from ..files import write_bytes_atomic
 from ..signal.readers import choose_reader
 from .styles import BUILTIN_DEFAULTS, STYLE_KEYS, StyleProblem, check_style
 

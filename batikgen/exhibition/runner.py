@@ -308,6 +308,8 @@ def run_batch(
         todo = _sync(cat, manifest, specs, options, summary)
         if todo:
             _render(cat, folder, manifest, todo, options, summary, progress, jobs, workers, timeout, memory)
+            # A worker killed mid-piece (a Dask worker, say) could not remove its staging folder.
+            clean_leftovers(folder)
     summary.elapsed_s = time.perf_counter() - started
     progress.end(summary)
     return summary

@@ -1,8 +1,8 @@
 """The render options a manifest may set, their defaults and their checks.
 
-This is the one module of the exhibition package that reaches into the pattern and render stages
-(for the lists of motif, palette, cloth and border names and the format parser): when those stages
-move, only these imports change.
+This is the one module of the exhibition package that reaches into the motif, cloth, mapping and
+render stages (the names of motifs, palettes, cloths and borders, mapping files, output formats):
+when those stages move, only these imports change.
 """
 
 from __future__ import annotations
@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from ..cloth.formats import BORDER_STYLES, CLOTHS, get_cloth
 from ..errors import BatikgenError
-from ..pattern import MOTIFS, PALETTES
-from ..pattern.cloth import BORDER_STYLES, CLOTHS, get_cloth
-from ..pattern.mapping import load_mapping
+from ..mapping.table import load_mapping
+from ..motifs import MOTIFS, PALETTES
 from ..pipeline import DEFAULT_BORDER, DEFAULT_CLOTH, DEFAULT_DPI, DEFAULT_MOTIF, DEFAULT_PALETTE
 from ..render.outputs import DEFAULT_FORMATS, FORMATS, parse_formats
 

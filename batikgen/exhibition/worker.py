@@ -37,9 +37,9 @@ from pathlib import Path
 
 from .. import __version__
 from ..errors import BatikgenError
+from ..files import file_sha256
 from ..pipeline import features_from_file, render_recording
 from ..signal.features import BandFeatures
-from ..signal.recording import file_sha256
 from .limits import format_size
 from .records import OutputFile, PieceResult
 
@@ -55,6 +55,8 @@ FEATURES_NAME = "features.npz"
 _KINDS = ((".preview.jpg", "preview"), (".proof.png", "proof"), (".metadata.json", "metadata"), (".png", "png"),
           (".tif", "tiff"), (".svg", "svg"), (FEATURES_NAME, "features"))
 
+#: Seconds a child may take to start (import batikgen, or fork from the server) on top of the time limit.
+_STARTUP_ALLOWANCE_S = 120.0
 #: Seconds between two stage reports of the same stage (strip counts change fast).
 _STAGE_INTERVAL_S = 0.5
 
@@ -79,7 +81,8 @@ class PieceTask:
     workers : int
         Processes drawing strips for this piece (1: drawn in the piece's own process).
     command : list of str
-        The command recorded in metadata.json to make the piece again.
+        The command recorded in metadata.json to make the piece again (default
+        ``batikgen batch exhibition.toml --only ID``; never one naming the recording).
     preload : tuple of str
         Modules imported in the worker before rendering (e.g. one that registers a reader).
     """
@@ -188,8 +191,10 @@ def render_piece(task: PieceTask, progress: StageCallback | None = None, staging
         features = _public(features)
         report("planning")
         s = task.settings
+        # Never render's default command: it would record the recording's path in metadata.json.
+        command = list(task.command) or ["batikgen", "batch", "exhibition.toml", "--only", task.piece_id]
         render_recording(task.recording, staging, motif=s["motif"], palette=s["palette"], cloth=s["cloth"],
-                         dpi=s["dpi"], command=list(task.command) or None, progress=on_progress,
+                         dpi=s["dpi"], command=command, progress=on_progress,
                          mapping=s.get("mapping"), absolute=s.get("absolute", False), border=s["border"],
                          legend=s.get("legend", False), formats=s["formats"], workers=task.workers,
                          name=task.piece_id, features=features)
@@ -208,10 +213,10 @@ def render_piece(task: PieceTask, progress: StageCallback | None = None, staging
                            version=__version__, elapsed_s=time.perf_counter() - started, features_cached=cached)
     except BaseException as exc:
         shutil.rmtree(staging, ignore_errors=True)
-        if isinstance(exc, BatikgenError):
-            reason = str(exc)
-        elif isinstance(exc, MemoryError):
+        if _out_of_memory(exc):  # also when a reader wrapped it in a RecordingError
             reason = "ran out of memory"
+        elif isinstance(exc, BatikgenError):
+            reason = str(exc)
         elif isinstance(exc, Exception):
             reason = f"internal error ({type(exc).__name__}: {exc})"
             log.exception("piece %s: internal error", task.piece_id)
@@ -219,6 +224,15 @@ def render_piece(task: PieceTask, progress: StageCallback | None = None, staging
             raise
         return PieceResult(id=task.piece_id, ok=False, error=scrub(reason, task.recording), version=__version__,
                            elapsed_s=time.perf_counter() - started)
+
+
+def _out_of_memory(exc: BaseException | None) -> bool:
+    seen = 0
+    while exc is not None and seen < 10:
+        if isinstance(exc, MemoryError):
+            return True
+        exc, seen = exc.__cause__ or exc.__context__, seen + 1
+    return False
 
 
 # -- the isolated child --------------------------------------------------------------------------
@@ -264,10 +278,12 @@ def _child(task: PieceTask, memory: int | None, channel: Connection, lifeline: C
         os.setpgid(0, 0)  # its own group: a timeout or the parent's death kills it with its strip workers
     _die_with_parent(lifeline)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the coordinator's to handle
-    if memory:
-        import resource
+    import resource
 
-        with contextlib.suppress(ValueError, OSError):
+    with contextlib.suppress(ValueError, OSError):
+        # A crashing reader must not drop a core file of the size of its memory into the exhibition.
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+        if memory:
             resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     handler = _Forward()
     logging.getLogger().addHandler(handler)
@@ -391,12 +407,17 @@ def run_isolated(
     """
     how = start if start != "auto" else ("exec" if multiprocessing.current_process().daemon else "fork")
     began = time.perf_counter()
-    deadline = None if timeout is None else time.monotonic() + timeout
+    # The time limit counts from the child's first word: starting the fork server (or a fresh
+    # interpreter) on a busy machine is not the piece's fault, but has a limit of its own.
+    deadline = None if timeout is None else time.monotonic() + timeout + _STARTUP_ALLOWANCE_S
     child = _Child(task, memory, how)
     state = {"stage": "starting", "staging": None, "result": None}
 
     def handle(message) -> None:
+        nonlocal deadline
         kind, value = message
+        if kind == "staging" and timeout is not None:
+            deadline = time.monotonic() + timeout
         if kind == "stage":
             state["stage"] = value
             if on_stage:

@@ -90,7 +90,7 @@ def test_not_toml_and_missing_file(tmp_path):
 
 
 def test_a_mapping_file_resolves_against_the_manifest(tmp_path):
-    from batikgen.pattern.mapping import DEFAULT_MAPPING_PATH
+    from batikgen.mapping.table import DEFAULT_MAPPING_PATH
 
     (tmp_path / "my-mapping.toml").write_bytes(Path(DEFAULT_MAPPING_PATH).read_bytes())
     manifest = load_manifest(write(tmp_path, GOOD.replace('dpi = 20', 'dpi = 20\nmapping = "my-mapping.toml"')))
