@@ -28,8 +28,8 @@ from pathlib import Path
 import jinja2
 
 from .. import __version__
-from ..atomic import write_bytes_atomic
 from ..errors import BatikgenError, GalleryError
+from ..files import write_bytes_atomic
 from ..signal.features import BandFeatures
 from . import chart, tiles
 from .exhibition import PieceView, read_exhibition

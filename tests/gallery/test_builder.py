@@ -18,8 +18,8 @@ from batikgen.errors import GalleryError
 from batikgen.exhibition.catalogue import Catalogue
 from batikgen.gallery import build_site
 from batikgen.gallery.plan_view import mapping_lines
-from batikgen.pattern.mapping import DEFAULT_MAPPING_PATH, load_mapping
-from batikgen.pattern.plan import MotifPlan
+from batikgen.mapping.plan import MotifPlan
+from batikgen.mapping.table import DEFAULT_MAPPING_PATH, load_mapping
 from batikgen.signal.simulate import simulate_eeg
 
 from .conftest import XSS_TITLE, add_done_piece
