@@ -58,8 +58,8 @@ class SiteReport:
     removed : list of str
         Pieces no longer shown whose files were deleted.
     left_out : list of (str, str)
-        ``(id, status)`` of pieces not shown because they are not finished ('pending', 'running',
-        'failed') or their outputs are missing ('missing outputs').
+        ``(id, why)`` of pieces not shown: their status when not finished ('pending', 'running',
+        'failed'), 'missing outputs', or 'unreadable outputs: <reason>'.
     """
 
     site_dir: Path
@@ -92,12 +92,14 @@ def _length(seconds: float | None) -> str:
     return f"{hours} h {minutes} min"
 
 
-def _size(n: int) -> str:
-    for unit in ("bytes", "kB", "MB", "GB"):
-        if n < 1000 or unit == "GB":
-            return f"{n:.0f} {unit}" if unit == "bytes" else f"{n:.1f} {unit}"
+def _size(n: float) -> str:
+    """A file size for visitors: ``432.7 kB``."""
+    if n < 1000:
+        return f"{n:.0f} bytes"
+    for unit in ("kB", "MB", "GB"):
         n /= 1000
-    return f"{n} bytes"
+        if n < 1000 or unit == "GB":
+            return f"{n:.1f} {unit}"
 
 
 def _paragraphs(text: str) -> list[str]:

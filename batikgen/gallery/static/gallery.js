@@ -68,8 +68,9 @@
       var parts = rows.shares[i].map(function (share, k) {
         return rows.bands[k] + " " + Math.round(share * 100) + "%";
       });
-      return "Row " + (i + 1) + " of " + (ys.length - 1) + ": " + clock(rows.times_s[i]) + " to " +
-        clock(rows.times_s[i + 1]) + " of the recording. Rhythms: " + parts.join(", ") + ".";
+      var text = "Row " + (i + 1) + " of " + (ys.length - 1) + ": " + clock(rows.times_s[i]) + " to " +
+        clock(rows.times_s[i + 1]) + " of the recording.";
+      return parts.length ? text + " Rhythms: " + parts.join(", ") + "." : text;
     }
     function fraction(imageY) { return Math.min(1, Math.max(0, imageY / data.image.height)); }
 
