@@ -16,6 +16,7 @@ from PIL import Image
 from batikgen.cli import main
 from batikgen.errors import GalleryError
 from batikgen.exhibition.catalogue import Catalogue
+from batikgen.exhibition.records import PieceResult
 from batikgen.gallery import build_site
 from batikgen.gallery.plan_view import mapping_lines
 from batikgen.mapping.plan import MotifPlan
@@ -265,3 +266,19 @@ def test_gallery_of_an_exhibition_made_by_the_batch_runner(tmp_path):
     for path in (p for p in site.rglob("*") if p.is_file()):
         data = path.read_bytes()
         assert b"donor_7" not in data and b"broken_take" not in data and b"recordings/" not in data, path
+
+
+def test_a_piece_without_features_has_no_chart_but_a_page(tmp_path, small_exhibition):
+    """Pieces rendered before features were kept: the page shows the cloth and the mapping, no chart."""
+    exhibition = tmp_path / "ex"
+    shutil.copytree(small_exhibition, exhibition)
+    with Catalogue.open(exhibition) as cat:
+        record = cat.piece("xss")
+        outputs = {k: v for k, v in record.outputs.items() if k != "features"}
+        cat.mark_running("xss")
+        cat.mark_done("xss", PieceResult(id="xss", ok=True, outputs=outputs, duration_s=record.duration_s))
+    build_site(exhibition)
+    folder = exhibition / "site" / "pieces" / "xss"
+    page = (folder / "index.html").read_text()
+    assert not (folder / "chart.svg").exists() and "chart.svg" not in page
+    assert "tiles_files/" in page and "How the rhythms shaped this parang" in page
