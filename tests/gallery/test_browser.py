@@ -47,6 +47,13 @@ def site(small_exhibition, tmp_path_factory) -> Path:
     return folder
 
 
+def first_paint(page) -> float:
+    """The page's first contentful paint in ms from navigation start (reported once the frame is shown)."""
+    return page.wait_for_function("""() => {
+        const p = performance.getEntriesByType('paint').find(e => e.name === 'first-contentful-paint');
+        return p ? p.startTime : null; }""", timeout=5000).json_value()
+
+
 class Watched:
     """A page with its console errors, uncaught exceptions, dialogs and non-file requests recorded."""
 
@@ -98,11 +105,8 @@ def watched(browser, tmp_path):
 def test_index_loads_offline_fast_and_filters(watched, site):
     page = watched.page
     page.goto((site / "index.html").as_uri())
-    # First contentful paint, from navigation start (reported once the frame is presented).
-    paint = page.wait_for_function("""() => {
-        const p = performance.getEntriesByType('paint').find(e => e.name === 'first-contentful-paint');
-        return p ? p.startTime : null; }""", timeout=5000).json_value()
-    assert paint is not None and paint < 1000, f"first contentful paint {paint} ms"
+    paint = first_paint(page)
+    assert paint < 1000, f"first contentful paint {paint} ms"
     watched.shot("index")
     assert page.locator("h1").inner_text() == "Seeing the unseen: a test"
     assert page.locator(".card").count() == 2
@@ -123,6 +127,8 @@ def test_piece_page_viewer_loads_tiles_and_zooms(watched, site):
     page.goto((site / "index.html").as_uri())
     page.click("text=A calm mind")
     page.wait_for_url("**/pieces/calm/index.html")
+    paint = first_paint(page)
+    assert paint < 1000, f"first contentful paint {paint} ms"
     page.wait_for_function("document.getElementById('viewer').dataset.opened === 'true'", timeout=15000)
     page.wait_for_function("Number(document.getElementById('viewer').dataset.tiles || 0) > 0", timeout=15000)
     page.wait_for_timeout(600)
