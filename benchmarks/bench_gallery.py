@@ -7,9 +7,9 @@ For each piece, in the same run and on the same PNG (so both read it from the pa
 - ``piece``: every file the gallery makes for the piece (tiles, thumbnail, chart, legend crop,
   downloads), i.e. what a rebuild after one changed piece costs.
 
-Target: ``tiles`` at most 1.5x ``dzsave``. Cases: the example exhibition's pieces when it has
-been rendered (``gallery/`` in the repository, ``batikgen batch gallery``), and one kain panjang
-at 150 dpi (6201 x 14764 px, 91.6 Mpx) rendered from the bundled sample into a temporary folder.
+Target: ``tiles`` at most 1.5x ``dzsave``. Cases: the example exhibition's pieces
+(``gallery/exhibition.toml``, rendered with the batch runner into a temporary folder) and one kain
+panjang at 150 dpi (6201 x 14764 px, 91.6 Mpx) rendered from the bundled sample.
 Also printed: the site's index page with what it loads (stylesheet, script), thumbnails excluded,
 against a 1 MB target.
 
@@ -27,7 +27,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "samples" / "eeg" / "simulated_eyes_closed.edf"
-EXAMPLE = ROOT / "gallery"
+EXAMPLE = ROOT / "gallery" / "exhibition.toml"
 REPEAT = int(os.environ.get("BATIKGEN_BENCH_REPEAT", "3"))
 TARGET_RATIO = 1.5
 INDEX_TARGET = 1_000_000
@@ -87,6 +87,18 @@ def _kain_panjang_150(folder: Path) -> Path:
     return folder
 
 
+def _example(folder: Path) -> Path:
+    """The example exhibition rendered by the batch runner into ``folder``."""
+    from batikgen.exhibition.manifest import load_manifest
+    from batikgen.exhibition.runner import run_batch
+
+    started = time.perf_counter()
+    summary = run_batch(load_manifest(EXAMPLE), folder)
+    print(f"(rendered the example exhibition in {time.perf_counter() - started:.1f} s, "
+          f"exit status {summary.exit_status})", flush=True)
+    return folder
+
+
 def main() -> None:
     from batikgen.gallery import build_site
     from batikgen.gallery.exhibition import read_exhibition
@@ -94,19 +106,18 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory(prefix="batikgen-bench-gallery-") as tmp:
         tmp = Path(tmp)
-        cases = []
-        if (EXAMPLE / "catalogue.sqlite").is_file():
-            cases.append(("example", EXAMPLE))
-        else:
-            print(f"example exhibition not rendered ({EXAMPLE}/catalogue.sqlite missing: run "
-                  f"`batikgen batch {EXAMPLE}` first); measuring the 150 dpi piece only", flush=True)
+        cases = [("example", _example(_fresh(tmp / "example")))]
         cases.append(("kain-panjang-150dpi", _kain_panjang_150(_fresh(tmp / "kain"))))
 
         for label, folder in cases:
             exhibition = read_exhibition(folder)
+            totals = [0.0, 0.0, 0.0]
             for piece in (p for p in exhibition.pieces if p.status == "done"):
-                bare, ours, whole = bench_piece(piece, tmp / "work")
-                _report(f"{label}/{piece.id}", image_size(piece.file("png")), bare, ours, whole)
+                times = bench_piece(piece, tmp / "work")
+                _report(f"{label}/{piece.id}", image_size(piece.file("png")), *times)
+                totals = [a + b for a, b in zip(totals, times)]
+            print(f"{label}: all pieces: dzsave {totals[0]:.2f} s, tiles {totals[1]:.2f} s "
+                  f"({totals[1] / totals[0]:.2f}x), whole pieces {totals[2]:.2f} s ({totals[2] / totals[0]:.2f}x)")
             site = tmp / f"site-{label}"
             started = time.perf_counter()
             build_site(folder, site)

@@ -89,13 +89,13 @@ def batch(ctx, source, exhibition, jobs, dask, only, retry_failed, timeout, memo
     if dry_run:
         for piece_id in summary.pending:
             console.print(f"would make {piece_id}: {summary.reasons.get(piece_id, '')}", markup=False)
-    console.print(summary_table(summary, records))
-    console.print(summary_line(summary), markup=False)
     # stdout: the PNG of every piece that is done, in manifest order (the first cloth first).
     wanted = set(summary.rendered) | set(summary.skipped)
     for record in records:
         if record.id in wanted and "png" in record.outputs:
             click.echo(str(summary.exhibition_dir / record.outputs["png"].path))
+    console.print(summary_table(summary, records))
+    console.print(summary_line(summary), markup=False)
     sys.exit(130 if summary.interrupted else summary.exit_status)
 
 
