@@ -28,11 +28,11 @@ from pathlib import Path
 import jinja2
 
 from .. import __version__
+from ..errors import BatikgenError, GalleryError
 from ..files import write_bytes_atomic
-from ..errors import GalleryError
 from ..signal.features import BandFeatures
 from . import chart, tiles
-from .exhibition import ExhibitionView, PieceView, read_exhibition
+from .exhibition import PieceView, read_exhibition
 from .plan_view import legend_left_px, mapping_lines, plan_from_metadata, row_geometry
 
 log = logging.getLogger(__name__)
@@ -58,8 +58,8 @@ class SiteReport:
     removed : list of str
         Pieces no longer shown whose files were deleted.
     left_out : list of (str, str)
-        ``(id, status)`` of pieces not shown because they are not finished ('pending', 'running',
-        'failed') or their outputs are missing ('missing outputs').
+        ``(id, why)`` of pieces not shown: their status when not finished ('pending', 'running',
+        'failed'), 'missing outputs', or 'unreadable outputs: <reason>'.
     """
 
     site_dir: Path
@@ -92,12 +92,14 @@ def _length(seconds: float | None) -> str:
     return f"{hours} h {minutes} min"
 
 
-def _size(n: int) -> str:
-    for unit in ("bytes", "kB", "MB", "GB"):
-        if n < 1000 or unit == "GB":
-            return f"{n:.0f} {unit}" if unit == "bytes" else f"{n:.1f} {unit}"
+def _size(n: float) -> str:
+    """A file size for visitors: ``432.7 kB``."""
+    if n < 1000:
+        return f"{n:.0f} bytes"
+    for unit in ("kB", "MB", "GB"):
         n /= 1000
-    return f"{n} bytes"
+        if n < 1000 or unit == "GB":
+            return f"{n:.1f} {unit}"
 
 
 def _paragraphs(text: str) -> list[str]:
@@ -191,9 +193,10 @@ def _make_assets(piece: PieceView, folder: Path) -> dict:
         features = BandFeatures.load(piece.file("features"))
         (folder / "chart.svg").write_bytes(chart.chart_svg(features, times, ys, plan.cloth["height_mm"], t0))
         names = features.band_names
+        colours = chart.BAND_COLOURS
         assets["chart"] = True
-        assets["bands"] = [{"name": name, "hz": f"{lo:g}-{hi:g} Hz", "colour": chart.BAND_COLOURS[k % len(chart.BAND_COLOURS)]}
-                           for k, (name, (lo, hi)) in enumerate((n, features.bands[n]) for n in names)]
+        assets["bands"] = [{"name": name, "hz": "{:g}-{:g} Hz".format(*features.bands[name]),
+                            "colour": colours[k % len(colours)]} for k, name in enumerate(names)]
         shares = chart.row_shares(features, times, t0)
     else:
         names, shares = [], [[] for _ in plan.rows]
@@ -258,8 +261,12 @@ def build_site(exhibition_dir: str | os.PathLike, site_dir: str | os.PathLike | 
     Raises
     ------
     GalleryError
-        The exhibition cannot be read, the site folder is not usable, or a piece's files are
-        unreadable (naming the piece).
+        The site folder is not usable.
+    CatalogueError, ManifestError
+        The exhibition cannot be read.
+
+    A piece whose outputs cannot be read (a damaged image, metadata or features file) is left
+    out of the site and reported in ``SiteReport.left_out``, not raised: it costs that piece only.
     """
     exhibition = read_exhibition(Path(exhibition_dir))
     site = Path(site_dir) if site_dir is not None else exhibition.folder / "site"
@@ -272,7 +279,7 @@ def build_site(exhibition_dir: str | os.PathLike, site_dir: str | os.PathLike | 
     env = _environment()
     common = {"exhibition": exhibition, "version": __version__, "lang": exhibition.lang}
 
-    shown: list[tuple[PieceView, dict]] = []
+    shown: list[tuple[PieceView, dict, tuple]] = []
     new_state: dict = {}
     done = [p for p in exhibition.pieces if p.status == "done"]
     report.left_out = [(p.id, p.status) for p in exhibition.pieces if p.status != "done"]
@@ -294,32 +301,44 @@ def build_site(exhibition_dir: str | os.PathLike, site_dir: str | os.PathLike | 
             try:
                 assets = _make_assets(piece, work)
                 _replace_folder(work, folder)
+            except BatikgenError as exc:  # one unreadable piece costs that piece only
+                shutil.rmtree(work, ignore_errors=True)
+                log.warning("piece %s left out of the site: %s", piece.id, exc)
+                report.left_out.append((piece.id, f"unreadable outputs: {exc}"))
+                continue
             except BaseException:
                 shutil.rmtree(work, ignore_errors=True)
                 raise
             report.built.append(piece.id)
+        try:
+            mapping = mapping_lines_for(piece)
+        except BatikgenError as exc:
+            report.left_out.append((piece.id, f"unreadable outputs: {exc}"))
+            continue
         new_state[piece.id] = {"fingerprint": fingerprint, "assets": assets}
-        shown.append((piece, assets))
+        shown.append((piece, assets, mapping))
         if progress:
             progress("gallery pieces", n, len(done))
 
-    for piece, assets in shown:
-        lines, description, scale_why = mapping_lines_for(piece)
+    for piece, assets, (lines, description, scale_why) in shown:
         html = env.get_template("piece.html").render(
             **common, root="../../", page="piece", piece=_piece_context(piece, assets), assets=_assets_context(assets),
             mapping={"lines": lines, "description": description, "scale_why": scale_why}, data=_page_data(assets))
         _write_if_changed(pieces_dir / piece.id / "index.html", html.encode("utf-8"))
 
     # Pieces no longer shown, and leftovers of an interrupted build, go.
-    keep = {p.id for p, _ in shown}
+    keep = {p.id for p, _, _ in shown}
     for child in sorted(pieces_dir.iterdir()):
         if child.name not in keep:
             if child.name in old_pieces:
                 report.removed.append(child.name)
-            shutil.rmtree(child) if child.is_dir() else child.unlink()
+            if child.is_dir():
+                shutil.rmtree(child)
+            else:
+                child.unlink()
 
     _copy_static(site)
-    cards = [_piece_context(p, a) for p, a in shown]
+    cards = [_piece_context(p, a) for p, a, _ in shown]
     index = env.get_template("index.html").render(
         **common, root="", page="index", pieces=cards, not_shown=len(report.left_out),
         motifs=sorted({c["motif"] for c in cards}), palettes=sorted({c["palette"] for c in cards}))

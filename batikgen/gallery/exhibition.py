@@ -12,7 +12,6 @@ from pathlib import Path
 from ..exhibition.catalogue import Catalogue
 from ..exhibition.manifest import load_manifest
 
-
 #: The site's language (the pages' ``lang``); the manifest may set another.
 DEFAULT_LANG = "en"
 
@@ -84,8 +83,9 @@ def read_exhibition(folder: Path) -> ExhibitionView:
         title, intro = manifest.title or "", manifest.intro or ""
     pieces = [
         PieceView(id=r.id, title=r.title or r.id, note=r.note or "", status=r.status, motif=r.motif or "",
-                  palette=r.palette or "", cloth=r.cloth or "", duration_s=r.duration_s, settings=dict(r.settings or {}),
-                  outputs={k: Output(path=o.path, sha256=o.sha256) for k, o in (r.outputs or {}).items()}, folder=folder)
+                  palette=r.palette or "", cloth=r.cloth or "", duration_s=r.duration_s,
+                  settings=dict(r.settings or {}), folder=folder,
+                  outputs={k: Output(path=o.path, sha256=o.sha256) for k, o in (r.outputs or {}).items()})
         for r in records
     ]
     return ExhibitionView(folder=folder, title=title or folder.name, intro=intro, pieces=pieces)

@@ -1,8 +1,8 @@
 """What the gallery reads of a piece's plan: its rows in time and on the cloth, the mapping in words,
 and where the legend strip starts.
 
-Every import from the pattern stage sits in this module, so moving that stage's modules touches
-one place of the gallery.
+Every import from the cloth and mapping stages sits in this module, so moving their modules
+touches one place of the gallery.
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import BatikgenError, GalleryError
 from ..cloth.legend import legend_width
+from ..errors import BatikgenError, GalleryError
 from ..mapping.plan import MotifPlan
 from ..mapping.table import load_mapping
 

@@ -34,6 +34,12 @@ def _vips():
     return pyvips
 
 
+def _reason(exc) -> str:
+    """libvips' own words for an error (its detail line, e.g. "libpng read error"), else pyvips'."""
+    lines = [line.strip() for line in f"{getattr(exc, 'detail', '')}\n{exc}".splitlines() if line.strip()]
+    return lines[0] if lines else type(exc).__name__
+
+
 @dataclass(frozen=True)
 class TileSource:
     """What OpenSeadragon needs to show a pyramid without fetching a ``.dzi`` file.
@@ -64,9 +70,11 @@ class TileSource:
 def _open(path: Path, sequential: bool = True):
     pyvips = _vips()
     try:
-        return pyvips.Image.new_from_file(str(path), access="sequential" if sequential else "random")
+        # fail_on="error": a truncated or damaged file is an error, not a picture with grey rows.
+        return pyvips.Image.new_from_file(str(path), access="sequential" if sequential else "random",
+                                          fail_on="error")
     except pyvips.Error as exc:
-        raise GalleryError(f"{path.name}: cannot read the image ({str(exc).strip().splitlines()[0]})") from None
+        raise GalleryError(f"{path.name}: cannot read the image ({_reason(exc)})") from None
 
 
 def build_tiles(png: Path, folder: Path, name: str = "cloth") -> TileSource:
@@ -96,7 +104,7 @@ def build_tiles(png: Path, folder: Path, name: str = "cloth") -> TileSource:
         image.dzsave(str(folder / name), tile_size=TILE_SIZE, overlap=TILE_OVERLAP,
                      suffix=f".{TILE_FORMAT}[Q={TILE_QUALITY},keep=none]", layout="dz", depth="onepixel")
     except pyvips.Error as exc:
-        raise GalleryError(f"{png.name}: cannot cut deep-zoom tiles ({str(exc).strip().splitlines()[0]})") from None
+        raise GalleryError(f"{png.name}: cannot cut deep-zoom tiles ({_reason(exc)})") from None
     # The page carries the tile source inline; libvips' property dump is not for visitors.
     for extra in (folder / f"{name}.dzi", folder / f"{name}_files" / "vips-properties.xml"):
         extra.unlink(missing_ok=True)
@@ -110,7 +118,7 @@ def build_thumbnail(source: Path, target: Path, width: int = THUMB_WIDTH) -> tup
         thumb = pyvips.Image.thumbnail(str(source), width, height=10 * width, size="down")
         thumb.jpegsave(str(target), Q=80, keep="none", optimize_coding=True)
     except pyvips.Error as exc:
-        raise GalleryError(f"{source.name}: cannot make a thumbnail ({str(exc).strip().splitlines()[0]})") from None
+        raise GalleryError(f"{source.name}: cannot make a thumbnail ({_reason(exc)})") from None
     return thumb.width, thumb.height
 
 
@@ -129,7 +137,7 @@ def crop_legend(png: Path, target: Path, left_px: int, max_height: int = LEGEND_
             strip = strip.resize(max_height / strip.height)
         strip.pngsave(str(target), compression=6, keep="none")
     except pyvips.Error as exc:
-        raise GalleryError(f"{png.name}: cannot crop the legend ({str(exc).strip().splitlines()[0]})") from None
+        raise GalleryError(f"{png.name}: cannot crop the legend ({_reason(exc)})") from None
     return strip.width, strip.height
 
 

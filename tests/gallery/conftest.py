@@ -83,7 +83,8 @@ def small_exhibition(tmp_path_factory, sample_features) -> Path:
     with Catalogue.open(folder, create=True) as cat:
         cat.set_exhibition("Seeing the unseen: a test", "Cloths made from brainwaves.\n\nSecond paragraph.")
     add_done_piece(folder, "calm", "A calm mind", SAMPLE, note="I closed my eyes in the middle minute.",
-                   features=sample_features, motif="kawung", palette="indigo-soga", legend=True, formats="png,tiff")
+                   features=sample_features, motif="kawung", palette="indigo-soga", legend=True, formats="png,tiff",
+                   dpi=30)  # enough pixels that the whole-cloth view does not need the finest tiles
     add_done_piece(folder, "xss", XSS_TITLE, SAMPLE, note="<script>alert('note')</script>", features=sample_features,
                    motif="parang", palette="lasem")
     with Catalogue.open(folder) as cat:

@@ -16,10 +16,11 @@ from PIL import Image
 from batikgen.cli import main
 from batikgen.errors import GalleryError
 from batikgen.exhibition.catalogue import Catalogue
+from batikgen.exhibition.records import PieceResult
 from batikgen.gallery import build_site
 from batikgen.gallery.plan_view import mapping_lines
-from batikgen.pattern.mapping import DEFAULT_MAPPING_PATH, load_mapping
-from batikgen.pattern.plan import MotifPlan
+from batikgen.mapping.plan import MotifPlan
+from batikgen.mapping.table import DEFAULT_MAPPING_PATH, load_mapping
 from batikgen.signal.simulate import simulate_eeg
 
 from .conftest import XSS_TITLE, add_done_piece
@@ -173,6 +174,14 @@ def test_rebuild_redoes_only_the_changed_piece(tmp_path, small_exhibition, sampl
     # overwrite remakes everything.
     assert sorted(build_site(exhibition, overwrite=True).built) == ["calm", "later"]
 
+    # A piece whose image was damaged since is left out; the others are still shown.
+    png = next((exhibition / "pieces" / "later").glob("*.png"))
+    png.write_bytes(png.read_bytes()[:200])
+    fifth = build_site(exhibition, overwrite=True)
+    assert fifth.built == ["calm"] and fifth.left_out[-1][0] == "later"
+    assert "later-truntum.png: cannot" in fifth.left_out[-1][1] and "read error" in fifth.left_out[-1][1]
+    assert sorted(p.name for p in (site / "pieces").iterdir()) == ["calm"]
+
 
 def test_refuses_a_folder_that_is_not_a_site(tmp_path, small_exhibition):
     other = tmp_path / "notes"
@@ -228,3 +237,48 @@ def test_site_never_holds_a_recordings_name_folder_header_or_command(tmp_path, s
         for secret in secrets:
             assert secret.encode() not in data, f"{secret!r} found in {path.relative_to(site)}"
             assert secret.lower().encode() not in data.lower(), f"{secret!r} found in {path.relative_to(site)}"
+
+
+def test_gallery_of_an_exhibition_made_by_the_batch_runner(tmp_path):
+    """The real path: a manifest, `run_batch` (isolated workers), then the site; a bad recording is left out."""
+    from batikgen.exhibition.manifest import load_manifest, manifest_toml
+    from batikgen.exhibition.runner import BatchOptions, run_batch
+    from tests.conftest import SAMPLE
+
+    exhibition = tmp_path / "show"
+    (exhibition / "recordings").mkdir(parents=True)
+    shutil.copy(SAMPLE, exhibition / "recordings" / "donor_7_private.edf")
+    (exhibition / "recordings" / "broken_take.edf").write_bytes(b"0       not an EDF header at all")
+    (exhibition / "exhibition.toml").write_text(manifest_toml(
+        "Batch and gallery", "Two pieces: one made, one not.",
+        [("made", "Made by the runner", "recordings/donor_7_private.edf"),
+         ("unmade", "Not made", "recordings/broken_take.edf")],
+        defaults={"dpi": 10, "cloth": "iket", "motif": "truntum", "palette": "lasem"}))
+    summary = run_batch(load_manifest(exhibition), options=BatchOptions(jobs=1))
+    assert summary.exit_status != 0  # one piece failed, as meant
+
+    report = build_site(exhibition)
+    assert report.built == ["made"] and report.left_out == [("unmade", "failed")]
+    site = exhibition / "site"
+    page = (site / "pieces" / "made" / "index.html").read_text()
+    assert "Made by the runner" in page and "truntum" in page and "3 min" in page
+    assert (site / "pieces" / "made" / "chart.svg").is_file()
+    for path in (p for p in site.rglob("*") if p.is_file()):
+        data = path.read_bytes()
+        assert b"donor_7" not in data and b"broken_take" not in data and b"recordings/" not in data, path
+
+
+def test_a_piece_without_features_has_no_chart_but_a_page(tmp_path, small_exhibition):
+    """Pieces rendered before features were kept: the page shows the cloth and the mapping, no chart."""
+    exhibition = tmp_path / "ex"
+    shutil.copytree(small_exhibition, exhibition)
+    with Catalogue.open(exhibition) as cat:
+        record = cat.piece("xss")
+        outputs = {k: v for k, v in record.outputs.items() if k != "features"}
+        cat.mark_running("xss")
+        cat.mark_done("xss", PieceResult(id="xss", ok=True, outputs=outputs, duration_s=record.duration_s))
+    build_site(exhibition)
+    folder = exhibition / "site" / "pieces" / "xss"
+    page = (folder / "index.html").read_text()
+    assert not (folder / "chart.svg").exists() and "chart.svg" not in page
+    assert "tiles_files/" in page and "How the rhythms shaped this parang" in page

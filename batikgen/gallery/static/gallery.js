@@ -68,8 +68,9 @@
       var parts = rows.shares[i].map(function (share, k) {
         return rows.bands[k] + " " + Math.round(share * 100) + "%";
       });
-      return "Row " + (i + 1) + " of " + (ys.length - 1) + ": " + clock(rows.times_s[i]) + " to " +
-        clock(rows.times_s[i + 1]) + " of the recording. Rhythms: " + parts.join(", ") + ".";
+      var text = "Row " + (i + 1) + " of " + (ys.length - 1) + ": " + clock(rows.times_s[i]) + " to " +
+        clock(rows.times_s[i + 1]) + " of the recording.";
+      return parts.length ? text + " Rhythms: " + parts.join(", ") + "." : text;
     }
     function fraction(imageY) { return Math.min(1, Math.max(0, imageY / data.image.height)); }
 
@@ -83,7 +84,10 @@
       }
       return (bounds.y + bounds.height / 2);
     }
+    // The readout follows the pointer while it is over the cloth, else the centre of the view
+    // (keyboard and button users move the view, not a pointer).
     var pointing = false;
+    viewer.addHandler("canvas-key", function () { pointing = false; });
     viewer.addHandler("animation", function () {
       var centre = showView();
       if (!pointing) { readout.textContent = "Centre of the view: " + describe(centre); }
@@ -109,7 +113,7 @@
       leaveHandler: function () { pointing = false; if (marker) { marker.hidden = true; } }
     });
 
-    function zoom(factor) { viewer.viewport.zoomBy(factor); viewer.viewport.applyConstraints(); }
+    function zoom(factor) { pointing = false; viewer.viewport.zoomBy(factor); viewer.viewport.applyConstraints(); }
     document.getElementById("zoom-in").addEventListener("click", function () { zoom(2); });
     document.getElementById("zoom-out").addEventListener("click", function () { zoom(0.5); });
     document.getElementById("zoom-home").addEventListener("click", function () { viewer.viewport.goHome(); });
