@@ -16,9 +16,9 @@ def test_concurrent_uploads_and_visitors_lose_nothing(exhibition, capsys):
         deadline = time.monotonic() + 30
         while "being prepared" in srv.client.get("/").text and time.monotonic() < deadline:
             time.sleep(0.2)
-        figures = run_load(srv.url, TOKEN, exhibition, recordings, uploads=5, gallery_requests=100, timeout=120)
+        figures = run_load(srv.url, TOKEN, exhibition, recordings, uploads=4, gallery_requests=100, timeout=120)
     with capsys.disabled():
         print("\n" + figures.report())
-    assert figures.accepted == 5 and figures.gallery_errors == 0
-    assert figures.done == 5 and figures.failed == 0 and figures.pieces_on_disk == 5
+    assert figures.accepted == 4 and figures.gallery_errors == 0
+    assert figures.done == 4 and figures.failed == 0 and figures.pieces_on_disk == 4
     assert len(figures.gallery_ms) == 100
