@@ -137,6 +137,7 @@ def create_app(service: Service) -> FastAPI:
                   docs_url=None, redoc_url=None,
                   description="Uploads of EEG recordings become batik pieces in the exhibition's gallery.")
     install_error_handlers(app)
+
     def staff(credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(BEARER)]) -> None:
         header = f"{credentials.scheme} {credentials.credentials}" if credentials else None
         if not token_matches(header, service.token):

@@ -45,19 +45,23 @@ class Service:
         self._held = contextlib.ExitStack()
         # One writer per exhibition: a batch run and the service never write the catalogue at once.
         self._held.enter_context(writer_lock(exhibition, "batikgen serve"))
-        config.private_dir.mkdir(mode=0o700, exist_ok=True)
-        os.chmod(config.private_dir, 0o700)  # recordings wait here: health data, staff eyes only
-        config.uploads_dir.mkdir(mode=0o700, exist_ok=True)
-        self.token, self.token_created = load_or_create_token(config.private_dir, environ)
-        manifest = load_manifest(exhibition / MANIFEST_NAME) if (exhibition / MANIFEST_NAME).exists() else None
-        self.title = manifest.title if manifest else exhibition.name
-        self.intro = manifest.intro if manifest else ""
-        self.defaults = {**BUILTIN_DEFAULTS, **(manifest.defaults if manifest else {})}
-        self.cloth_names = list(CLOTH_NAMES)
-        self.site_dir = exhibition / "site"
-        self.site_dir.mkdir(exist_ok=True)
-        self.catalogue = self._held.enter_context(Catalogue.open(exhibition, create=True))
-        self.catalogue.set_exhibition(self.title, self.intro)
+        try:
+            config.private_dir.mkdir(mode=0o700, exist_ok=True)
+            os.chmod(config.private_dir, 0o700)  # recordings wait here: health data, staff eyes only
+            config.uploads_dir.mkdir(mode=0o700, exist_ok=True)
+            self.token, self.token_created = load_or_create_token(config.private_dir, environ)
+            manifest = load_manifest(exhibition / MANIFEST_NAME) if (exhibition / MANIFEST_NAME).exists() else None
+            self.title = manifest.title if manifest else exhibition.name
+            self.intro = manifest.intro if manifest else ""
+            self.defaults = {**BUILTIN_DEFAULTS, **(manifest.defaults if manifest else {})}
+            self.cloth_names = list(CLOTH_NAMES)
+            self.site_dir = exhibition / "site"
+            self.site_dir.mkdir(exist_ok=True)
+            self.catalogue = self._held.enter_context(Catalogue.open(exhibition, create=True))
+            self.catalogue.set_exhibition(self.title, self.intro)
+        except BaseException:
+            self._held.close()  # the writer lock is not kept by a service that never started
+            raise
         #: Held while a piece is deleted or a finished render recorded, so the two never interleave.
         self.deleting = threading.RLock()
         self.runner = JobRunner(self)

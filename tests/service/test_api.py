@@ -173,3 +173,10 @@ def test_generated_token_is_private_and_printed_once(tmp_path):
                            text=True, env={**os.environ, "BATIKGEN_TOKEN": "short"}, timeout=60)
     assert short.returncode == 1 and short.stderr.startswith("batikgen: error: BATIKGEN_TOKEN must be at least")
     assert "Traceback" not in short.stderr
+
+
+def test_a_batch_run_waits_for_the_running_service(srv):
+    batch = subprocess.run([sys.executable, "-m", "batikgen.cli", "batch", str(srv.exhibition)], capture_output=True,
+                           text=True, timeout=120)
+    assert batch.returncode == 1 and "batikgen serve" in batch.stderr and "already working" in batch.stderr
+    assert srv.client.get("/healthz").status_code == 200
