@@ -29,6 +29,9 @@ from ..gallery import build_site
 from .nice import lower_priority
 
 log = logging.getLogger(__name__)
+#: A file name with a recording's or a companion's extension (but not the worker's "the recording.ext").
+_FILE_NAME = re.compile(r"(?<![\w.-])(?!recording\.)[\w-]+(?:\.[\w-]+)*\.(?:vhdr|vmrk|eeg|dat|set|fdt|edf|bdf|gdf|fif|cnt"
+                        r"|pnt|log|21e|raw|mff|xdf|xdfz|csv|txt|npz|gz)\b", re.IGNORECASE)
 #: How often idle workers look at the catalogue even when nobody woke them (seconds).
 POLL_S = 2.0
 
@@ -204,9 +207,14 @@ class JobRunner:
             self._cancels.pop(piece.id, None)
 
     def _scrub(self, error: str) -> str:
-        """An error for staff without any path or stored file name (the hashes the service chose)."""
+        """An error for staff without a path, a stored file name or a file name from a recording's header.
+
+        The worker already put "the recording" for the recording's own path; a reader may still name
+        a companion file as the header calls it (an EEGLAB .set naming its .fdt, say).
+        """
         error = error.replace(str(self.service.config.exhibition) + "/", "")
-        return re.sub(r"(?:[\w./-]*/)?[0-9a-f]{64}(?:\.[\w.]+)?", "the recording", error)
+        error = re.sub(r"(?:[\w./-]*/)?[0-9a-f]{64}(?:\.[\w.]+)?", "the recording", error)
+        return _FILE_NAME.sub("a file", error)
 
     def _forget_recording(self, piece_id: str) -> None:
         if not self.service.config.keep_recordings:

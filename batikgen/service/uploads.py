@@ -89,6 +89,9 @@ def plan_bundle(extensions: list[str]) -> str:
         raise ParameterError(f"files: each file of one recording needs its own extension; got {sorted(extensions)}")
     if len(extensions) == 1:
         (ext,) = extensions
+        if ext == ".vhdr":
+            raise ParameterError("files: a BrainVision header (.vhdr) needs its data file (.eeg or .dat) in the same "
+                                 "upload, and its marker file (.vmrk) if there is one")
         if ext in SINGLE_FILE:
             return ext
         raise ParameterError(f"files: {ext or 'a file without extension'} is not a recording batikgen reads; "
@@ -97,8 +100,8 @@ def plan_bundle(extensions: list[str]) -> str:
     for header, companions in MULTI_FILE.items():
         rest = [ext for ext in extensions if ext != header]
         if header in extensions and all(ext in companions for ext in rest):
-            if header == ".vhdr" and {".eeg", ".dat"} <= set(rest):
-                break
+            if header == ".vhdr" and len({".eeg", ".dat"} & set(rest)) != 1:
+                break  # exactly one data file
             return header
     raise ParameterError(f"files: {', '.join(sorted(extensions))} are not the files of one recording; several "
                          "files are accepted for BrainVision (.vhdr with .vmrk and .eeg or .dat), "

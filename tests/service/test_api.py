@@ -82,6 +82,9 @@ def test_staff_routes_need_the_token_and_errors_are_json(srv):
     two_headers = client.post("/api/pieces", headers=srv.staff(), data={"title": "t"},
                               files=[("files", ("a.edf", b"0")), ("files", ("b.edf", b"0"))])
     assert two_headers.status_code == 422
+    lone_header = client.post("/api/pieces", headers=srv.staff(), data={"title": "t"},
+                              files=[("files", ("a.vhdr", b"Brain Vision Data Exchange Header File Version 1.0"))])
+    assert lone_header.status_code == 422 and "data file" in lone_header.json()["detail"]
     for response in (missing_title, bad_motif, bad_cloth, not_eeg, two_headers):
         assert "Traceback" not in response.text and "a.edf" not in response.text
     assert srv.client.get("/api/pieces", headers=srv.staff()).json() == []  # nothing half-queued

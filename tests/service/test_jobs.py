@@ -6,7 +6,10 @@ import os
 import signal
 import sqlite3
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+
+import httpx
 
 from tests.conftest import CORRUPT, shared_file
 
@@ -67,33 +70,52 @@ def assert_private(srv: Running, *texts: str) -> None:
             assert word not in text, (word, text[:500])
 
 
-def test_real_recordings_become_gallery_pieces_and_bad_ones_fail_with_their_reason(exhibition):
-    uploads = {"Quiet waters": BRAINVISION, "The long walk": EEGLAB, "Short and bright": EDF, "Broken": [CORRUPT]}
+def test_concurrent_uploads_of_real_recordings_become_gallery_pieces_and_bad_ones_fail_with_their_reason(exhibition):
+    uploads = {"Quiet waters": BRAINVISION, "The long walk": EEGLAB, "Short and bright": EDF, "Broken": [CORRUPT],
+               "Half a recording": EEGLAB[:1]}
     paths = {title: [shared_file(name) for name in names] for title, names in uploads.items()}
     with service(exhibition, "--workers", "1") as srv:
-        ids = {}
-        for title, files in paths.items():
-            response = srv.upload(files, title=title, note="a note for visitors")
-            assert response.status_code == 202, response.text
-            ids[title] = response.json()["id"]
+        deadline = time.monotonic() + 30
+        while "being prepared" in srv.client.get("/").text and time.monotonic() < deadline:
+            time.sleep(0.2)
+
+        def upload(item):  # each from its own connection, all at once
+            title, files = item
+            with httpx.Client(base_url=srv.url, timeout=60) as client:
+                return title, client.post("/api/pieces", headers=srv.staff(), data={"title": title, "note": "a note"},
+                                          files=[("files", (p.name, p.read_bytes())) for p in files])
+
+        with ThreadPoolExecutor(len(paths)) as pool:
+            answers = dict(pool.map(upload, paths.items()))
+        assert {title: r.status_code for title, r in answers.items()} == dict.fromkeys(paths, 202)
+        ids = {title: response.json()["id"] for title, response in answers.items()}
+        assert len(set(ids.values())) == len(ids)
+        # Visitors read the gallery while the pieces render: not one error.
+        visits = [srv.client.get(path).status_code for path in ("/", "/about.html", "/static/gallery.css") * 30]
+        assert visits == [200] * 90
+        assert srv.client.get("/healthz").json()["done"] < 3  # those visits were made while pieces rendered
         pieces = {title: srv.wait(piece_id, timeout=120) for title, piece_id in ids.items()}
         for title in ("Quiet waters", "The long walk", "Short and bright"):
             assert pieces[title]["status"] == "done", pieces[title]
             preview = srv.client.get(pieces[title]["preview"])
             assert preview.status_code == 200 and preview.content[:3] == b"\xff\xd8\xff"
+        assert len(list((exhibition / "pieces").iterdir())) == 3  # each rendered once, nothing left staged
         broken = pieces["Broken"]
         assert broken["status"] == "failed" and "implausible amplitudes" in broken["error"]
         assert broken["error"].startswith("the recording") and "/" not in broken["error"].split("µV")[0]
+        half = pieces["Half a recording"]  # its header names the missing .fdt: the name stays out
+        assert half["status"] == "failed" and ".fdt" in half["error"] and "eeglab_data" not in half["error"]
 
         gallery = srv.client.get("/")
         deadline = time.monotonic() + 30
-        while "Short and bright" not in gallery.text and time.monotonic() < deadline:
+        shown = ("Quiet waters", "The long walk", "Short and bright")
+        while not all(title in gallery.text for title in shown) and time.monotonic() < deadline:
             time.sleep(0.3)
             gallery = srv.client.get("/")
         assert gallery.status_code == 200
-        for title in ("Quiet waters", "The long walk", "Short and bright"):
+        for title in shown:
             assert title in gallery.text
-        assert "Broken" not in gallery.text
+        assert "Broken" not in gallery.text and "Half a recording" not in gallery.text
         listing = srv.client.get("/api/pieces", headers=srv.staff()).text
         assert_private(srv, listing, gallery.text)
         # The raw recordings are gone once rendered (or failed); the pieces keep features and cloth.
