@@ -14,7 +14,7 @@ from .pattern.build import build_composition
 from .pattern.cloth import get_cloth
 from .pattern.mapping import MappingTable, load_mapping, map_features
 from .pattern.plan import MotifPlan
-from .render.outputs import DEFAULT_FORMATS, check_outputs_writable, parse_formats, write_outputs
+from .render.outputs import DEFAULT_FORMATS, claim_outputs, parse_formats, write_outputs
 from .seeding import SeedTree
 from .signal.analyse import features_from_path
 from .signal.features import BandFeatures
@@ -156,21 +156,22 @@ def render_recording(
     stem = f"{name}-{motif}"
     formats = DEFAULT_FORMATS if preview else parse_formats(formats)
     dpi = min(dpi, PREVIEW_DPI) if preview else dpi
-    check_outputs_writable(outdir, stem, overwrite, formats, preview=True, proof=not preview)
-
-    if features is None:
-        features = features_from_file(path)
-    plan = plan_from_features(features, motif, palette, cloth, mapping=mapping, absolute=absolute,
-                              border=border, legend=legend)
-    composition = build_composition(plan)
-    command = command or ["batikgen", "render", str(path), "-o", str(outdir), "--motif", motif,
-                          "--palette", palette, "--cloth", cloth, "--dpi", f"{dpi:g}", "--format", ",".join(formats),
-                          "--border", border, *(["--mapping", str(mapping)] if mapping else []),
-                          *(["--absolute"] if absolute else []), *(["--legend"] if legend else [])]
-    if preview and command[:2] == ["batikgen", "render"] and "--preview" not in command:
-        command.append("--preview")
-    settings = {"motif": motif, "palette": palette, "cloth": cloth, "border": border, "legend": legend,
-                "mapping": plan.mapping_name, "normalisation": plan.mapping_mode}
-    outputs = write_outputs(composition, plan, outdir, stem, dpi, settings, command, overwrite, progress,
-                            formats=formats, preview=True, proof=not preview, workers=workers)
+    # Claimed before the work: an unwritable folder, existing outputs or a second run into the same
+    # names fail at once; the claim is held until every output is in place.
+    with claim_outputs(outdir, stem, overwrite, formats, preview=True, proof=not preview) as claim:
+        if features is None:
+            features = features_from_file(path)
+        plan = plan_from_features(features, motif, palette, cloth, mapping=mapping, absolute=absolute,
+                                  border=border, legend=legend)
+        composition = build_composition(plan)
+        command = command or ["batikgen", "render", str(path), "-o", str(outdir), "--motif", motif,
+                              "--palette", palette, "--cloth", cloth, "--dpi", f"{dpi:g}",
+                              "--format", ",".join(formats), "--border", border, *(["--mapping", str(mapping)] if mapping else []),
+                              *(["--absolute"] if absolute else []), *(["--legend"] if legend else [])]
+        if preview and command[:2] == ["batikgen", "render"] and "--preview" not in command:
+            command.append("--preview")
+        settings = {"motif": motif, "palette": palette, "cloth": cloth, "border": border, "legend": legend,
+                    "mapping": plan.mapping_name, "normalisation": plan.mapping_mode}
+        outputs = write_outputs(composition, plan, outdir, stem, dpi, settings, command, overwrite, progress,
+                                formats=formats, preview=True, proof=not preview, workers=workers, claim=claim)
     return RenderResult(plan=plan, features=features, outputs=outputs)
