@@ -140,3 +140,26 @@ def test_ctrl_c_while_starting_is_one_line_not_an_import_traceback(tmp_path, del
     _, err = process.communicate(timeout=60)
     assert (process.returncode, err) == (130, "batikgen: interrupted\n")
     assert not (tmp_path / "out").exists() or list((tmp_path / "out").iterdir()) == []
+
+
+def test_features_removes_what_a_killed_run_left_and_refuses_a_concurrent_one(tmp_path):
+    from click.testing import CliRunner
+
+    from batikgen.cli import main
+    from batikgen.render.staging import OutputClaim
+
+    target = tmp_path / "f.npz"
+    with OutputClaim(tmp_path, "f.npz", ["f.npz"]):  # a run in progress holds the claim...
+        stale_part = tmp_path / ".f.npz.x1y2.part"  # ...and is writing; then SIGKILL leaves these
+        stale_part.write_bytes(b"half")
+        stale_stage = tmp_path / ".batikgen-f.npz.staging-abc"
+        stale_stage.mkdir()
+        (stale_stage / "f.npz").write_bytes(b"half")
+        busy = CliRunner().invoke(main, ["features", str(SAMPLE), "-o", str(target)])
+        assert busy.exit_code == 1 and "another batikgen run is writing these outputs now" in busy.stderr
+        assert stale_part.exists() and stale_stage.exists()  # a live run's files are not touched
+    other = tmp_path / ".g.npz.x1y2.part"  # another output's temporary file is not touched either
+    other.write_bytes(b"not ours")
+    result = CliRunner().invoke(main, ["features", str(SAMPLE), "-o", str(target)])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".g.npz.x1y2.part", "f.npz"]
