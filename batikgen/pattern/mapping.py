@@ -41,6 +41,7 @@ from ..errors import FeatureError, PatternError
 from ..seeding import SeedTree
 from ..signal.features import DEFAULT_BANDS, BandFeatures
 from .cloth import Cloth, cloth_layout
+from .mapping_bounds import bounds_problem, read_toml
 from .plan import MotifPlan
 from .registry import MOTIFS, get_motif
 
@@ -299,6 +300,9 @@ def parse_mapping(data: dict, source: str = "<table>", sha256: str = "") -> Mapp
         Naming the file, the key, what is allowed and what was given.
     """
     _check_keys(source, "", data, _TOP_KEYS)
+    problem = bounds_problem(data)  # sizes of everything first: see mapping_bounds.py
+    if problem:
+        raise _fail(source, *problem)
     name = data.get("name", Path(source).stem)
     if not isinstance(name, str) or not name:
         raise _fail(source, "name", f"must be a non-empty string, got {name!r}")
@@ -383,11 +387,13 @@ def load_mapping(path: str | os.PathLike | None = None) -> MappingTable:
     except OSError as exc:
         raise MappingError(f"mapping {source}: cannot read the file ({exc.strerror or exc})") from None
     try:
-        data = tomllib.loads(raw.decode("utf-8"))
+        data = read_toml(raw)
     except UnicodeDecodeError:
         raise MappingError(f"mapping {source}: not a UTF-8 text file") from None
     except tomllib.TOMLDecodeError as exc:
         raise MappingError(f"mapping {source}: not valid TOML: {exc}") from None
+    except ValueError as exc:  # beyond mapping_bounds' limits (size, nesting)
+        raise MappingError(f"mapping {source}: {exc}") from None
     return parse_mapping(data, source, hashlib.sha256(raw).hexdigest())
 
 
@@ -458,6 +464,7 @@ def _fill_rejected(values: np.ndarray, good: np.ndarray, times: np.ndarray) -> n
 
 def smooth(values: np.ndarray, width: int) -> np.ndarray:
     """Centred moving average over ``width`` windows, shrinking at the ends (no edge bias)."""
+    width = min(width, len(values))  # a kernel longer than the series would change its length
     if width <= 1 or len(values) < 2:
         return values.copy()
     kernel = np.ones(width)
