@@ -11,6 +11,7 @@ import click
 
 from .. import __version__
 from ..errors import BatikgenError
+from ..signal.isolation import isolate_risky_readers
 from ._startup import _stop as _stop_while_starting
 
 #: Exit status of a command stopped by Ctrl-C: 128 + SIGINT, as shells report it.
@@ -30,6 +31,8 @@ def fail_cleanly(func):
             # From here Ctrl-C unwinds (removing temporary files) and ends below; see cli/_startup.py.
             if signal.getsignal(signal.SIGINT) is _stop_while_starting:
                 signal.signal(signal.SIGINT, signal.default_int_handler)
+            # A reader crashing in native code must end as one line, not kill the command.
+            isolate_risky_readers()
             return func(*args, **kwargs)
         except BatikgenError as exc:
             click.echo(f"batikgen: error: {exc}", err=True)
