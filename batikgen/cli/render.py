@@ -41,7 +41,7 @@ def _check_formats(ctx, param, value):
 
 
 @main.command()
-@click.argument("recording", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("recording", type=click.Path(path_type=Path))
 @click.option("-o", "--outdir", type=click.Path(path_type=Path, file_okay=False), default=Path("out"),
               show_default=True, help="Folder for the outputs.")
 @click.option("--motif", type=click.Choice(sorted(MOTIFS)), default=DEFAULT_MOTIF, show_default=True,
