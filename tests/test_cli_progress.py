@@ -52,7 +52,7 @@ def test_in_a_log_progress_is_plain_lines(capfd):
 
 
 def test_render_shows_the_signal_stage_and_the_render(tmp_path, sample_path):
-    result = CliRunner().invoke(main, ["-v", "render", str(sample_path), "-o", str(tmp_path), "--preview"])
+    result = CliRunner().invoke(main, ["-v", "render", str(sample_path), "-o", str(tmp_path), "--preview", "--cloth", "A4"])
     assert result.exit_code == 0, result.output
     stages = {line.split(":")[0] for line in result.stderr.splitlines() if "/" in line and ": " in line}
     assert {"filtering", "band power", "render"} <= stages, result.stderr
