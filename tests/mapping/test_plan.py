@@ -2,6 +2,7 @@
 version 2 plans round-trip, and a damaged plan is refused naming the field that is wrong."""
 
 import copy
+import dataclasses
 import hashlib
 import json
 from pathlib import Path
@@ -61,7 +62,8 @@ def _damaged(change) -> dict:
     (lambda d: d["layout"]["head_panel"].update(columns=0), r"plan: layout.head_panel.columns must be a whole number >= 1"),
     (lambda d: d.update(crackle=2), r"plan: crackle must be in \[0, 1\]; got 2"),
     (lambda d: d.update(legend="yes"), "plan: legend must be true or false"),
-    (lambda d: d["traits"]["fullness"].pop("parameter"), "plan: traits.fullness.parameter is missing"),
+    (lambda d: d["traits"]["fullness"].pop("rows"), "plan: traits.fullness.rows is missing"),
+    (lambda d: d["traits"]["fullness"].update(low="0.3"), "plan: traits.fullness.low must be a number"),
 ])
 def test_a_damaged_plan_is_refused_naming_the_field(change, message):
     with pytest.raises(PatternError, match=message):
@@ -79,3 +81,17 @@ def test_a_plan_read_back_from_its_json_draws_the_same_cloth_and_legend():
     assert list(plan.traits) != sorted(plan.traits)  # the table's order is not alphabetical
     read_back = MotifPlan.from_dict(json.loads(plan.to_json()))
     assert np.array_equal(render_array(build_composition(plan), 20), render_array(build_composition(read_back), 20))
+
+
+def test_a_plan_from_the_first_mapping_loads_and_builds():
+    """Before tables, layouts and crackle: traits held a parameter, a band and the rows only."""
+    data = _v1()
+    first = {key: data[key] for key in ("mapping_version", "motif", "palette", "cloth", "cell_mm", "columns", "rows",
+                                        "seed", "source")}
+    first["traits"] = {"fullness": {"parameter": "fullness", "band": "relative alpha",
+                                    "rows": data["traits"]["fullness"]["rows"]}}
+    plan = MotifPlan.from_dict(first)
+    assert plan.traits["fullness"].parameter == "fullness" and plan.layout.border.style == "none"
+    assert plan.crackle == 0.3 and not plan.legend
+    assert build_composition(dataclasses.replace(plan, cloth=dataclasses.replace(plan.cloth, height_mm=300.0),
+                                                 rows=plan.rows[:2])).all_valid()
