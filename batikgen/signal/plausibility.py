@@ -76,6 +76,29 @@ def _non_eeg_by_values(raw: mne.io.BaseRaw, sd_uv: np.ndarray) -> dict[str, str]
     return found
 
 
+def refuse_flat(recording: Recording) -> None:
+    """Refuse a recording in which every channel holds one value (all zero, or a constant).
+
+    Scans the samples a few channels at a time without copying them all, so a recording of
+    gigabytes of zeros is refused before it is filtered.
+
+    Raises
+    ------
+    RecordingError
+        Saying whether the samples are all zero or each channel constant.
+    """
+    raw = recording.raw
+    zero = True
+    for start in range(0, len(raw.ch_names), 8):
+        block = raw.get_data(picks=list(range(start, min(start + 8, len(raw.ch_names)))))
+        if (block.max(axis=1) > block.min(axis=1)).any():
+            return
+        zero = zero and not block.any()
+    what = "every sample is zero" if zero else "every channel holds one constant value"
+    raise RecordingError(f"{recording.source}: implausible amplitudes for EEG: every channel is flat ({what}); "
+                         f"no signal to analyse")
+
+
 def check_plausible(recording: Recording) -> Plausibility:
     """Drop flat channels (with a warning) and refuse recordings that are not plausible EEG.
 
@@ -97,6 +120,7 @@ def check_plausible(recording: Recording) -> Plausibility:
         flat channels are dropped with a warning, not refused.
     """
     path = recording.source
+    refuse_flat(recording)  # before any filtering: a flat file costs a scan, not a filtered copy
     sd = highpassed_sd_uv(recording.raw)
     by_values = _non_eeg_by_values(recording.raw, sd)
     if by_values:
