@@ -25,7 +25,7 @@ from .edfheader import read_edf_header, refuse_gaps
 from .features import BandFeatures
 from .memory import check_fits
 from .mindmonitor import is_mind_monitor, read_mind_monitor
-from .recording import Recording, content_hash, file_sha256
+from .recording import Recording, content_hash, file_sha256, samples
 from .textformats import is_muse_csv, is_openbci_txt, read_muse_csv, read_openbci_txt
 from .timebase import check_sfreq
 from .xdf import is_xdf, read_xdf
@@ -381,12 +381,11 @@ def _sha256(path: Path) -> str:
 
 def _refuse_non_finite(raw: mne.io.BaseRaw, path: Path) -> None:
     """NaN or infinite samples would spread through every filter: name them and refuse."""
-    data = raw.get_data()
-    finite = np.isfinite(data)
-    if not finite.all():
-        bad = [name for name, row in zip(raw.ch_names, finite) if not row.all()]
+    counts = [int(np.count_nonzero(~np.isfinite(row))) for row in samples(raw)]  # a row at a time
+    if any(counts):
+        bad = [name for name, count in zip(raw.ch_names, counts) if count]
         raise RecordingError(
-            f"{path}: {int((~finite).sum())} samples are NaN or infinite (in {', '.join(bad[:5])}"
+            f"{path}: {sum(counts)} samples are NaN or infinite (in {', '.join(bad[:5])}"
             f"{' ...' if len(bad) > 5 else ''}); expected finite EEG values"
         )
 
