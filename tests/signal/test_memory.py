@@ -2,6 +2,7 @@
 
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -64,3 +65,27 @@ def test_check_fits_compares_the_analysis_peak_with_the_limit():
         check_fits("hour.edf", 64, 921_600, limit=int(ANALYSIS_FACTOR * 8 * samples) - 1)
     if os.path.exists("/proc/meminfo"):
         assert available_bytes() > 0
+
+
+def test_band_power_over_runs_of_windows_equals_one_run(monkeypatch):
+    """The spectrogram is taken a run of windows at a time to bound its memory: same numbers."""
+    import mne
+    import numpy as np
+
+    from batikgen.signal import features as features_module
+    from batikgen.signal.features import compute_band_features
+    from batikgen.signal.recording import Recording
+
+    rng = np.random.default_rng(4)
+    t = np.arange(256 * 120) / 256
+    data = 20e-6 * np.sin(2 * np.pi * 10 * t) + 8e-6 * rng.standard_normal((4, t.size))
+    raw = mne.io.RawArray(data, mne.create_info(["Fz", "Cz", "Pz", "Oz"], 256.0, "eeg"), verbose="error")
+    recording = Recording(raw=raw, source=Path("sim.fif"), format="simulated", file_sha256="-", content_hash="-")
+    whole = compute_band_features(recording)
+    monkeypatch.setattr(features_module, "_SPECTROGRAM_BYTES", 8 * 1024 * 8 * 4 * 7)  # runs of 7 windows
+    runs = compute_band_features(recording)
+    assert whole.n_windows == 59
+    np.testing.assert_array_equal(runs.absolute, whole.absolute)
+    np.testing.assert_array_equal(runs.relative, whole.relative)
+    for name in whole.indices:
+        np.testing.assert_array_equal(runs.indices[name], whole.indices[name])
