@@ -199,9 +199,11 @@ def render_piece(task: PieceTask, progress: StageCallback | None = None, staging
         features = _public(features)
         report("planning")
         s = task.settings
-        # Never render's default command: it would record the recording's path in metadata.json.
+        # metadata.json records a command and a recipe naming "the recording": in an exhibition
+        # both name the piece, never the recording's file. The features are given, so render never
+        # opens this path; it only names the recipe's recording after it.
         command = list(task.command) or ["batikgen", "batch", "exhibition.toml", "--only", task.piece_id]
-        render_recording(task.recording, staging, motif=s["motif"], palette=s["palette"], cloth=s["cloth"],
+        render_recording(Path(task.piece_id), staging, motif=s["motif"], palette=s["palette"], cloth=s["cloth"],
                          dpi=s["dpi"], command=command, progress=on_progress,
                          mapping=s.get("mapping"), absolute=s.get("absolute", False), border=s["border"],
                          legend=s.get("legend", False), formats=s["formats"], workers=task.workers,
