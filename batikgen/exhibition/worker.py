@@ -39,6 +39,7 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 
 from .. import __version__
+from .._process import die_with_parent
 from ..errors import BatikgenError
 from ..files import file_sha256
 from ..pipeline import features_from_file, render_recording
@@ -256,9 +257,9 @@ def _kill_group(*_args) -> None:
 def _die_with_parent(lifeline: Connection, watched: int) -> None:
     """End this process group when the process that started the piece (pid ``watched``) dies.
 
-    Two signs, either enough: the lifeline pipe reaches end of file (the starter held its other
-    end), or the starter's pidfd becomes readable (Linux: exact even if the starter forked children
-    that inherited the pipe's end).
+    Any sign is enough: the lifeline pipe reaches end of file (the starter held its other end), the
+    starter's pidfd becomes readable (Linux: exact even if the starter forked children that
+    inherited the pipe's end), or the kernel's parent-death signal arrives.
     """
     handles = [lifeline.fileno()]
     with contextlib.suppress(AttributeError, OSError):
@@ -270,13 +271,9 @@ def _die_with_parent(lifeline: Connection, watched: int) -> None:
         _kill_group()
 
     threading.Thread(target=watch, name="batikgen-lifeline", daemon=True).start()
-    if sys.platform.startswith("linux"):
-        import ctypes
-
-        # PR_SET_PDEATHSIG (1): the kernel sends SIGTERM when the parent exits; its handler kills the group.
-        signal.signal(signal.SIGTERM, _kill_group)
-        with contextlib.suppress(OSError, AttributeError):
-            ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGTERM), 0, 0, 0)
+    # And the kernel's word (Linux): killed when the direct parent (the fork server, or the Dask
+    # worker) dies; the strip workers die with this process in turn.
+    die_with_parent(os.getppid())
 
 
 class _Forward(logging.Handler):
