@@ -6,6 +6,8 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 SAMPLE := samples/eeg/simulated_eyes_closed.edf
 DEMO_OUT ?= out/demo
+# The example exhibition (gallery/exhibition.toml) is rendered here: outputs stay out of the tree.
+EXHIBITION_OUT ?= out/exhibition
 
 .PHONY: demo test bench sample clean
 
@@ -15,8 +17,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
+# One cloth from the sample (its PNG path is the first line printed), then the example exhibition
+# with `batch` (one PNG path a piece, the first cloth first; a second run skips what is done).
 demo: $(STAMP)
-	$(BIN)/batikgen render $(SAMPLE) -o $(DEMO_OUT) --overwrite
+	@$(BIN)/batikgen render $(SAMPLE) -o $(DEMO_OUT) --overwrite
+	@$(BIN)/batikgen batch gallery -o $(EXHIBITION_OUT)
 
 # The linter first (fast, and CI runs this target), then the tests.
 test: $(STAMP)
@@ -30,6 +35,7 @@ bench: $(STAMP)
 # Regenerates the bundled sample recording (deterministic: same bytes every time).
 sample: $(STAMP)
 	$(BIN)/python scripts/make_sample_eeg.py $(SAMPLE)
+	$(BIN)/python scripts/make_sample_eeg.py --exhibition gallery/recordings
 
 clean:
 	rm -rf $(VENV) out .pytest_cache .ruff_cache

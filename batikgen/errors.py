@@ -36,3 +36,15 @@ class RenderError(BatikgenError):
 
 class OutputExistsError(RenderError):
     """An output file exists and replacing it was not asked for (the CLI says how to ask)."""
+
+
+class ExhibitionError(BatikgenError):
+    """An exhibition folder, its manifest or its catalogue is unusable."""
+
+
+class ManifestError(ExhibitionError):
+    """An exhibition manifest (exhibition.toml) is invalid: the message names the piece and the key."""
+
+
+class CatalogueError(ExhibitionError):
+    """An exhibition's catalogue (catalogue.sqlite) is missing, damaged, or newer than this batikgen."""

@@ -22,6 +22,11 @@ STANDARD_1020 = [
 # How strongly each scalp region shows posterior alpha and frontal blinks.
 _ALPHA_WEIGHT = {"O": 1.0, "P": 0.7, "C": 0.35, "T": 0.3, "F": 0.15}
 _BLINK_WEIGHT = {"Fp": 1.0, "F": 0.45, "C": 0.12, "T": 0.1}
+# Frontal-midline theta (meditation, focused calm), fronto-central beta (an attentive task) and
+# muscle noise (jaw and forehead tension of a restless sitter) by region.
+_THETA_WEIGHT = {"Fz": 1.0, "F": 0.7, "Cz": 0.8, "C": 0.5, "P": 0.3, "Fp": 0.4}
+_BETA_WEIGHT = {"F": 0.9, "C": 1.0, "P": 0.6, "Fp": 0.5}
+_EMG_WEIGHT = {"T": 1.0, "F7": 0.9, "F8": 0.9, "Fp": 0.6}
 
 
 def _region_weight(name: str, table: dict[str, float], default: float = 0.05) -> float:
@@ -79,6 +84,9 @@ def simulate_eeg(
     blink_uv: float = 120.0,
     line_hz: float = 50.0,
     line_uv: float = 1.5,
+    theta_uv: float = 0.0,
+    beta_uv: float = 0.0,
+    emg_uv: float = 0.0,
 ) -> mne.io.RawArray:
     """Simulate a resting EEG recording with an eyes-closed stretch.
 
@@ -104,6 +112,13 @@ def simulate_eeg(
         Blink amplitude at Fp1/Fp2, in µV.
     line_hz, line_uv : float
         Mains frequency and amplitude (0 µV for none).
+    theta_uv : float
+        Mean amplitude of a 6 Hz frontal-midline theta rhythm in bursts, in µV (0 for none).
+    beta_uv : float
+        Mean amplitude of 20 Hz fronto-central beta bursts, in µV (0 for none).
+    emg_uv : float
+        SD of muscle noise (20-60 Hz) in bursts over temporal and frontal channels, in µV (0 for
+        none): windows a correct pipeline marks as artefacts.
 
     Returns
     -------
@@ -148,6 +163,22 @@ def simulate_eeg(
 
     if line_uv > 0:
         data += line_uv * np.sin(2 * np.pi * line_hz * t + rng.uniform(0, 2 * np.pi))
+
+    # Added after every draw above, and only when asked, so earlier signals keep their samples.
+    for uv, hz, table in ((theta_uv, 6.0, _THETA_WEIGHT), (beta_uv, 20.0, _BETA_WEIGHT)):
+        if uv > 0:
+            rhythm = uv * _smooth_envelope(rng, n, sfreq, 0.6) * np.sin(2 * np.pi * hz * t + rng.uniform(0, 2 * np.pi))
+            weights = np.array([_region_weight(name, table) for name in names])
+            data += weights[:, None] * rhythm[None, :]
+    if emg_uv > 0:
+        spectrum = np.fft.rfft(rng.standard_normal((len(names), n)), axis=1)
+        freqs = np.fft.rfftfreq(n, 1 / sfreq)
+        spectrum[:, (freqs < 20) | (freqs > 60)] = 0
+        noise = np.fft.irfft(spectrum, n=n, axis=1)
+        noise /= noise.std(axis=1, keepdims=True)
+        bursts = _smooth_envelope(rng, n, sfreq, 3.0) ** 2  # a few seconds of tension at a time
+        weights = np.array([_region_weight(name, _EMG_WEIGHT, 0.1) for name in names])
+        data += emg_uv * weights[:, None] * bursts[None, :] * noise
 
     info = mne.create_info(names, sfreq, ch_types="eeg")
     raw = mne.io.RawArray(data * 1e-6, info, verbose="error")
