@@ -15,12 +15,14 @@ folder or header, and a render's command line (metadata.json's ``command``), nev
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import json
 import logging
 import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -32,7 +34,7 @@ from ..errors import BatikgenError, GalleryError
 from ..files import write_bytes_atomic
 from ..signal.features import BandFeatures
 from . import chart, tiles
-from .exhibition import PieceView, read_exhibition
+from .exhibition import ExhibitionView, PieceView, read_exhibition
 from .plan_view import legend_left_px, mapping_lines, plan_from_metadata, row_geometry
 
 log = logging.getLogger(__name__)
@@ -40,6 +42,8 @@ log = logging.getLogger(__name__)
 #: Bump when the files made for a piece change, so every piece is remade once.
 ASSETS_VERSION = 1
 STATE_FILE = ".batikgen-site.json"
+#: Builds of one site wait for each other (the service rebuilds after every piece).
+LOCK_FILE = ".batikgen-site.lock"
 #: progress(stage, done, total), as for render_recording.
 Progress = Callable[[str, int, int], None]
 
@@ -158,9 +162,22 @@ def _load_state(site: Path) -> dict:
 def _check_site(site: Path, overwrite: bool) -> None:
     if site.exists() and not site.is_dir():
         raise GalleryError(f"{site}: is a file, expected a folder for the site")
-    if site.is_dir() and any(site.iterdir()) and not (site / STATE_FILE).exists() and not overwrite:
+    ours = (site / STATE_FILE).exists() or (site / LOCK_FILE).exists()
+    if site.is_dir() and any(site.iterdir()) and not ours and not overwrite:
         raise GalleryError(f"{site}: folder exists and is not a batikgen gallery site; "
                            "choose another folder or ask to overwrite it")
+
+
+@contextlib.contextmanager
+def _site_lock(site: Path) -> Iterator[None]:
+    """Hold the site's build lock (an advisory ``flock``, released by the kernel if the holder dies)."""
+    site.mkdir(parents=True, exist_ok=True)
+    fd = os.open(site / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
 
 
 def _make_assets(piece: PieceView, folder: Path) -> dict:
@@ -271,6 +288,13 @@ def build_site(exhibition_dir: str | os.PathLike, site_dir: str | os.PathLike | 
     exhibition = read_exhibition(Path(exhibition_dir))
     site = Path(site_dir) if site_dir is not None else exhibition.folder / "site"
     _check_site(site, overwrite)
+    with _site_lock(site):
+        # Read again under the lock: a build that waited sees the catalogue as it is now.
+        return _build(read_exhibition(exhibition.folder), site, overwrite, progress)
+
+
+def _build(exhibition: ExhibitionView, site: Path, overwrite: bool, progress: Progress | None) -> SiteReport:
+    """build_site's work, under the site's lock."""
     report = SiteReport(site_dir=site)
     state = {} if overwrite else _load_state(site)
     old_pieces = state.get("pieces", {})

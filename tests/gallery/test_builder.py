@@ -282,3 +282,17 @@ def test_a_piece_without_features_has_no_chart_but_a_page(tmp_path, small_exhibi
     page = (folder / "index.html").read_text()
     assert not (folder / "chart.svg").exists() and "chart.svg" not in page
     assert "tiles_files/" in page and "How the rhythms shaped this parang" in page
+
+
+def test_builds_of_one_site_at_once_wait_for_each_other(tmp_path, small_exhibition):
+    """The service rebuilds after every piece: two builds at once must not trip over each other's files."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    exhibition = tmp_path / "ex"
+    shutil.copytree(small_exhibition, exhibition)
+    with ThreadPoolExecutor(2) as pool:
+        reports = list(pool.map(lambda _: build_site(exhibition), range(2)))
+    assert sorted(len(r.built) for r in reports) == [0, 2]  # the second waited, then found it done
+    site = exhibition / "site"
+    assert sorted(p.name for p in (site / "pieces").iterdir()) == ["calm", "xss"]
+    assert not [p for p in site.rglob("*") if p.name.endswith((".part", ".old"))]
