@@ -296,8 +296,7 @@ def build_site(exhibition_dir: str | os.PathLike, site_dir: str | os.PathLike | 
 def _build(exhibition: ExhibitionView, site: Path, overwrite: bool, progress: Progress | None) -> SiteReport:
     """build_site's work, under the site's lock."""
     report = SiteReport(site_dir=site)
-    state = {} if overwrite else _load_state(site)
-    old_pieces = state.get("pieces", {})
+    old_pieces = _load_state(site).get("pieces", {})
     pieces_dir = site / "pieces"
     pieces_dir.mkdir(parents=True, exist_ok=True)
     env = _environment()
@@ -315,7 +314,7 @@ def _build(exhibition: ExhibitionView, site: Path, overwrite: bool, progress: Pr
         fingerprint = _fingerprint(piece)
         previous = old_pieces.get(piece.id)
         folder = pieces_dir / piece.id
-        if previous and previous.get("fingerprint") == fingerprint and folder.is_dir():
+        if not overwrite and previous and previous.get("fingerprint") == fingerprint and folder.is_dir():
             assets = previous["assets"]
             report.kept.append(piece.id)
         else:
@@ -335,7 +334,7 @@ def _build(exhibition: ExhibitionView, site: Path, overwrite: bool, progress: Pr
                 raise
             report.built.append(piece.id)
         try:
-            mapping = mapping_lines_for(piece)
+            mapping = _mapping_for(piece)
         except BatikgenError as exc:
             report.left_out.append((piece.id, f"unreadable outputs: {exc}"))
             continue
@@ -346,7 +345,7 @@ def _build(exhibition: ExhibitionView, site: Path, overwrite: bool, progress: Pr
 
     for piece, assets, (lines, description, scale_why) in shown:
         html = env.get_template("piece.html").render(
-            **common, root="../../", page="piece", piece=_piece_context(piece, assets), assets=_assets_context(assets),
+            **common, root="../../", page="piece", piece=_piece_context(piece, assets), assets=assets,
             mapping={"lines": lines, "description": description, "scale_why": scale_why}, data=_page_data(assets))
         _write_if_changed(pieces_dir / piece.id / "index.html", html.encode("utf-8"))
 
@@ -374,7 +373,7 @@ def _build(exhibition: ExhibitionView, site: Path, overwrite: bool, progress: Pr
     return report
 
 
-def mapping_lines_for(piece: PieceView):
+def _mapping_for(piece: PieceView) -> tuple:
     """The mapping texts for a piece's page, read afresh (see :func:`.plan_view.mapping_lines`)."""
     metadata_path = piece.file("metadata")
     try:
@@ -389,8 +388,3 @@ def _piece_context(piece: PieceView, assets: dict) -> dict:
     return {"id": piece.id, "title": piece.title, "note": piece.note, "note_paragraphs": _paragraphs(piece.note),
             "motif": piece.motif or assets["plan"]["motif"], "palette": piece.palette or "", "cloth": piece.cloth or "",
             "length": _length(piece.duration_s), "thumb": assets["thumb"]}
-
-
-def _assets_context(assets: dict) -> dict:
-    tiles_info = assets["tiles"]
-    return {**assets, "ratio": f"{tiles_info['width'] / tiles_info['height']:.5f}"}
