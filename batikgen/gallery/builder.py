@@ -35,7 +35,7 @@ from ..files import write_bytes_atomic
 from ..signal.features import BandFeatures
 from . import chart, tiles
 from .exhibition import ExhibitionView, PieceView, read_exhibition
-from .plan_view import legend_left_px, mapping_lines, plan_from_metadata, row_geometry
+from .plan_view import legend_left_px, mapping_lines, plan_facts, plan_from_metadata, row_geometry
 
 log = logging.getLogger(__name__)
 
@@ -193,11 +193,12 @@ def _make_assets(piece: PieceView, folder: Path) -> dict:
     source = tiles.build_tiles(png, folder, name="tiles")
     preview = piece.file("preview") if "preview" in piece.outputs else png
     thumb = tiles.build_thumbnail(preview, folder / "thumb.jpg")
+    facts = plan_facts(plan)
     assets: dict = {
         "tiles": {"width": source.width, "height": source.height, "tile_size": source.tile_size,
                   "overlap": source.overlap, "format": source.format},
         "thumb": list(thumb), "legend": None, "chart": False, "bands": [], "rows": None,
-        "plan": {"motif": plan.motif, "mapping_sha256": plan.mapping_sha256, "mapping_name": plan.mapping_name},
+        "plan": {k: facts[k] for k in ("motif", "mapping_sha256", "mapping_name")},
     }
     left = legend_left_px(plan, source.width)
     if left is not None:
@@ -205,10 +206,10 @@ def _make_assets(piece: PieceView, folder: Path) -> dict:
         assets["legend"] = list(size) if size else None
 
     times, ys = row_geometry(plan)
-    t0 = plan.rows[0]["t_start"]
+    t0 = facts["t0"]
     if "features" in piece.outputs:
         features = BandFeatures.load(piece.file("features"))
-        (folder / "chart.svg").write_bytes(chart.chart_svg(features, times, ys, plan.cloth["height_mm"], t0))
+        (folder / "chart.svg").write_bytes(chart.chart_svg(features, times, ys, facts["height_mm"], t0))
         names = features.band_names
         colours = chart.BAND_COLOURS
         assets["chart"] = True
@@ -216,10 +217,10 @@ def _make_assets(piece: PieceView, folder: Path) -> dict:
                             "colour": colours[k % len(colours)]} for k, name in enumerate(names)]
         shares = chart.row_shares(features, times, t0)
     else:
-        names, shares = [], [[] for _ in plan.rows]
+        names, shares = [], [[] for _ in times[:-1]]
     assets["rows"] = {"times_s": [round(t, 3) for t in times], "ys_mm": [round(y, 3) for y in ys],
                       "bands": names, "shares": shares}
-    assets["cloth"] = {"height_mm": plan.cloth["height_mm"], "width_mm": plan.cloth["width_mm"]}
+    assets["cloth"] = {"height_mm": facts["height_mm"], "width_mm": facts["width_mm"]}
 
     downloads = []
     for kind, name, label in (("preview", f"{piece.id}.preview.jpg", "Preview (JPEG)"),

@@ -132,7 +132,7 @@ def test_mapping_texts_follow_an_edited_table_and_fall_back_to_the_plan(tmp_path
     # A table no longer at hand: the plan's record of its texts.
     gone = MotifPlan.from_dict({**metadata["plan"], "mapping_sha256": "0" * 64})
     lines, description, _ = mapping_lines(gone, str(tmp_path / "missing.toml"))
-    assert description == "" and [line.why for line in lines] == [t["why"] for t in plan.traits.values()]
+    assert description == "" and [line.why for line in lines] == [t["why"] for t in plan.to_dict()["traits"].values()]
 
 
 def test_rebuild_redoes_only_the_changed_piece(tmp_path, small_exhibition, sample_features):
