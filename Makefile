@@ -24,7 +24,9 @@ demo: $(STAMP)
 	@$(BIN)/batikgen batch gallery -o $(EXHIBITION_OUT)
 	@$(BIN)/batikgen gallery $(EXHIBITION_OUT)
 
+# The linter first (fast, and CI runs this target), then the tests.
 test: $(STAMP)
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
 # Speed and memory benchmarks, with ratios against baselines measured in the same run.

@@ -5,15 +5,16 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from ._validate import check_piece_name
-from .motifs import get_motif, get_palette
 from .cloth.build import build_composition
-from .cloth.formats import get_cloth
-from .mapping.table import MappingTable, load_mapping, map_features
+from .cloth.formats import cloth_layout, get_cloth
 from .mapping.plan import MotifPlan
+from .mapping.table import MappingTable, load_mapping, map_features
+from .motifs import get_motif, get_palette
+from .progress import Progress
 from .render.outputs import DEFAULT_FORMATS, check_outputs_writable, parse_formats, write_outputs
 from .seeding import SeedTree
 from .signal.analyse import features_from_path
@@ -26,11 +27,41 @@ DEFAULT_MOTIF = "kawung"
 DEFAULT_PALETTE = "sogan-yogya"
 DEFAULT_CLOTH = "kain-panjang"
 DEFAULT_BORDER = "line"
-#: --preview: a quick look while iterating: low resolution, PNG and the JPEG preview only.
+#: Resolution of a preview render: a quick look while iterating, PNG and the JPEG preview only.
 PREVIEW_DPI = 40
 
-#: progress(stage, done, total): called as long work advances.
-Progress = Callable[[str, int, int], None]
+
+
+@dataclass
+class Recipe:
+    """How to make a piece again: the render's settings and the recording it was made from.
+
+    Recorded in metadata.json. The recording is named by its file name only and identified by
+    its content hash; no directory is ever recorded (a folder can name a patient). The field names
+    are those of ``batikgen render``'s parameters, which spell the command line from a recipe.
+    """
+
+    recording: str
+    content_hash: str
+    motif: str
+    palette: str
+    cloth: str
+    border: str
+    mapping: str | None
+    absolute: bool
+    legend: bool
+    dpi: float
+    formats: list[str]
+    preview: bool
+    name: str | None
+
+    def to_dict(self) -> dict:
+        """Plain-data form."""
+        return asdict(self)
+
+
+#: A command line for metadata.json: given as is, or made from the recipe's plain-data form.
+CommandLine = list[str] | Callable[[dict], list[str]] | None
 
 
 @dataclass
@@ -40,6 +71,7 @@ class RenderResult:
     plan: MotifPlan
     features: BandFeatures
     outputs: list[Path]
+    recipe: Recipe | None = None
 
 
 def features_from_file(path: str | os.PathLike, progress: Progress | None = None, **params) -> BandFeatures:
@@ -70,8 +102,10 @@ def plan_from_features(
     get_motif(motif), get_palette(palette)  # fail early with the list of names
     table = mapping if isinstance(mapping, MappingTable) else load_mapping(mapping)
     seeds = SeedTree(f"{features.source.get('content_hash', '')}|{motif}|{palette}|{cloth}")
-    return map_features(features, motif, palette, get_cloth(cloth), seeds, table=table,
-                        mode="absolute" if absolute else "relative", border=border, legend=legend)
+    size = get_cloth(cloth)
+    layout = cloth_layout(size, border, motif=motif, legend=legend)
+    return map_features(features, motif, palette, size, seeds, table=table,
+                        mode="absolute" if absolute else "relative", layout=layout, legend=legend)
 
 
 #: Endings of one recording file that are taken off as a whole to name its piece.
@@ -100,7 +134,7 @@ def render_recording(
     cloth: str = DEFAULT_CLOTH,
     dpi: float = DEFAULT_DPI,
     overwrite: bool = False,
-    command: list[str] | None = None,
+    command: CommandLine = None,
     progress: Progress | None = None,
     mapping: str | os.PathLike | None = None,
     absolute: bool = False,
@@ -126,8 +160,10 @@ def render_recording(
         Raster resolution.
     overwrite : bool
         Replace existing outputs.
-    command : list of str, optional
-        The command line to record in the metadata.
+    command : list of str or callable, optional
+        The command line to record in the metadata, or a function that spells it from the
+        recipe (``batikgen render`` passes one built from its own options). None records none:
+        the recipe in metadata.json says everything the command would.
     progress : callable, optional
         ``progress(stage, done, total)``.
     mapping, absolute, border, legend
@@ -159,18 +195,19 @@ def render_recording(
     check_outputs_writable(outdir, stem, overwrite, formats, preview=True, proof=not preview)
 
     if features is None:
-        features = features_from_file(path)
+        features = features_from_file(path, progress=progress)
     plan = plan_from_features(features, motif, palette, cloth, mapping=mapping, absolute=absolute,
                               border=border, legend=legend)
     composition = build_composition(plan)
-    command = command or ["batikgen", "render", str(path), "-o", str(outdir), "--motif", motif,
-                          "--palette", palette, "--cloth", cloth, "--dpi", f"{dpi:g}", "--format", ",".join(formats),
-                          "--border", border, *(["--mapping", str(mapping)] if mapping else []),
-                          *(["--absolute"] if absolute else []), *(["--legend"] if legend else [])]
-    if preview and command[:2] == ["batikgen", "render"] and "--preview" not in command:
-        command.append("--preview")
+    recipe = Recipe(recording=path.name, content_hash=str(features.source.get("content_hash", "")), motif=motif,
+                    palette=palette, cloth=cloth, border=border, mapping=Path(mapping).name if mapping else None,
+                    absolute=absolute, legend=legend, dpi=dpi, formats=list(formats), preview=preview,
+                    name=None if name == default_piece_name(path) else name)
+    if callable(command):
+        command = command(recipe.to_dict())
     settings = {"motif": motif, "palette": palette, "cloth": cloth, "border": border, "legend": legend,
                 "mapping": plan.mapping_name, "normalisation": plan.mapping_mode}
     outputs = write_outputs(composition, plan, outdir, stem, dpi, settings, command, overwrite, progress,
-                            formats=formats, preview=True, proof=not preview, workers=workers)
-    return RenderResult(plan=plan, features=features, outputs=outputs)
+                            formats=formats, preview=True, proof=not preview, workers=workers,
+                            recipe=recipe.to_dict())
+    return RenderResult(plan=plan, features=features, outputs=outputs, recipe=recipe)

@@ -46,9 +46,9 @@ def kawung_composition(width_mm: float, height_mm: float, cell_mm: float = 25.0)
     """A kawung cloth built through the pattern engine, with row parameters that vary smoothly."""
     import numpy as np
 
-    from batikgen.motifs import get_motif
     from batikgen.cloth.build import build_composition
     from batikgen.mapping.plan import MotifPlan
+    from batikgen.motifs import get_motif
 
     family = get_motif("kawung")
     columns = int(round(width_mm / cell_mm))

@@ -25,6 +25,8 @@ def test_motifs_lists_every_family_with_its_description():
 
 
 def _bounds_text(spec):
+    if spec.choices:
+        return f"(one of {', '.join(spec.choices)}, default {spec.choices[int(spec.default)]})"
     unit = "" if spec.unit in ("fraction", "count") else f" {spec.unit}"
     return f"({'whole ' if spec.integer else ''}{spec.low:g}-{spec.high:g}{unit}, default {spec.default:g})"
 
@@ -38,6 +40,7 @@ def test_motif_detail_and_verbose_list_parameters_with_bounds():
     for spec, line in zip(kawung.parameters, lines[1:]):
         assert re.fullmatch(rf"  {spec.name} +{re.escape(spec.doc)} {re.escape(_bounds_text(spec))}", line), line
     assert "fullness" in result.output and "(0.3-1, default 0.55)" in result.output  # one spelled out
+    assert "(one of picis, bribil, sen, default sen)" in result.output  # a named option by its names
     for args in (("-v", "motifs"), ("motifs", "--verbose")):
         verbose = _invoke(*args)
         assert verbose.exit_code == 0
@@ -111,9 +114,25 @@ def test_enumerated_parameters_are_labelled_by_name_and_long_rows_wrap():
     from batikgen.motifs.registry import Parameter
 
     family = dataclasses.replace(MOTIFS["kawung"], parameters=MOTIFS["kawung"].parameters + (
-        Parameter("isen", 0, 2, 0, "index", "isen-isen kind: 0=cecek, 1=cecek-pitu, 2=sawut", integer=True),))
+        Parameter.choice("isen", ("cecek", "cecek-pitu", "sawut"), 0, "isen-isen kind"),))
     labels = [label for label, _, _ in catalogue_entries(family, ["proof"])[1][1]]
     assert labels[-2:] == ["isen=cecek", "isen=sawut"] and "fullness=0.3" in labels
     narrow = make_catalogue(["kawung"], ["proof", "lasem"], px=48, crackle=0, max_columns=3)
     assert narrow.width == 10 + 3 * 58  # the parameter swatches wrap onto rows of at most three
     assert narrow.height > make_catalogue(["kawung"], ["proof", "lasem"], px=48, crackle=0).height
+
+
+def test_a_jittered_truntum_swatch_is_flowers_from_top_to_bottom():
+    """Its repeat is a block of cells wider than tall: the swatch stacks copies until it is square
+    instead of scaling one band to the width between empty margins."""
+    from batikgen.motifs import get_palette
+    from batikgen.render.catalogue import render_swatch, swatch_composition
+
+    palette = get_palette("proof")
+    composition = swatch_composition(MOTIFS["truntum"], palette, {"jitter": 0.3})
+    assert composition.width_mm == composition.height_mm
+    image = render_swatch(composition, 96).astype(int)
+    drawn = (np.abs(image - palette.rgb("ground")).sum(axis=2) > 60).mean(axis=1)  # share of each pixel row
+    quarter = len(drawn) // 4
+    middle = drawn[quarter:-quarter].mean()
+    assert middle > 0.1 and drawn[:quarter].mean() > 0.5 * middle and drawn[-quarter:].mean() > 0.5 * middle

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
-from ..files import atomic_write, check_writable
 from ..errors import RenderError
+from ..files import atomic_write, check_writable
 from ..motifs import MOTIFS, PALETTES
 from ..render.catalogue import make_catalogue
 from .common import fail_cleanly, main, progress_printer

@@ -7,11 +7,18 @@ from pathlib import Path
 
 import click
 
+from ..cloth.formats import BORDER_STYLES, CLOTHS, get_cloth
 from ..errors import BatikgenError, ParameterError
 from ..motifs import MOTIFS, PALETTES
-from ..cloth.formats import BORDER_STYLES, CLOTHS, get_cloth
-from ..pipeline import (DEFAULT_BORDER, DEFAULT_CLOTH, DEFAULT_DPI, DEFAULT_MOTIF, DEFAULT_PALETTE, PREVIEW_DPI,
-                        render_recording)
+from ..pipeline import (
+    DEFAULT_BORDER,
+    DEFAULT_CLOTH,
+    DEFAULT_DPI,
+    DEFAULT_MOTIF,
+    DEFAULT_PALETTE,
+    PREVIEW_DPI,
+    render_recording,
+)
 from ..render.outputs import parse_formats
 from .common import fail_cleanly, main, progress_printer
 
@@ -30,7 +37,7 @@ def _check_formats(ctx, param, value):
     try:
         return parse_formats(value)
     except BatikgenError as exc:
-        raise click.BadParameter(str(exc).removeprefix("format: ")) from None
+        raise click.BadParameter(str(exc).removeprefix("format ")) from None
 
 
 @main.command()
@@ -70,11 +77,49 @@ def render(ctx, recording, outdir, motif, palette, cloth, border, mapping, absol
     Writes OUTDIR/NAME-MOTIF.png (and .tif, .svg as asked), NAME-MOTIF.preview.jpg,
     NAME-MOTIF.proof.png and NAME-MOTIF.metadata.json, and prints each path.
     """
-    command = ["batikgen", *sys.argv[1:]] if sys.argv and Path(sys.argv[0]).name == "batikgen" else None
     show = ctx.obj["verbose"] > 0 or sys.stderr.isatty()
     result = render_recording(recording, outdir, motif=motif, palette=palette, cloth=cloth, dpi=dpi,
-                              overwrite=overwrite, command=command, progress=progress_printer(show),
+                              overwrite=overwrite, command=recipe_command, progress=progress_printer(show),
                               mapping=mapping, absolute=absolute, border=border, legend=legend,
                               formats=formats, preview=preview, name=name)
     for path in result.outputs:
         click.echo(str(path))
+
+
+#: Parameters of ``render`` that are not part of a piece's recipe: where it goes, and replacing.
+_NOT_IN_RECIPE = ("outdir", "overwrite")
+
+
+def recipe_command(recipe: dict) -> list[str]:
+    """The ``batikgen render`` command line that makes ``recipe`` again, spelled by this command's
+    own option definitions (renaming an option renames it here; a recipe field without a parameter
+    is an error, not a silent omission).
+
+    Parameters
+    ----------
+    recipe : dict
+        :meth:`batikgen.pipeline.Recipe.to_dict`: the recording by file name, no directory.
+
+    Returns
+    -------
+    list of str
+        ``["batikgen", "render", RECORDING, "--motif", ...]``; flags only when set, options left
+        out only when unset (None).
+    """
+    args, used = ["batikgen", "render"], {"content_hash"}  # the hash identifies; no option takes it
+    for param in render.params:
+        if param.name in _NOT_IN_RECIPE:
+            continue
+        value = recipe[param.name]
+        used.add(param.name)
+        if isinstance(param, click.Argument):
+            args.append(str(value))
+        elif param.is_flag:
+            args += [max(param.opts, key=len)] if value else []
+        elif value is not None:
+            text = ",".join(value) if isinstance(value, (list, tuple)) else f"{value:g}" if isinstance(value, float) else str(value)
+            args += [max(param.opts, key=len), text]
+    unknown = sorted(set(recipe) - used)
+    if unknown:
+        raise ParameterError(f"recipe fields without a render option: {', '.join(unknown)}")
+    return args

@@ -10,14 +10,14 @@ from __future__ import annotations
 import numpy as np
 import shapely
 
+from ..mapping.plan import HeadPanel, Layout, MotifPlan
+from ..motifs.kit.geometry import clip_to_box, copies
+from ..motifs.kit.palettes import Palette, get_palette
+from ..motifs.registry import MotifFamily, get_motif
 from ..seeding import SeedTree
 from .composition import Composition, Layer, PolygonArray
-from ..motifs.kit.crackle import add_crackle
-from ..motifs.kit.geometry import clip_to_box, copies
+from .crackle import add_crackle
 from .legend import legend_layers, legend_width
-from ..motifs.kit.palettes import Palette, get_palette
-from ..mapping.plan import MotifPlan
-from ..motifs.registry import MotifFamily, get_motif
 
 
 def _clip(shapes: PolygonArray, x0: float, y0: float, x1: float, y1: float) -> PolygonArray:
@@ -56,13 +56,13 @@ def field_layers(plan: MotifPlan, palette: Palette, field: list[float]) -> list[
     """The timeline: one row of cells per plan row, clipped to the field."""
     family = get_motif(plan.motif)
     x0, y0, x1, y1 = field
-    collected = draw_band(family, [row["params"] for row in plan.rows], x0, y0, plan.cell_mm, plan.columns,
-                          SeedTree(f"plan-{plan.seed}"))
+    collected = draw_band(family, [row.params for row in plan.rows], x0, y0, plan.cell_mm, plan.columns,
+                          plan.seeds())
     return [Layer(layer.name, layer.colour, _clip(layer.shapes, x0, y0, x1, y1))
             for layer in _layers(family, palette, collected)]
 
 
-def head_panel_layers(plan: MotifPlan, palette: Palette, head: dict | None) -> list[Layer]:
+def head_panel_layers(plan: MotifPlan, palette: Palette, head: HeadPanel | None) -> list[Layer]:
     """A sarong's kepala: rows of its family filling the top half of the panel, mirrored into the
     bottom half so the two rows face each other across the middle, as tumpal rows do.
 
@@ -70,14 +70,14 @@ def head_panel_layers(plan: MotifPlan, palette: Palette, head: dict | None) -> l
     """
     if not head:
         return []
-    family = get_motif(head["family"])
-    x0, y0, x1, y1 = head["rect"]
+    family = get_motif(head.family)
+    x0, y0, x1, y1 = head.rect
     middle = (y0 + y1) / 2
-    cell = head["cell_mm"]
+    cell = head.cell_mm
     n_rows = max(1, int(round((middle - y0) / cell)))
     stretch = (middle - y0) / (n_rows * cell)
-    collected = draw_band(family, [head["params"]] * n_rows, x0, 0.0, cell, head["columns"],
-                          SeedTree(f"plan-{plan.seed}").child("head-panel"))
+    collected = draw_band(family, [head.params] * n_rows, x0, 0.0, cell, head.columns,
+                          plan.seeds().child("head-panel"))
     layers = []
     for layer in _layers(family, palette, collected, prefix="head-"):
         upper = _clip(layer.shapes.transformed(scale=(1.0, stretch), offset=(0.0, y0)), x0, y0, x1, middle)
@@ -92,22 +92,20 @@ def _frame(outer: tuple[float, float, float, float], inset_a: float, inset_b: fl
         shapely.box(x0 + inset_b, y0 + inset_b, x1 - inset_b, y1 - inset_b))
 
 
-def border_layers(plan: MotifPlan, palette: Palette, layout: dict) -> list[Layer]:
+def border_layers(plan: MotifPlan, palette: Palette, layout: Layout) -> list[Layer]:
     """The pinggiran: a strong outer line and a fine inner line round the cloth, a line under the
     head panel, and in the ``motif`` style a row of small cells of the cloth's motif between them."""
-    border = layout.get("border") or {}
-    band = border.get("width_mm", 0.0)
-    if border.get("style", "none") == "none" or band <= 0:
+    band = layout.border.width_mm
+    if layout.border.style == "none" or band <= 0:
         return []
-    width, height = plan.cloth["width_mm"], plan.cloth["height_mm"]
+    width, height = plan.cloth.width_mm, plan.cloth.height_mm
     cloth = (0.0, 0.0, width, height)
     lines = [_frame(cloth, 0.15 * band, 0.32 * band), _frame(cloth, 0.84 * band, 0.94 * band)]
-    head = layout.get("head_panel")
-    if head:
-        x0, _, x1, y1 = head["rect"]
+    if layout.head_panel:
+        x0, _, x1, y1 = layout.head_panel.rect
         lines.append(shapely.box(x0, y1 - 0.05 * band, x1, y1 + 0.05 * band))
     layers = [Layer("border-line", palette.rgb("outline"), np.asarray(lines, dtype=object))]
-    if border["style"] == "motif":
+    if layout.border.style == "motif":
         layers.extend(_border_motif(plan, palette, cloth, band))
     return layers
 
@@ -118,7 +116,7 @@ def _border_motif(plan: MotifPlan, palette: Palette, cloth: tuple, band: float) 
     inner, outer = 0.38 * band, 0.78 * band
     cell = outer - inner
     width, height = cloth[2], cloth[3]
-    seeds = SeedTree(f"plan-{plan.seed}").child("border")
+    seeds = plan.seeds().child("border")
     collected: dict[str, list] = {name: [] for name, _ in family.layer_roles}
 
     def run(length: float, place) -> None:
@@ -140,14 +138,6 @@ def _border_motif(plan: MotifPlan, palette: Palette, cloth: tuple, band: float) 
     return _layers(family, palette, collected, prefix="border-")
 
 
-def plan_layout(plan: MotifPlan) -> dict:
-    """The plan's layout; plans made before layouts existed fill the whole cloth, no border."""
-    if plan.layout:
-        return plan.layout
-    return {"field": [0.0, 0.0, plan.cloth["width_mm"], plan.cloth["height_mm"]],
-            "border": {"style": "none", "width_mm": 0.0}, "head_panel": None}
-
-
 def build_composition(plan: MotifPlan) -> Composition:
     """Draw every part of the plan and collect the shapes into coloured layers.
 
@@ -161,16 +151,16 @@ def build_composition(plan: MotifPlan) -> Composition:
         As wide as the cloth, plus the legend strip when ``plan.legend`` is set.
     """
     palette = get_palette(plan.palette)
-    layout = plan_layout(plan)
-    width, height = plan.cloth["width_mm"], plan.cloth["height_mm"]
-    layers = field_layers(plan, palette, layout["field"])
-    layers += head_panel_layers(plan, palette, layout.get("head_panel"))
+    layout = plan.layout
+    width, height = plan.cloth.width_mm, plan.cloth.height_mm
+    layers = field_layers(plan, palette, layout.field)
+    layers += head_panel_layers(plan, palette, layout.head_panel)
     layers += border_layers(plan, palette, layout)
     if plan.legend:
-        layers += legend_layers(plan, palette, layout["field"], x0=width)
+        layers += legend_layers(plan, palette, layout.field, x0=width)
         width += legend_width(plan)
     composition = Composition(width, height, palette.rgb("ground"), layers)
     # Veins of dye through cracked wax, cut to the field's waxed areas (the legend, border and head
     # panel layers carry no family role, so they get none); none at all when plan.crackle is 0.
     roles = dict(get_motif(plan.motif).layer_roles)
-    return add_crackle(composition, roles, plan.crackle, palette, SeedTree(f"plan-{plan.seed}").child("crackle"))
+    return add_crackle(composition, roles, plan.crackle, palette, plan.seeds().child("crackle"))

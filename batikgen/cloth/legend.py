@@ -20,9 +20,9 @@ import numpy as np
 import shapely
 import skia
 
-from .composition import Layer
+from ..mapping.plan import MotifPlan, TraitRecord
 from ..motifs.kit.palettes import Palette
-from ..mapping.plan import MotifPlan
+from .composition import Layer
 
 #: Em size at which glyph outlines are read (then scaled): large enough for smooth curves.
 _GLYPH_EM = 64.0
@@ -33,7 +33,7 @@ _TIME_COLUMN = 2.2
 
 def _unit(plan: MotifPlan) -> float:
     """The legend's module: a 40th of the cloth's width, so the strip scales with the cloth."""
-    return plan.cloth["width_mm"] / 40.0
+    return plan.cloth.width_mm / 40.0
 
 
 def legend_width(plan: MotifPlan) -> float:
@@ -127,12 +127,12 @@ def _clock(seconds: float) -> str:
     return f"{seconds // 60}:{seconds % 60:02d}"
 
 
-def _trait_label(name: str, trait: dict) -> str:
-    feature = trait.get("feature", name).replace(".", " ").replace("index ", "").replace("_", " ")
-    label = f"{feature} \u2192 {trait.get('parameter', name)}"
-    if trait.get("missing"):
+def _trait_label(trait: TraitRecord) -> str:
+    feature = trait.feature.replace(".", " ").replace("index ", "").replace("_", " ")
+    label = f"{feature} \u2192 {trait.parameter}"
+    if trait.missing:
         return f"{label}: not in these features, held at the middle"
-    return f"{label}: {trait['why']}" if trait.get("why") else label
+    return f"{label}: {trait.why}" if trait.why else label
 
 
 def legend_layers(plan: MotifPlan, palette: Palette, field: list[float], x0: float) -> list[Layer]:
@@ -157,7 +157,7 @@ def legend_layers(plan: MotifPlan, palette: Palette, field: list[float], x0: flo
     """
     u = _unit(plan)
     width = legend_width(plan)
-    height = plan.cloth["height_mm"]
+    height = plan.cloth.height_mm
     top = field[1]
     n_rows = len(plan.rows)
     edges = top + np.arange(n_rows + 1) * plan.cell_mm
@@ -174,17 +174,19 @@ def legend_layers(plan: MotifPlan, palette: Palette, field: list[float], x0: flo
         long_tick = i % label_every == 0 or i == n_rows
         lines.append(shapely.box(tx + (1.5 if long_tick else 1.8) * u, y - thin / 2, tx + _TIME_COLUMN * u, y + thin / 2))
         if long_tick:
-            t = plan.rows[min(i, n_rows - 1)]["t_end" if i == n_rows else "t_start"]
+            t = plan.rows[-1].t_end if i == n_rows else plan.rows[i].t_start
             # Centred on its tick, to the tick's left (cap height is about 0.73 em).
-            text += text_polygons(_clock(t - plan.rows[0]["t_start"]), tx, y + 0.15 * u, 0.42 * u)
+            text += text_polygons(_clock(t - plan.rows[0].t_start), tx, y + 0.15 * u, 0.42 * u)
     # Headers above the columns, shrunk when the margin above the field is narrow.
     head = min(1.0, (top - 0.3 * u) / (1.1 * u))
     text += text_polygons("time", tx, top - 0.45 * u * head, 0.42 * u * head)
 
-    for k, (name, trait) in enumerate(plan.traits.items()):
+    # Columns by trait name: metadata.json stores the traits with sorted keys, so a plan read back
+    # from it draws the same legend as the plan that was rendered.
+    for k, (_, trait) in enumerate(sorted(plan.traits.items())):
         cx = x0 + (0.8 + _TIME_COLUMN + 2.8 * k) * u
         left, right = cx + 0.7 * u, cx + 2.5 * u
-        values = np.clip(np.asarray(trait["rows"], dtype=float), 0, 1)
+        values = np.clip(np.asarray(trait.rows, dtype=float), 0, 1)
         xs = left + values * (right - left)
         # A step plot: each row's value held over the row, as the cloth holds it.
         ys = np.repeat(edges, 2)[1:-1]
@@ -193,13 +195,13 @@ def legend_layers(plan: MotifPlan, palette: Palette, field: list[float], x0: flo
         plots.append(shapely.make_valid(shapely.Polygon(ring)))
         lines += [shapely.box(left - thin, top, left, bottom), shapely.box(right, top, right + thin, bottom),
                   shapely.box(left - thin, top - thin, right + thin, top), shapely.box(left - thin, bottom, right + thin, bottom + thin)]
-        text += text_polygons(_trait_label(name, trait), cx + 0.2 * u, top + 0.2 * u, 0.42 * u, vertical=True)
+        text += text_polygons(_trait_label(trait), cx + 0.2 * u, top + 0.2 * u, 0.42 * u, vertical=True)
         text += text_polygons("0", left - 0.1 * u, top - 0.2 * u * head, 0.34 * u * head)
         text += text_polygons("1", right - 0.2 * u, top - 0.2 * u * head, 0.34 * u * head)
     mode = "normalised per recording" if plan.mapping_mode == "relative" else "absolute reference ranges"
     footer = [f"{plan.mapping_name} v{plan.mapping_version}, {mode}"]
     if plan.scale:
-        footer.append(f"scale: median {plan.scale['feature'].replace('.', ' ')} {plan.scale['median']:.2f}"
+        footer.append(f"scale: median {plan.scale.feature.replace('.', ' ')} {plan.scale.median:.2f}"
                       f" \u2192 {plan.cell_mm:.0f} mm cells")
     # Two lines under the columns, as large as the margin and the strip's width allow.
     room = height - 0.3 * u - bottom

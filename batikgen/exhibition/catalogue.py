@@ -169,7 +169,7 @@ class Catalogue:
         if not path.exists():
             if not create or readonly:
                 raise CatalogueError(f"{folder}: no {CATALOGUE_NAME}: not an exhibition folder, or nothing run yet")
-            folder.mkdir(parents=True, exist_ok=True)
+            cls._create(path)
         try:
             if readonly:
                 db = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=30,
@@ -196,6 +196,20 @@ class Catalogue:
                                      f"({SCHEMA_VERSION}); run batikgen batch on it once to upgrade it")
             catalogue._migrate(version)
         return catalogue
+
+    @classmethod
+    def _create(cls, path: Path) -> None:
+        """Make an empty catalogue under a temporary name and rename it into place, so a reader never
+        finds one half-made."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f".{path.name}.{os.getpid()}.new")
+        temporary.unlink(missing_ok=True)
+        db = sqlite3.connect(temporary, isolation_level=None)
+        try:
+            cls(db, path.parent, readonly=False)._migrate(0)
+        finally:
+            db.close()
+        os.replace(temporary, path)
 
     def _migrate(self, version: int) -> None:
         with self._write() as db:

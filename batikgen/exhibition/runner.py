@@ -374,18 +374,18 @@ def _render(cat: Catalogue, folder: Path, manifest: Manifest, todo: dict[str, st
     except KeyboardInterrupt:
         summary.interrupted = True
         engine.cancel()
+        stopped = [*running, *(s.id for s in waiting)]
         deadline = time.monotonic() + 30
         while running and time.monotonic() < deadline:
             with contextlib.suppress(queue.Empty):
                 kind, piece_id, value = events.get(timeout=0.5)
                 if kind == "result" and piece_id in running:
                     running.pop(piece_id)
-                    if value.ok:
+                    if value.ok:  # it finished before the cancel reached it: keep it
                         _finish(cat, folder, value, summary)
-                    elif value.staging:
-                        shutil.rmtree(value.staging, ignore_errors=True)
-        for piece_id in [*running, *(s.id for s in waiting)]:
-            cat.mark_pending(piece_id)
+        for piece_id in stopped:
+            if piece_id not in summary.rendered:
+                cat.mark_pending(piece_id)
         stopped = [i for i in summary.reasons if i not in summary.rendered and i not in summary.failed]
         summary.pending = stopped
     finally:

@@ -7,7 +7,8 @@ or segfaults, memory running out, a kill) costs that piece only and comes back a
 :class:`~batikgen.exhibition.records.PieceResult` with a one-line reason. The child and the strip
 workers it starts share a process group that is killed as a whole on a timeout, and that kills
 itself when the process that started it dies (even by SIGKILL): a pipe it watches reaches end of
-file, and on Linux the kernel's parent-death signal (``PR_SET_PDEATHSIG``) says the same.
+file, the starter's pidfd becomes readable, and on Linux the kernel's parent-death signal
+(``PR_SET_PDEATHSIG``) says the same.
 
 Two ways to start the child: forked from a multiprocessing fork server that has batikgen already
 imported (about 2 s saved per piece), or, inside a daemonic process such as a Dask worker (which
@@ -23,6 +24,7 @@ import logging
 import multiprocessing
 import os
 import pickle
+import select
 import shutil
 import signal
 import subprocess
@@ -128,10 +130,16 @@ def _kind(name: str) -> str | None:
     return next((kind for ending, kind in _KINDS if name.endswith(ending)), None)
 
 
+def cache_name(content_hash: str) -> str:
+    """The features cache's file for a recording: its content hash, and the batikgen version that
+    analysed it (another version may analyse differently)."""
+    return f"{content_hash}-{__version__}.npz"
+
+
 def _cached_features(cache: Path, content_hash: str | None) -> BandFeatures | None:
     if not content_hash:
         return None
-    path = cache / f"{content_hash}.npz"
+    path = cache / cache_name(content_hash)
     if not path.is_file():
         return None
     try:
@@ -187,13 +195,15 @@ def render_piece(task: PieceTask, progress: StageCallback | None = None, staging
             content_hash = features.source.get("content_hash")
             if content_hash:
                 cache.mkdir(parents=True, exist_ok=True)
-                features.save(cache / f"{content_hash}.npz", overwrite=True)
+                features.save(cache / cache_name(content_hash), overwrite=True)
         features = _public(features)
         report("planning")
         s = task.settings
-        # Never render's default command: it would record the recording's path in metadata.json.
+        # metadata.json records a command and a recipe naming "the recording": in an exhibition
+        # both name the piece, never the recording's file. The features are given, so render never
+        # opens this path; it only names the recipe's recording after it.
         command = list(task.command) or ["batikgen", "batch", "exhibition.toml", "--only", task.piece_id]
-        render_recording(task.recording, staging, motif=s["motif"], palette=s["palette"], cloth=s["cloth"],
+        render_recording(Path(task.piece_id), staging, motif=s["motif"], palette=s["palette"], cloth=s["cloth"],
                          dpi=s["dpi"], command=command, progress=on_progress,
                          mapping=s.get("mapping"), absolute=s.get("absolute", False), border=s["border"],
                          legend=s.get("legend", False), formats=s["formats"], workers=task.workers,
@@ -242,12 +252,20 @@ def _kill_group(*_args) -> None:
         os.killpg(os.getpgrp(), signal.SIGKILL)
 
 
-def _die_with_parent(lifeline: Connection) -> None:
-    """End this process group when the starting process dies: it holds the lifeline's other end."""
+def _die_with_parent(lifeline: Connection, watched: int) -> None:
+    """End this process group when the process that started the piece (pid ``watched``) dies.
+
+    Two signs, either enough: the lifeline pipe reaches end of file (the starter held its other
+    end), or the starter's pidfd becomes readable (Linux: exact even if the starter forked children
+    that inherited the pipe's end).
+    """
+    handles = [lifeline.fileno()]
+    with contextlib.suppress(AttributeError, OSError):
+        handles.append(os.pidfd_open(watched))
+
     def watch() -> None:
-        with contextlib.suppress(EOFError, OSError):
-            while True:
-                lifeline.recv_bytes()  # nothing is ever sent: returns only at end of file
+        with contextlib.suppress(OSError, ValueError):
+            select.select(handles, [], [])  # nothing is ever sent: readable only when the starter is gone
         _kill_group()
 
     threading.Thread(target=watch, name="batikgen-lifeline", daemon=True).start()
@@ -272,11 +290,11 @@ class _Forward(logging.Handler):
             self.lines.append(record.getMessage())
 
 
-def _child(task: PieceTask, memory: int | None, channel: Connection, lifeline: Connection) -> None:
+def _child(task: PieceTask, memory: int | None, channel: Connection, lifeline: Connection, starter: int) -> None:
     """Body of the child process: limits, then render_piece, results and stages sent on ``channel``."""
     with contextlib.suppress(OSError):
         os.setpgid(0, 0)  # its own group: a timeout or the parent's death kills it with its strip workers
-    _die_with_parent(lifeline)
+    _die_with_parent(lifeline, starter)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the coordinator's to handle
     import resource
 
@@ -303,8 +321,8 @@ def _child(task: PieceTask, memory: int | None, channel: Connection, lifeline: C
 
 def _child_from_stdin(channel_fd: int, lifeline_fd: int) -> None:
     """``python -m batikgen.exhibition.worker``: the task comes pickled on stdin."""
-    task, memory = pickle.load(sys.stdin.buffer)
-    _child(task, memory, Connection(channel_fd, readable=False), Connection(lifeline_fd, writable=False))
+    task, memory, starter = pickle.load(sys.stdin.buffer)
+    _child(task, memory, Connection(channel_fd, readable=False), Connection(lifeline_fd, writable=False), starter)
 
 
 _preloaded = False
@@ -328,7 +346,8 @@ class _Child:
         lifeline_read, self.lifeline = multiprocessing.Pipe(duplex=False)
         self.how = how
         if how == "fork":
-            self.process = _fork_context().Process(target=_child, args=(task, memory, child_end, lifeline_read),
+            self.process = _fork_context().Process(target=_child,
+                                                   args=(task, memory, child_end, lifeline_read, os.getpid()),
                                                    name=f"batikgen-piece-{task.piece_id}", daemon=False)
             self.process.start()
             self.pid = self.process.pid
@@ -340,7 +359,7 @@ class _Child:
             )
             self.pid = self.process.pid
             with contextlib.suppress(BrokenPipeError):
-                self.process.stdin.write(pickle.dumps((task, memory)))
+                self.process.stdin.write(pickle.dumps((task, memory, os.getpid())))
                 self.process.stdin.close()
         child_end.close()
         lifeline_read.close()

@@ -14,7 +14,8 @@ Normalisation, before the table's ``low``/``high`` apply:
 - relative mode (default): per recording and robust. Rejected windows are replaced by
   interpolation from their good neighbours, a centred moving average smooths the series, then
   (value - median) / interquartile range of the good windows goes through a logistic to 0-1, so
-  one artefact cannot flatten the rest of the cloth.
+  one artefact cannot flatten the rest of the cloth. This (:func:`robust_unit`) is batikgen's one
+  normalisation: the feature stage hands over raw band powers and indices.
 - absolute mode: fixed reference ranges from the table's ``[reference]`` section map the feature
   linearly to 0-1 (band power in µV² on a log scale), clipped, the same for everybody.
 """
@@ -28,6 +29,7 @@ import math
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -37,12 +39,14 @@ except ModuleNotFoundError:  # Python 3.10
     import tomli as tomllib  # type: ignore[no-redef]
 
 from .._validate import check_choice
-from ..errors import FeatureError, PatternError
+from ..errors import FeatureError, MappingError
+from ..motifs.registry import MOTIFS, get_motif
 from ..seeding import SeedTree
 from ..signal.features import DEFAULT_BANDS, BandFeatures
-from ..cloth.formats import Cloth, cloth_layout
 from .plan import MotifPlan
-from ..motifs.registry import MOTIFS, get_motif
+
+if TYPE_CHECKING:  # the cloth step lays out the field; the mapping only fills it
+    from ..cloth.formats import Cloth
 
 log = logging.getLogger(__name__)
 
@@ -65,10 +69,6 @@ _TRAIT_KEYS = ("feature", "parameter", "low", "high", "why", "scope")
 #: A trait varies row by row along the timeline, or takes one value for the whole cloth.
 SCOPES = ("row", "cloth")
 _SMOOTHING_MAX = 101
-
-
-class MappingError(PatternError):
-    """A mapping table is malformed: the message names the file, the key and what is allowed."""
 
 
 @dataclass(frozen=True)
@@ -538,7 +538,7 @@ def map_features(
     seeds: SeedTree,
     table: MappingTable | None = None,
     mode: str = "relative",
-    border: str = "line",
+    layout: dict | None = None,
     legend: bool = False,
 ) -> MotifPlan:
     """Turn a band-power time course into a MotifPlan.
@@ -550,15 +550,17 @@ def map_features(
     motif, palette : str
         Registry names.
     cloth : Cloth
-        Size of the piece (and its head panel, if it has one).
+        Size of the piece (anything with ``width_mm``, ``height_mm`` and ``to_dict()``).
     seeds : SeedTree
         Root of every random choice.
     table : MappingTable, optional
         What drives what; the default table when omitted.
     mode : {"relative", "absolute"}
         Per-recording robust normalisation, or the table's fixed reference ranges.
-    border : {"none", "line", "motif"}
-        The pinggiran around the field (see :func:`batikgen.cloth.formats.cloth_layout`).
+    layout : dict, optional
+        Where the field, border and head panel sit, from :func:`batikgen.cloth.formats.cloth_layout`
+        (the cloth's step decides it; the mapping only fills the field). Default: the whole cloth
+        is the field.
     legend : bool
         Add a legend strip beside the cloth when built.
 
@@ -572,7 +574,9 @@ def map_features(
     traits = table.traits_for(family.name)
     if features.n_windows < 1:
         raise FeatureError("the features hold no window; nothing to map")
-    layout = cloth_layout(cloth, border, motif=family.name, legend=legend)
+    if layout is None:
+        layout = {"field": [0.0, 0.0, cloth.width_mm, cloth.height_mm],
+                  "border": {"style": "none", "width_mm": 0.0, "family": None}, "head_panel": None}
     x0, y0, x1, y1 = layout["field"]
     target_mm, scale = cell_size(features, table)
     columns = max(1, int(round((x1 - x0) / target_mm)))

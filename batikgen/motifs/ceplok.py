@@ -32,13 +32,12 @@ import shapely
 
 from .kit.geometry import cell_row, circle, lens, rotate, star, teardrop
 from .kit.isen import p4m_isen
-from .registry import MotifFamily, Parameter, isen_kind, isen_parameters, register
+from .registry import MotifFamily, Parameter, isen_kind, isen_parameters
 
 ROSETTES = ("kembang", "bintang", "teratai", "ganggong")
 
 PARAMETERS = (
-    Parameter("rosette", 0, len(ROSETTES) - 1, 0, "index",
-              "rosette kind: " + ", ".join(f"{i}={n}" for i, n in enumerate(ROSETTES)), integer=True),
+    Parameter.choice("rosette", ROSETTES, "kembang", "rosette kind"),
     Parameter("size", 0.5, 0.9, 0.8, "fraction", "rosette diameter relative to the cell"),
     Parameter("fullness", 0.2, 1.0, 0.55, "fraction", "petal width relative to its length"),
     Parameter("corner", 0.0, 0.45, 0.3, "fraction", "corner flower diameter relative to the cell (0: none)"),
@@ -46,12 +45,6 @@ PARAMETERS = (
     *isen_parameters(0.5),
 )
 
-#: Parameters the mapping should drive: parameter -> (suggested feature, direction).
-MAPPABLE = {
-    "fullness": ("relative alpha", "rising: fuller petals as alpha rises"),
-    "isen_density": ("relative beta", "rising: busier isen as beta rises"),
-    "corner": ("relative theta", "rising: larger joining flowers as theta rises"),
-}
 
 
 def _union(rings) -> shapely.Geometry:
@@ -134,33 +127,19 @@ def cell_layers(cell_mm: float, params: dict[str, float], rng: np.random.Generat
 
 
 def draw_row(y0: float, cell_mm: float, n_columns: int, params: dict[str, float], seeds=None) -> dict[str, list]:
-    """Geometry of one row of ceplok cells whose top edge is at ``y0`` mm.
+    """One row of ceplok cells, as :class:`~batikgen.motifs.registry.RowDrawer` says.
 
-    Parameters
-    ----------
-    y0, cell_mm : float
-        Top of the row and side of a cell, in mm.
-    n_columns : int
-        Cells across.
-    params : dict
-        Validated ceplok parameters.
-    seeds : SeedTree
-        Stream ``isen`` feeds fillers with natural irregularity.
-
-    Returns
-    -------
-    dict of str to list of shapely geometries
+    ``seeds``: stream ``isen`` feeds fillers with natural irregularity.
     """
     return cell_row(cell_layers, y0, cell_mm, n_columns, params, seeds)
 
 
-CEPLOK = register(
-    MotifFamily(
-        name="ceplok",
-        description="Rosettes (flower, star, lotus cross, quatrefoil) on a square grid with joining corner flowers, p4m",
-        parameters=PARAMETERS,
-        draw_row=draw_row,
-        layer_roles=(("frame", "outline"), ("rosette", "motif"), ("corner", "motif"), ("heart", "accent"),
-                     ("isen", "motif")),
-    )
+#: The family, found by the registry.
+FAMILY = MotifFamily(
+    name="ceplok",
+    description="Rosettes (flower, star, lotus cross, quatrefoil) on a square grid with joining corner flowers, p4m",
+    parameters=PARAMETERS,
+    draw_row=draw_row,
+    layer_roles=(("frame", "outline"), ("rosette", "motif"), ("corner", "motif"), ("heart", "accent"),
+                 ("isen", "motif")),
 )

@@ -14,7 +14,7 @@ scales them all.
 
 Layers (in paint order): petal outline (klowongan), petal fill, petal core, cecek dots, centre.
 
-Mapping: :data:`MAPPABLE` names the parameters the brain-to-batik mapping should drive.
+What drives which parameter is the mapping table's (``batikgen/mapping/default.toml``).
 """
 
 from __future__ import annotations
@@ -24,26 +24,20 @@ from functools import lru_cache
 import numpy as np
 
 from .kit.geometry import circle, lens, place, rotate
-from .registry import MotifFamily, Parameter, register
+from .registry import MotifFamily, Parameter
 
 PARAMETERS = (
     Parameter("fullness", 0.30, 1.0, 0.55, "fraction", "petal width over length (1 is a circle)"),
     Parameter("core", 0.0, 0.8, 0.4, "fraction", "length of the inner core lens relative to the petal"),
     Parameter("cecek", 0, 6, 2, "count", "cecek dots at each end of the core", integer=True),
     Parameter("line", 0.02, 0.12, 0.05, "fraction", "outline (klowongan) width relative to the petal length"),
-    Parameter("size_class", 0, 2, 2, "index", "0=picis (3 x 3 flowers a cell), 1=bribil (2 x 2), 2=sen (one)", integer=True),
+    Parameter.choice("size_class", ("picis", "bribil", "sen"), "sen",
+                     "flowers a cell: picis 3 x 3, bribil 2 x 2, sen one"),
 )
 
 #: Flowers along a cell's side for each size class: picis, bribil, sen.
 SIZE_CLASSES = {0: ("picis", 3), 1: ("bribil", 2), 2: ("sen", 1)}
 
-#: Parameters the mapping should drive: parameter -> (suggested feature, direction).
-MAPPABLE = {
-    "fullness": ("relative alpha", "rising: fuller petals as alpha rises"),
-    "core": ("relative theta", "rising: longer cores as theta rises"),
-    "cecek": ("relative beta", "rising: more dots as beta rises"),
-    "size_class": ("relative beta", "falling: busy beta gives the small picis, calm the large sen"),
-}
 
 _DIAGONALS = (45.0, 135.0, 225.0, 315.0)
 #: Gap left between a petal tip and a meeting point, as a fraction of the centre-corner distance.
@@ -139,14 +133,13 @@ def draw_row(y0: float, cell_mm: float, n_columns: int, params: dict[str, float]
     return out
 
 
-KAWUNG = register(
-    MotifFamily(
-        name="kawung",
-        description="Four lens petals meeting at a point on a square lattice (palm fruit / lotus), p4m",
-        parameters=PARAMETERS,
-        draw_row=draw_row,
-        layer_roles=(("outline", "outline"), ("petal", "motif"), ("core", "accent"),
-                     ("cecek", "outline"), ("centre", "accent")),
-        repeat=lambda cell_mm, params: (cell_mm / SIZE_CLASSES[int(params.get("size_class", 2))][1],) * 2,
-    )
+#: The family, found by the registry.
+FAMILY = MotifFamily(
+    name="kawung",
+    description="Four lens petals meeting at a point on a square lattice (palm fruit / lotus), p4m",
+    parameters=PARAMETERS,
+    draw_row=draw_row,
+    layer_roles=(("outline", "outline"), ("petal", "motif"), ("core", "accent"),
+                 ("cecek", "outline"), ("centre", "accent")),
+    repeat=lambda cell_mm, params: (cell_mm / SIZE_CLASSES[int(params.get("size_class", 2))][1],) * 2,
 )

@@ -16,13 +16,11 @@ rhombi. Layers (paint order): ``blade_outline``, ``blade``, ``spine``, ``strip_l
 
 from __future__ import annotations
 
-from .parang import LAYER_ROLES, MAPPABLE as _PARANG_MAPPABLE, _parameters, draw_bands, repeat
-from .registry import MotifFamily, register
+from .parang import LAYER_ROLES, _parameters, draw_bands, repeat
+from .registry import MotifFamily
 
 PARAMETERS = _parameters(0.07, 0.03)
 
-#: Parameters the mapping should drive: parameter -> (suggested feature, direction); as parang.
-MAPPABLE = dict(_PARANG_MAPPABLE)
 
 
 def draw_row(y0: float, cell_mm: float, n_columns: int, params: dict[str, float], seeds=None) -> dict[str, list]:
@@ -30,13 +28,12 @@ def draw_row(y0: float, cell_mm: float, n_columns: int, params: dict[str, float]
     return draw_bands(y0, cell_mm, n_columns, params, mlinjon=False)
 
 
-LERENG = register(
-    MotifFamily(
-        name="lereng",
-        description="Diagonal bands of S-shaped blades parted only by fine lines (parang without mlinjon), p2",
-        parameters=PARAMETERS,
-        draw_row=draw_row,
-        layer_roles=LAYER_ROLES,
-        repeat=repeat,
-    )
+#: The family, found by the registry.
+FAMILY = MotifFamily(
+    name="lereng",
+    description="Diagonal bands of S-shaped blades parted only by fine lines (parang without mlinjon), p2",
+    parameters=PARAMETERS,
+    draw_row=draw_row,
+    layer_roles=LAYER_ROLES,
+    repeat=repeat,
 )

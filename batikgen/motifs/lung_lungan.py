@@ -26,8 +26,9 @@ from __future__ import annotations
 import numpy as np
 import shapely
 
-from .kit.geometry import circle, clip_to_box, copies, lens, mended, rotate, stroke, teardrop, transform_all
-from .registry import MotifFamily, Parameter, register
+from .kit.geometry import circle, clip_to_box, copies, lens, mended, rotate, teardrop, transform_all
+from .kit.strokes import stroke_ring
+from .registry import MotifFamily, Parameter
 
 PARAMETERS = (
     Parameter("waves", 1, 3, 1, "count", "whole waves of the stem per cell", integer=True),
@@ -38,12 +39,6 @@ PARAMETERS = (
     Parameter("line", 0.008, 0.04, 0.024, "fraction", "stem width relative to the cell"),
 )
 
-#: Parameters the mapping should drive: parameter -> (suggested feature, direction).
-MAPPABLE = {
-    "amplitude": ("relative theta", "rising: a deeper wave as theta rises"),
-    "bloom": ("relative alpha", "rising: larger flowers as alpha rises"),
-    "curl": ("relative beta", "rising: tighter tendrils as beta rises"),
-}
 
 
 def bend(cell: float, period: float, amp: float, params: dict[str, float]) -> dict[str, list]:
@@ -59,7 +54,7 @@ def bend(cell: float, period: float, amp: float, params: dict[str, float]) -> di
     phi = -np.pi * 0.75 + turn
     points = centre + np.column_stack([r * np.cos(phi), r * np.sin(phi)])
     points = np.vstack([[0.0, 0.0], points])  # start on the stem
-    tendril = mended(stroke(points, np.linspace(0.7 * line, 0.25 * line, len(points))))
+    tendril = mended(stroke_ring(points, 2 * np.linspace(0.7 * line, 0.25 * line, len(points))))
     if tendril is not None:
         layers["stem"].append(tendril)
     if params["bloom"] > 0:
@@ -89,7 +84,7 @@ def draw_row(y0: float, cell_mm: float, n_columns: int, params: dict[str, float]
     # Samples every 1/80 of a wave: half a wave is a whole number of steps, so the glide is exact.
     x = np.arange(-2, 83) * period / 80
     wave = np.column_stack([x, amp * np.sin(2 * np.pi * x / period)])
-    stem = mended(stroke(wave, line / 2))  # a deep, short wave can bend tighter than the stem is wide
+    stem = mended(stroke_ring(wave, line))  # a deep, short wave can bend tighter than the stem is wide
     starts = np.arange(-1, np.ceil(width / period) + 1) * period
     out: dict[str, list] = {"stem": copies([stem], np.column_stack([starts, np.full(len(starts), yc)])),
                             "leaf": [], "flower": [], "heart": []}
@@ -115,13 +110,12 @@ def draw_row(y0: float, cell_mm: float, n_columns: int, params: dict[str, float]
     return {layer: clip_to_box(shapes, 0.0, y0, width, y0 + cell_mm) for layer, shapes in out.items()}
 
 
-LUNG_LUNGAN = register(
-    MotifFamily(
-        name="lung-lungan",
-        description="A waving vine with spiral tendrils, leaves and flowers in its bends (glide symmetry)",
-        parameters=PARAMETERS,
-        draw_row=draw_row,
-        layer_roles=(("stem", "motif"), ("leaf", "motif"), ("flower", "motif"), ("heart", "accent")),
-        repeat=lambda cell_mm, params: (cell_mm / params.get("waves", 1), cell_mm),
-    )
+#: The family, found by the registry.
+FAMILY = MotifFamily(
+    name="lung-lungan",
+    description="A waving vine with spiral tendrils, leaves and flowers in its bends (glide symmetry)",
+    parameters=PARAMETERS,
+    draw_row=draw_row,
+    layer_roles=(("stem", "motif"), ("leaf", "motif"), ("flower", "motif"), ("heart", "accent")),
+    repeat=lambda cell_mm, params: (cell_mm / params.get("waves", 1), cell_mm),
 )

@@ -30,7 +30,7 @@ import shapely
 
 from .kit.geometry import circle, clip_to_box, copies, lens, polygonal
 from .kit.palettes import blend
-from .registry import MotifFamily, Parameter, register
+from .registry import MotifFamily, Parameter
 
 #: The most gradations a cloud can have; one layer each.
 MAX_GRADATIONS = 9
@@ -44,12 +44,6 @@ PARAMETERS = (
     Parameter("gap", 0.05, 1.0, 0.15, "fraction", "space between clouds relative to their length"),
 )
 
-#: Parameters the mapping should drive: parameter -> (suggested feature, direction).
-MAPPABLE = {
-    "gradations": ("relative alpha", "rising: deeper, more layered clouds as alpha rises"),
-    "swell": ("relative theta", "rising: fuller middle lobes as theta rises"),
-    "gap": ("relative beta", "falling: busier beta crowds the sky"),
-}
 
 
 def gradation_layer(index: int, gradations: int) -> str:
@@ -141,14 +135,13 @@ def draw_row(y0: float, cell_mm: float, n_columns: int, params: dict[str, float]
 
 LAYER_ROLES = tuple((f"gradation_{i}", blend("motif", "outline", i / (MAX_GRADATIONS - 1))) for i in range(MAX_GRADATIONS))
 
-MEGA_MENDUNG = register(
-    MotifFamily(
-        name="mega-mendung",
-        description="Cirebon clouds: horizontal pointed clouds of nested outlines darkening toward the heart",
-        parameters=PARAMETERS,
-        draw_row=draw_row,
-        layer_roles=LAYER_ROLES,
-        repeat=lambda cell_mm, params: (params.get("length", 2.4) * cell_mm * (1 + params.get("gap", 0.15)),
-                                        2 * cell_mm),
-    )
+#: The family, found by the registry.
+FAMILY = MotifFamily(
+    name="mega-mendung",
+    description="Cirebon clouds: horizontal pointed clouds of nested outlines darkening toward the heart",
+    parameters=PARAMETERS,
+    draw_row=draw_row,
+    layer_roles=LAYER_ROLES,
+    repeat=lambda cell_mm, params: (params.get("length", 2.4) * cell_mm * (1 + params.get("gap", 0.15)),
+                                    2 * cell_mm),
 )

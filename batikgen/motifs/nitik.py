@@ -27,25 +27,18 @@ from __future__ import annotations
 import numpy as np
 
 from .kit.geometry import place
-from .registry import MotifFamily, Parameter, register
+from .registry import MotifFamily, Parameter
 
 DESIGNS = ("kembang", "cakar", "ketupat")
 
 PARAMETERS = (
-    Parameter("design", 0, len(DESIGNS) - 1, 0, "index",
-              "design: " + ", ".join(f"{i}={n}" for i, n in enumerate(DESIGNS)), integer=True),
+    Parameter.choice("design", DESIGNS, 0, "design"),
     Parameter("dots", 13, 41, 23, "count", "grid places along each side of a cell", integer=True),
     Parameter("dot", 0.35, 0.9, 0.62, "fraction", "side of a square dot relative to the grid pitch"),
     Parameter("fullness", 0.3, 1.0, 0.6, "fraction", "petal width or star depth"),
     Parameter("fill", 0.0, 1.0, 1.0, "fraction", "share of a motif's inside that is dotted (checker, then sparser)"),
 )
 
-#: Parameters the mapping should drive: parameter -> (suggested feature, direction).
-MAPPABLE = {
-    "dots": ("relative beta", "rising: a finer weave as beta rises"),
-    "fullness": ("relative alpha", "rising: fuller petals as alpha rises"),
-    "fill": ("relative theta", "rising: denser insides as theta rises"),
-}
 
 
 def _inside(design: int, big: np.ndarray, small: np.ndarray, fullness: float, shrink: float) -> np.ndarray:
@@ -135,12 +128,11 @@ def draw_row(y0: float, cell_mm: float, n_columns: int, params: dict[str, float]
     return out
 
 
-NITIK = register(
-    MotifFamily(
-        name="nitik",
-        description="Flowers, stars and diamonds built only of small square dots on a grid, imitating a weave",
-        parameters=PARAMETERS,
-        draw_row=draw_row,
-        layer_roles=(("line", "motif"), ("fill", "accent"), ("corner", "motif")),
-    )
+#: The family, found by the registry.
+FAMILY = MotifFamily(
+    name="nitik",
+    description="Flowers, stars and diamonds built only of small square dots on a grid, imitating a weave",
+    parameters=PARAMETERS,
+    draw_row=draw_row,
+    layer_roles=(("line", "motif"), ("fill", "accent"), ("corner", "motif")),
 )

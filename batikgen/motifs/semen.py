@@ -30,9 +30,10 @@ import numpy as np
 import shapely
 
 from ..seeding import SeedTree
-from .kit.geometry import clip_to_box, copies, lens, mended, polygonal, rotate, stroke, transform_all
+from .kit.geometry import clip_to_box, copies, lens, mended, polygonal, rotate, transform_all
 from .kit.isen import isen_fill
-from .registry import MotifFamily, Parameter, isen_kind, isen_parameters, register
+from .kit.strokes import stroke_ring
+from .registry import MotifFamily, Parameter, isen_kind, isen_parameters
 
 PARAMETERS = (
     Parameter("feathers", 3, 9, 6, "count", "feathers in each wing of the sawat", integer=True),
@@ -44,13 +45,6 @@ PARAMETERS = (
     *isen_parameters(0.35),
 )
 
-#: Parameters the mapping should drive: parameter -> (suggested feature, direction).
-MAPPABLE = {
-    "span": ("relative alpha", "rising: wider wings as alpha rises"),
-    "curl": ("relative theta", "rising: tighter, longer tendrils as theta rises"),
-    "feathers": ("relative beta", "rising: more feathers as beta rises"),
-    "isen_density": ("relative beta", "rising: denser isen as beta rises"),
-}
 
 
 def _mirror(shapes: list) -> list:
@@ -105,7 +99,7 @@ def meru(cell: float, height: float) -> tuple[shapely.Geometry | None, list]:
         # Lower ridges follow the skyline, as the slopes of the mountain (galaran of the meru).
         inner = x[np.abs(x) < width * (0.42 - 0.12 * drop)]
         y = foot - meru_profile(width, height, inner) * (1 - drop) - 0.04 * height
-        ridge = mended(stroke(np.column_stack([inner, y]), 0.012 * cell))
+        ridge = mended(stroke_ring(np.column_stack([inner, y]), 2 * (0.012 * cell)))
         if ridge is not None:
             ridges.append(ridge)
     return shape, ridges
@@ -122,7 +116,7 @@ def tendril(cell: float, turns: float, leaves: int, line: float) -> tuple[list, 
     phi = np.pi * 0.85 - 2 * np.pi * turns * t
     points = centre + np.column_stack([radius * np.cos(phi), -radius * np.sin(phi)])
     half = (1.6 * line) * (1 - 0.7 * t) + 0.2 * line
-    body = mended(stroke(points, half))
+    body = mended(stroke_ring(points, 2 * half))
     shapes = [body] if body is not None else []
     cores = []
     for s in np.linspace(0.15, 0.6, leaves) if leaves else []:
@@ -168,22 +162,9 @@ def composition(cell_mm: float, params: dict[str, float], rng: np.random.Generat
 
 
 def draw_row(y0: float, cell_mm: float, n_columns: int, params: dict[str, float], seeds=None) -> dict[str, list]:
-    """Geometry of one row of semen whose top edge is at ``y0`` mm.
+    """One row of semen, as :class:`~batikgen.motifs.registry.RowDrawer` says.
 
-    Parameters
-    ----------
-    y0, cell_mm : float
-        Top of the row and side of a cell, in mm.
-    n_columns : int
-        Cells across.
-    params : dict
-        Validated semen parameters.
-    seeds : SeedTree
-        Stream ``isen`` feeds fillers with natural irregularity.
-
-    Returns
-    -------
-    dict of str to list of shapely geometries
+    ``seeds``: stream ``isen`` feeds fillers with natural irregularity.
     """
     rng = (seeds or SeedTree("unseeded")).rng("isen")
     shift = (int(round(y0 / cell_mm)) % 2) * cell_mm / 2  # alternate rows sit half a cell over
@@ -195,13 +176,12 @@ def draw_row(y0: float, cell_mm: float, n_columns: int, params: dict[str, float]
             for layer, shapes in composition(cell_mm, params, rng).items()}
 
 
-SEMEN = register(
-    MotifFamily(
-        name="semen",
-        description="Mountain (meru), garuda wings (sawat) and curling tendrils, mirrored, on an isen ground",
-        parameters=PARAMETERS,
-        draw_row=draw_row,
-        layer_roles=(("outline", "outline"), ("body", "motif"), ("detail", "accent"), ("isen", "motif")),
-        repeat=lambda cell_mm, params: (cell_mm, 2 * cell_mm),
-    )
+#: The family, found by the registry.
+FAMILY = MotifFamily(
+    name="semen",
+    description="Mountain (meru), garuda wings (sawat) and curling tendrils, mirrored, on an isen ground",
+    parameters=PARAMETERS,
+    draw_row=draw_row,
+    layer_roles=(("outline", "outline"), ("body", "motif"), ("detail", "accent"), ("isen", "motif")),
+    repeat=lambda cell_mm, params: (cell_mm, 2 * cell_mm),
 )

@@ -30,24 +30,17 @@ import shapely
 from .ceplok import ROSETTES, rosette_outline
 from .kit.geometry import cell_row, circle, lens, rotate
 from .kit.isen import p4m_isen
-from .registry import MotifFamily, Parameter, isen_kind, isen_parameters, register
+from .registry import MotifFamily, Parameter, isen_kind, isen_parameters
 
 PARAMETERS = (
     Parameter("frame", 0.02, 0.12, 0.05, "fraction", "width of the diamond frame relative to the cell"),
-    Parameter("ornament", 0, len(ROSETTES) - 1, 2, "index",
-              "light fields' rosette: " + ", ".join(f"{i}={n}" for i, n in enumerate(ROSETTES)), integer=True),
+    Parameter.choice("ornament", ROSETTES, 2, "light fields' rosette"),
     Parameter("size", 0.3, 0.9, 0.62, "fraction", "rosette size relative to the light field"),
     Parameter("flower", 0.0, 0.5, 0.28, "fraction", "dark fields' flower size relative to the cell (0: none)"),
     Parameter("line", 0.01, 0.05, 0.02, "fraction", "outline width relative to the cell"),
     *isen_parameters(0.5),
 )
 
-#: Parameters the mapping should drive: parameter -> (suggested feature, direction).
-MAPPABLE = {
-    "size": ("relative alpha", "rising: larger rosettes as alpha rises"),
-    "frame": ("relative theta", "rising: heavier frames as theta rises"),
-    "isen_density": ("relative beta", "rising: denser isen in the dark fields as beta rises"),
-}
 
 
 def _diamond(half: float) -> shapely.Polygon:
@@ -96,22 +89,9 @@ def cell_layers(cell_mm: float, params: dict[str, float], rng: np.random.Generat
 
 
 def draw_row(y0: float, cell_mm: float, n_columns: int, params: dict[str, float], seeds=None) -> dict[str, list]:
-    """Geometry of one row of sido cells whose top edge is at ``y0`` mm.
+    """One row of sido cells, as :class:`~batikgen.motifs.registry.RowDrawer` says.
 
-    Parameters
-    ----------
-    y0, cell_mm : float
-        Top of the row and side of a cell, in mm.
-    n_columns : int
-        Cells across.
-    params : dict
-        Validated sido parameters.
-    seeds : SeedTree
-        Stream ``isen`` feeds fillers with natural irregularity.
-
-    Returns
-    -------
-    dict of str to list of shapely geometries
+    ``seeds``: stream ``isen`` feeds fillers with natural irregularity.
     """
     return cell_row(cell_layers, y0, cell_mm, n_columns, params, seeds)
 
@@ -119,12 +99,11 @@ def draw_row(y0: float, cell_mm: float, n_columns: int, params: dict[str, float]
 LAYER_ROLES = (("light", "motif"), ("frame", "outline"), ("frame_line", "accent"), ("ornament_outline", "outline"),
                ("ornament", "accent"), ("flower", "motif"), ("isen", "motif"))
 
-SIDO = register(
-    MotifFamily(
-        name="sido",
-        description="Diamond frames with light fields holding rosettes and dark fields holding flowers and isen",
-        parameters=PARAMETERS,
-        draw_row=draw_row,
-        layer_roles=LAYER_ROLES,
-    )
+#: The family, found by the registry.
+FAMILY = MotifFamily(
+    name="sido",
+    description="Diamond frames with light fields holding rosettes and dark fields holding flowers and isen",
+    parameters=PARAMETERS,
+    draw_row=draw_row,
+    layer_roles=LAYER_ROLES,
 )

@@ -30,11 +30,13 @@ import numpy as np
 import shapely
 
 from ..seeding import SeedTree
+from . import ceplok, kawung, lereng, nitik, parang, sido, truntum
 from .kit.geometry import clip_to_box, copies, split_by_pieces
-from .registry import MOTIFS, MotifFamily, Parameter, register
+from .registry import MotifFamily, Parameter
 
 #: The families a patch can hold (those drawn at the scale of a cell), in a fixed order.
-PATCH_FAMILIES = ("kawung", "parang", "ceplok", "truntum", "nitik", "sido", "lereng")
+_PATCHES = {module.FAMILY.name: module.FAMILY for module in (kawung, parang, ceplok, truntum, nitik, sido, lereng)}
+PATCH_FAMILIES = tuple(_PATCHES)
 
 PARAMETERS = (
     Parameter("variety", 2, len(PATCH_FAMILIES), 4, "count", "how many different motifs a row's patches use", integer=True),
@@ -43,11 +45,6 @@ PARAMETERS = (
     Parameter("seam", 0.005, 0.04, 0.015, "fraction", "width of the seams relative to the cell"),
 )
 
-#: Parameters the mapping should drive: parameter -> (suggested feature, direction).
-MAPPABLE = {
-    "variety": ("spectral entropy", "rising: more kinds of patch as entropy rises"),
-    "scale": ("relative alpha", "rising: larger motifs in the patches as alpha rises"),
-}
 
 
 def triangles(x0: float, y0: float, cell_mm: float, split: int, column: int) -> list[np.ndarray]:
@@ -113,7 +110,7 @@ def patch_pieces(name: str, cell_mm: float, sub_rows: int, split: int, parity: i
     -------
     tuple of (str, numpy.ndarray of shapely geometries)
     """
-    family = MOTIFS[name]
+    family = _PATCHES[name]
     sub_cell = cell_mm / sub_rows
     params = _patch_params(name, sub_cell)
     shapes: list = []
@@ -135,7 +132,7 @@ def patch_pieces(name: str, cell_mm: float, sub_rows: int, split: int, parity: i
 
 
 def _patch_params(name: str, sub_cell: float) -> dict[str, float]:
-    family = MOTIFS[name]
+    family = _PATCHES[name]
     params = family.defaults()
     if "jitter" in params:
         params["jitter"] = 0.0
@@ -150,23 +147,9 @@ def _patch_params(name: str, sub_cell: float) -> dict[str, float]:
 
 
 def draw_row(y0: float, cell_mm: float, n_columns: int, params: dict[str, float], seeds=None) -> dict[str, list]:
-    """Geometry of one row of tambal whose top edge is at ``y0`` mm.
+    """One row of tambal, as :class:`~batikgen.motifs.registry.RowDrawer` says.
 
-    Parameters
-    ----------
-    y0, cell_mm : float
-        Top of the row and side of a cell, in mm.
-    n_columns : int
-        Cells across.
-    params : dict
-        Validated tambal parameters.
-    seeds : SeedTree
-        Stream ``patches`` chooses the patches (the patches' contents are exact, see
-        :func:`patch_pieces`).
-
-    Returns
-    -------
-    dict of str to list of shapely geometries
+    ``seeds``: stream ``patches`` chooses the patches (their contents are exact: :func:`patch_pieces`).
     """
     seeds = seeds or SeedTree("unseeded")
     split = int(params["split"])
@@ -201,23 +184,16 @@ def _seams(y0: float, cell_mm: float, n_columns: int, split: int, width: float) 
     return clip_to_box(bands, 0.0, y0, n_columns * cell_mm, y0 + cell_mm)
 
 
-def _layer_roles() -> tuple[tuple[str, str], ...]:
-    from . import ceplok, kawung, lereng, nitik, parang, sido, truntum  # noqa: F401  (register them first)
+LAYER_ROLES = tuple((f"{name}.{layer}", role) for name, family in _PATCHES.items()
+                    for layer, role in family.layer_roles) + (("seam", "accent"),)
 
-    roles = [(f"{name}.{layer}", role) for name in PATCH_FAMILIES for layer, role in MOTIFS[name].layer_roles]
-    return tuple(roles) + (("seam", "accent"),)
-
-
-LAYER_ROLES = _layer_roles()
-
-TAMBAL = register(
-    MotifFamily(
-        name="tambal",
-        description="Patchwork: squares cut along their diagonals, each triangle a different motif",
-        parameters=PARAMETERS,
-        draw_row=draw_row,
-        layer_roles=LAYER_ROLES,
-        # Patches are chosen afresh for every cell: a patchwork has no repeat tile.
-        periodic=False,
-    )
+#: The family, found by the registry.
+FAMILY = MotifFamily(
+    name="tambal",
+    description="Patchwork: squares cut along their diagonals, each triangle a different motif",
+    parameters=PARAMETERS,
+    draw_row=draw_row,
+    layer_roles=LAYER_ROLES,
+    # Patches are chosen afresh for every cell: a patchwork has no repeat tile.
+    periodic=False,
 )

@@ -26,7 +26,7 @@ import numpy as np
 import shapely
 
 from .kit.geometry import circle, clip_to_box, place, rotate, teardrop
-from .registry import MotifFamily, Parameter, register
+from .registry import MotifFamily, Parameter
 
 PARAMETERS = (
     Parameter("petals", 5, 8, 8, "count", "petals of each flower", integer=True),
@@ -37,12 +37,6 @@ PARAMETERS = (
     Parameter("jitter", 0.0, 0.3, 0.0, "fraction", "hand-drawn irregularity of petals and placing (seeded)"),
 )
 
-#: Parameters the mapping should drive: parameter -> (suggested feature, direction).
-MAPPABLE = {
-    "size": ("relative alpha", "rising: larger blooms as alpha rises"),
-    "spark": ("relative beta", "rising: brighter sparks as beta rises"),
-    "jitter": ("spectral entropy", "rising: a less regular hand as entropy rises"),
-}
 
 
 #: With jitter on, the irregularities repeat every this many cells along a row.
@@ -58,22 +52,9 @@ def _repeat(cell_mm: float, params: dict) -> tuple[float, float]:
 
 
 def draw_row(y0: float, cell_mm: float, n_columns: int, params: dict[str, float], seeds=None) -> dict[str, list]:
-    """Geometry of one row of truntum whose top edge is at ``y0`` mm.
+    """One row of truntum, as :class:`~batikgen.motifs.registry.RowDrawer` says.
 
-    Parameters
-    ----------
-    y0, cell_mm : float
-        Top of the row and side of a cell, in mm.
-    n_columns : int
-        Cells across.
-    params : dict
-        Validated truntum parameters.
-    seeds : SeedTree
-        Stream ``jitter`` drives the hand-drawn irregularity (unused when ``jitter`` is 0).
-
-    Returns
-    -------
-    dict of str to list of shapely geometries
+    ``seeds``: stream ``jitter`` drives the hand-drawn irregularity (unused when ``jitter`` is 0).
     """
     k = int(params["flowers"])
     step = cell_mm / k
@@ -132,13 +113,12 @@ def draw_row(y0: float, cell_mm: float, n_columns: int, params: dict[str, float]
     return out
 
 
-TRUNTUM = register(
-    MotifFamily(
-        name="truntum",
-        description="Small star-flowers on a grid with sparks between them, light on a dark ground",
-        parameters=PARAMETERS,
-        draw_row=draw_row,
-        layer_roles=(("petal", "motif"), ("heart", "accent"), ("eye", "ground"), ("spark", "motif")),
-        repeat=_repeat,
-    )
+#: The family, found by the registry.
+FAMILY = MotifFamily(
+    name="truntum",
+    description="Small star-flowers on a grid with sparks between them, light on a dark ground",
+    parameters=PARAMETERS,
+    draw_row=draw_row,
+    layer_roles=(("petal", "motif"), ("heart", "accent"), ("eye", "ground"), ("spark", "motif")),
+    repeat=_repeat,
 )

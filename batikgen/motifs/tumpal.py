@@ -31,7 +31,7 @@ import shapely
 from ..seeding import SeedTree
 from .kit.geometry import clip_to_box, copies, lens, polygonal, rotate, transform_all
 from .kit.isen import isen_fill
-from .registry import MotifFamily, Parameter, isen_kind, isen_parameters, register
+from .registry import MotifFamily, Parameter, isen_kind, isen_parameters
 
 PARAMETERS = (
     Parameter("count", 1, 4, 2, "count", "triangles per cell", integer=True),
@@ -39,17 +39,11 @@ PARAMETERS = (
     Parameter("nested", 1, 5, 2, "count", "nested outlines inside each triangle", integer=True),
     Parameter("leaves", 0, 5, 3, "count", "pairs of leaves on the bamboo-shoot ornament", integer=True),
     Parameter("teeth", 0, 8, 4, "count", "serrations (untu walang) along the base of each triangle", integer=True),
-    Parameter("flip", 0, 1, 0, "choice", "0: triangles stand on the bottom edge; 1: hang from the top", integer=True),
+    Parameter.choice("flip", ("stand", "hang"), "stand", "triangles stand on the bottom edge or hang from the top"),
     Parameter("line", 0.01, 0.05, 0.022, "fraction", "outline width relative to the cell"),
     *isen_parameters(0.4),
 )
 
-#: Parameters the mapping should drive: parameter -> (suggested feature, direction).
-MAPPABLE = {
-    "nested": ("relative alpha", "rising: more nested outlines as alpha rises"),
-    "leaves": ("relative theta", "rising: a leafier shoot as theta rises"),
-    "isen_density": ("relative beta", "rising: denser isen as beta rises"),
-}
 
 
 def _triangle(base: float, height: float) -> np.ndarray:
@@ -124,22 +118,9 @@ def _shoot(room: shapely.Polygon, pairs: int, line: float) -> list:
 
 
 def draw_row(y0: float, cell_mm: float, n_columns: int, params: dict[str, float], seeds=None) -> dict[str, list]:
-    """Geometry of one row of tumpal whose top edge is at ``y0`` mm.
+    """One row of tumpal, as :class:`~batikgen.motifs.registry.RowDrawer` says.
 
-    Parameters
-    ----------
-    y0, cell_mm : float
-        Top of the row and side of a cell, in mm.
-    n_columns : int
-        Cells across.
-    params : dict
-        Validated tumpal parameters.
-    seeds : SeedTree
-        Stream ``isen`` feeds fillers with natural irregularity.
-
-    Returns
-    -------
-    dict of str to list of shapely geometries
+    ``seeds``: stream ``isen`` feeds fillers with natural irregularity.
     """
     count = int(params["count"])
     base = cell_mm / count
@@ -167,14 +148,13 @@ def draw_row(y0: float, cell_mm: float, n_columns: int, params: dict[str, float]
     return out
 
 
-TUMPAL = register(
-    MotifFamily(
-        name="tumpal",
-        description="A border row of tall nested triangles with a bamboo-shoot ornament (sarong head panel)",
-        parameters=PARAMETERS,
-        draw_row=draw_row,
-        layer_roles=(("frame", "outline"), ("field", "motif"), ("line", "outline"), ("shoot", "accent"),
-                     ("teeth", "outline"), ("isen", "motif")),
-        repeat=lambda cell_mm, params: (cell_mm / params.get("count", 2), cell_mm),
-    )
+#: The family, found by the registry.
+FAMILY = MotifFamily(
+    name="tumpal",
+    description="A border row of tall nested triangles with a bamboo-shoot ornament (sarong head panel)",
+    parameters=PARAMETERS,
+    draw_row=draw_row,
+    layer_roles=(("frame", "outline"), ("field", "motif"), ("line", "outline"), ("shoot", "accent"),
+                 ("teeth", "outline"), ("isen", "motif")),
+    repeat=lambda cell_mm, params: (cell_mm / params.get("count", 2), cell_mm),
 )

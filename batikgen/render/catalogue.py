@@ -8,18 +8,17 @@ parameters, then a row with each parameter at its low and high bound in the fami
 from __future__ import annotations
 
 import math
-import re
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from .raster import render_array
-from ..seeding import SeedTree
 from ..cloth.composition import Composition, Layer
-from ..motifs.kit.crackle import add_crackle
+from ..cloth.crackle import add_crackle
+from ..cloth.tile import draw_patch, draw_tile, tile_size, tiled_composition
 from ..motifs.kit.palettes import PALETTES, Palette
 from ..motifs.registry import MOTIFS, MotifFamily
-from ..cloth.tile import draw_patch, draw_tile, tile_size, tiled_composition
+from ..seeding import SeedTree
+from .raster import render_array
 
 #: Default cell size of swatches: a kawung of this size is a "sedang" (middle) class.
 SWATCH_CELL_MM = 40.0
@@ -54,7 +53,13 @@ def swatch_composition(family: MotifFamily, palette: Palette, params: dict | Non
     seeds = seeds or SeedTree("swatch")
     params = family.validate(params or {})
     w, h = tile_size(family, cell_mm, params)
-    copies = (max(1, math.ceil(min_cells * cell_mm / w - 1e-9)), max(1, math.ceil(min_cells * cell_mm / h - 1e-9)))
+    across = max(1, math.ceil(min_cells * cell_mm / w - 1e-9))
+    down = max(1, math.ceil(min_cells * cell_mm / h - 1e-9))
+    # Close to square: a repeat much wider than tall (truntum's jittered block spans several cells)
+    # gets more copies down, or the swatch would be a band of flowers between empty margins.
+    down = max(down, round(across * w / h))
+    across = max(across, round(down * h / w))
+    copies = (across, down)
     if getattr(family, "periodic", True):
         composition = tiled_composition(family, draw_tile(family, cell_mm, params, seeds), (w, h), palette, copies)
     else:  # no repeat tile: a stretch of the family's own drawing
@@ -108,15 +113,6 @@ def _clip(text: str, font, width: int) -> str:
     return text + "…"
 
 
-def _format(spec, value: float) -> str:
-    """A parameter value for a label; an enumerated one (documented as ``0=name, 1=...``) by its name."""
-    if spec.integer:
-        names = dict(re.findall(r"\b(\d+)=([\w-]+)", spec.doc))
-        if str(int(value)) in names:
-            return names[str(int(value))]
-    return f"{value:g}" if value == int(value) else f"{value:.2f}".rstrip("0")
-
-
 def catalogue_entries(family: MotifFamily, palettes: list[str]) -> list[tuple[str, list[tuple[str, str, dict]]]]:
     """What the catalogue shows of one family.
 
@@ -134,7 +130,7 @@ def catalogue_entries(family: MotifFamily, palettes: list[str]) -> list[tuple[st
     """
     rows = [("in each palette, default parameters", [(name, name, {}) for name in palettes])]
     home = palettes[0]
-    by_parameter = [(f"{spec.name}={_format(spec, bound)}", home, {spec.name: bound})
+    by_parameter = [(f"{spec.name}={spec.label(bound)}", home, {spec.name: bound})
                     for spec in family.parameters for bound in (spec.low, spec.high)]
     if by_parameter:
         rows.append((f"each parameter at its low and high bound, in {home}", by_parameter))

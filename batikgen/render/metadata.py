@@ -24,7 +24,8 @@ def package_versions() -> dict[str, str]:
     return versions
 
 
-def build_metadata(plan_dict: dict, plan_digest: str, settings: dict, outputs: list[Path], command: list[str]) -> dict:
+def build_metadata(plan_dict: dict, plan_digest: str, settings: dict, outputs: list[Path], command: list[str] | None,
+                   recipe: dict | None = None) -> dict:
     """Everything needed to identify and reproduce a render.
 
     Parameters
@@ -37,8 +38,10 @@ def build_metadata(plan_dict: dict, plan_digest: str, settings: dict, outputs: l
         Render settings (dpi, formats, ...).
     outputs : list of pathlib.Path
         Files written, hashed here.
-    command : list of str
-        The command line that reproduces the piece.
+    command : list of str or None
+        The command line that reproduces the piece (None: none recorded).
+    recipe : dict, optional
+        The settings and recording (by file name and content hash) that make the piece again.
 
     Returns
     -------
@@ -47,7 +50,8 @@ def build_metadata(plan_dict: dict, plan_digest: str, settings: dict, outputs: l
     return {
         "batikgen_metadata_version": 1,
         "versions": package_versions(),
-        "command": shlex.join(command),
+        "command": None if command is None else shlex.join(command),
+        "recipe": recipe,
         "settings": settings,
         "plan_sha256": plan_digest,
         "plan": plan_dict,

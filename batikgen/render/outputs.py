@@ -14,11 +14,11 @@ import logging
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
-from ..files import atomic_write, check_writable
-from ..errors import BatikgenError, RenderError
 from ..cloth.composition import Composition
-from ..motifs.kit.palettes import get_palette
+from ..errors import BatikgenError, ParameterError, RenderError
+from ..files import atomic_write, check_writable
 from ..mapping.plan import MotifPlan
+from ..motifs.kit.palettes import get_palette
 from .metadata import build_metadata, write_metadata
 from .parallel import encoded_strips
 from .png import PngStripEncoder, PngWriter, deflate_backend
@@ -30,7 +30,7 @@ from .tiff import TiffStripEncoder, tiff_rows_for, write_tiff_strips
 
 log = logging.getLogger(__name__)
 
-#: Formats chosen with ``--format``; the preview and the proof strip are extras written besides.
+#: Formats a render can be asked for; the preview and the proof strip are extras written besides.
 FORMATS = ("png", "tiff", "svg")
 DEFAULT_FORMATS = ("png",)
 _SUFFIXES = {"png": ".png", "tiff": ".tif", "svg": ".svg", "preview": ".preview.jpg", "proof": ".proof.png",
@@ -42,14 +42,15 @@ def parse_formats(formats: str | Iterable[str]) -> tuple[str, ...]:
 
     Raises
     ------
-    RenderError
+    ParameterError
         If a name is not one of :data:`FORMATS` or none is given.
     """
     names = [f.strip().lower() for f in (formats.split(",") if isinstance(formats, str) else formats)]
     names = ["tiff" if n == "tif" else n for n in names if n]
     unknown = [n for n in names if n not in FORMATS]
     if unknown or not names:
-        raise RenderError(f"format: allowed {', '.join(FORMATS)} (comma-separated), got {','.join(unknown) or 'none'}")
+        raise ParameterError(f"format must be among {', '.join(FORMATS)} (comma-separated); "
+                             f"got {','.join(unknown) or 'none'}")
     return tuple(f for f in FORMATS if f in names)
 
 
@@ -174,13 +175,14 @@ def write_outputs(
     stem: str,
     dpi: float,
     settings: dict,
-    command: list[str],
+    command: list[str] | None,
     overwrite: bool = False,
     progress: Callable[[str, int, int], None] | None = None,
     formats: Sequence[str] = DEFAULT_FORMATS,
     preview: bool = True,
     proof: bool = True,
     workers: int | None = None,
+    recipe: dict | None = None,
 ) -> list[Path]:
     """Render ``composition`` and write the chosen formats, the extras and metadata.json.
 
@@ -198,8 +200,8 @@ def write_outputs(
         Raster resolution.
     settings : dict
         Render settings to record.
-    command : list of str
-        The command that reproduces the piece.
+    command : list of str or None
+        The command that reproduces the piece (None: none recorded).
     overwrite : bool
         Replace existing files.
     progress : callable, optional
@@ -212,6 +214,8 @@ def write_outputs(
         Also write ``STEM.proof.png``, the palette proof strip.
     workers : int, optional
         Processes drawing strips; default the available cores.
+    recipe : dict, optional
+        The settings and recording that make the piece again (:class:`batikgen.pipeline.Recipe`).
 
     Returns
     -------
@@ -235,6 +239,6 @@ def write_outputs(
     written = [path for kind, path in paths.items() if kind != "metadata"]
     settings = {**settings, "dpi": dpi, "size_px": [width, height], "formats": list(formats), "preview": preview,
                 "proof": proof, "deflate": deflate_backend()}
-    metadata = build_metadata(plan.to_dict(), plan.digest(), settings, written, command)
+    metadata = build_metadata(plan.to_dict(), plan.digest(), settings, written, command, recipe)
     write_metadata(paths["metadata"], metadata, overwrite)
     return [*written, paths["metadata"]]

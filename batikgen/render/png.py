@@ -26,8 +26,8 @@ from typing import BinaryIO
 
 import numpy as np
 
-from ..files import atomic_write
 from ..errors import RenderError
+from ..files import atomic_write
 
 try:  # ISA-L's deflate: a zlib-compatible API, about 5x faster than zlib at its fastest level
     from isal import isal_zlib as _deflate

@@ -20,8 +20,8 @@ import numpy as np
 import skia
 
 from .._validate import check_in_range
-from ..errors import RenderError
 from ..cloth.composition import Composition, Layer, PolygonArray, concat_ranges
+from ..errors import RenderError
 
 MM_PER_INCH = 25.4
 DEFAULT_STRIP_ROWS = 512
@@ -200,7 +200,7 @@ def prepare_scene(composition: Composition, dpi: float, strip_rows: int = DEFAUL
         raise RenderError(f"strip_rows must be a positive integer, got {strip_rows!r}")
     width, height = canvas_size(composition, dpi)
     if width * height > MAX_PIXELS:
-        raise RenderError(f"{width} x {height} px at {dpi:g} dpi is over {MAX_PIXELS:,} pixels; lower --dpi")
+        raise RenderError(f"{width} x {height} px at {dpi:g} dpi is over {MAX_PIXELS:,} pixels; lower the dpi")
     scale = dpi / MM_PER_INCH
     n_strips = -(-height // strip_rows)
     layers = []

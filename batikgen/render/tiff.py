@@ -17,8 +17,10 @@ import numpy as np
 import tifffile
 
 from ..errors import RenderError
-from .png import DEFLATE_LEVEL
-from .png import _deflate  # the same zlib-compatible deflate (isal when installed) as the PNG writer
+from .png import (
+    DEFLATE_LEVEL,
+    _deflate,  # the same zlib-compatible deflate (isal when installed) as the PNG writer
+)
 
 #: Rows in each TIFF strip: 64 rows of an A0 at 300 dpi are 1.9 MB before compression, a size
 #: readers handle well, and a divisor of the renderer's strip height.

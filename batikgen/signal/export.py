@@ -10,8 +10,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ..files import write_bytes_atomic
 from ..errors import ParameterError
+from ..files import write_bytes_atomic
 from .features import BandFeatures
 
 FORMATS = ("npz", "csv", "json")

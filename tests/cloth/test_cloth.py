@@ -4,10 +4,10 @@ import numpy as np
 import pytest
 import shapely
 
-from batikgen.errors import ParameterError
 from batikgen.cloth.build import build_composition
 from batikgen.cloth.formats import CLOTHS, HEAD_PANEL_FAMILY, cloth_layout, get_cloth
 from batikgen.cloth.legend import legend_width, text_polygons
+from batikgen.errors import ParameterError
 from batikgen.motifs.registry import MOTIFS
 from batikgen.pipeline import plan_from_features
 from tests.mapping.test_mapping import _features
@@ -165,7 +165,7 @@ def test_legend_strip_sits_beside_the_cloth_aligned_with_its_rows():
     # One plot per trait; the alpha plot is wider (higher) in the rows of the second half.
     plots = _layer(composition, "legend-plot").geometries
     assert len(plots) == len(plan.traits)
-    alpha_plot = plots[list(plan.traits).index("fullness")]
+    alpha_plot = plots[sorted(plan.traits).index("fullness")]  # columns by trait name
     x0, y0, x1, y1 = plan.layout["field"]
     top_half = alpha_plot.intersection(shapely.box(0, y0, 1e4, (y0 + y1) / 2 - 20)).area
     bottom_half = alpha_plot.intersection(shapely.box(0, (y0 + y1) / 2 + 20, 1e4, y1)).area
@@ -192,10 +192,10 @@ def test_plans_saved_before_layouts_still_build_over_the_whole_cloth():
     plan = plan_from_features(_features(np.linspace(0.1, 0.5, 60)), cloth="A3", border="none")
     old = {k: v for k, v in plan.to_dict().items()
            if k in ("mapping_version", "motif", "palette", "cloth", "cell_mm", "columns", "rows", "seed", "source", "traits")}
-    from batikgen.mapping.plan import MotifPlan
+    from batikgen.mapping.plan import Border, Layout, MotifPlan
 
     revived = MotifPlan.from_dict(old)
-    assert revived.layout == {} and revived.legend is False
+    assert revived.layout == Layout([0.0, 0.0, 297.0, 420.0], Border("none", 0.0)) and revived.legend is False
     composition = build_composition(revived)
     # The family's layers over the whole cloth, then the wax crackle (plans without the field get 0.3).
     assert [layer.name for layer in composition.layers] == [name for name, _ in MOTIFS["kawung"].layer_roles] + ["crackle"]

@@ -5,6 +5,7 @@ import pytest
 import shapely
 
 from batikgen.cloth.composition import Composition, Layer, PolygonArray
+from batikgen.errors import PatternError
 
 RING = shapely.box(0, 0, 30, 30).difference(shapely.box(10, 10, 20, 20))
 MIXED = np.array([
@@ -60,14 +61,14 @@ def test_from_vertices_closes_each_ring():
     shapes = PolygonArray.from_vertices(vertices).to_shapely()
     assert _same(shapes, shapely.polygons(vertices))
     assert shapely.area(shapes).tolist() == [6.0, 3.0]
-    with pytest.raises(ValueError, match="n_vertices >= 3"):
+    with pytest.raises(PatternError, match="n_vertices >= 3"):
         PolygonArray.from_vertices(vertices[:, :2])
 
 
 def test_layers_refuse_what_is_not_a_polygon():
-    with pytest.raises(ValueError, match="polygons only; got a LineString"):
+    with pytest.raises(PatternError, match="polygons only; got a LineString"):
         Layer("lines", (0, 0, 0), [shapely.box(0, 0, 1, 1), shapely.LineString([(0, 0), (1, 1)])])
-    with pytest.raises(ValueError, match="got a None"):
+    with pytest.raises(PatternError, match="got a None"):
         Layer("holes", (0, 0, 0), [None])
 
 
@@ -86,3 +87,27 @@ def test_packed_layers_are_much_smaller_than_shapely_objects():
     packed = PolygonArray.from_shapely(dots)
     packed_bytes = sum(getattr(packed, name).nbytes for name in PolygonArray.__slots__)
     assert packed_bytes < 300 * len(dots)
+
+
+def test_packing_keeps_what_shapelys_ragged_arrays_lose():
+    """Why PolygonArray packs with its own code rather than shapely.to_ragged_array: given Polygons
+    and MultiPolygons together, shapely's ragged arrays make every shape a MultiPolygon, and with an
+    empty polygon among them from_ragged_array crashes the interpreter (shapely 2.2, run in a
+    subprocess here). PolygonArray keeps each shape's type and the empty shape in place.
+    When this test fails because shapely got it right, switch to shapely's ragged arrays."""
+    import subprocess
+    import sys
+
+    code = ("import numpy as np, shapely\n"
+            "mixed = np.array([shapely.box(0, 0, 1, 1), shapely.Polygon(),\n"
+            "                  shapely.MultiPolygon([shapely.box(2, 2, 3, 3), shapely.box(4, 4, 5, 5)])], dtype=object)\n"
+            "back = shapely.from_ragged_array(*shapely.to_ragged_array(mixed))\n"
+            "print(list(shapely.get_type_id(back)))\n")
+    shapelys = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert shapelys.returncode != 0 or shapelys.stdout.strip() != "[3, 3, 6]"  # a crash, or the types lost
+
+    mixed = np.array([shapely.box(0, 0, 1, 1), shapely.Polygon(),
+                      shapely.MultiPolygon([shapely.box(2, 2, 3, 3), shapely.box(4, 4, 5, 5)])], dtype=object)
+    back = PolygonArray.from_shapely(mixed).to_shapely()
+    assert list(shapely.get_type_id(back)) == [3, 3, 6] and back[1].is_empty
+    assert all(shapely.equals(a, b) for a, b in zip(back[[0, 2]], mixed[[0, 2]]))

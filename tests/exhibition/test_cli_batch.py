@@ -140,3 +140,32 @@ def test_usage_errors_exit_2_and_bad_manifests_exit_1(tmp_path):
     result = runner.invoke(main, ["batch", str(tmp_path)])
     assert result.exit_code == 1 and len(result.output.strip().splitlines()) == 1
     assert "piece 'a', key 'motif'" in result.output and "kawung" in result.output
+
+
+def test_ctrl_c_stops_the_pieces_and_leaves_them_pending(tmp_path):
+    pieces = "".join(f'[[piece]]\nid = "p{i}"\nrecording = "{SAMPLE}"\nmotif = "{motif}"\n\n'
+                     for i, motif in enumerate(["kawung", "parang", "ceplok", "sido"]))
+    (tmp_path / "exhibition.toml").write_text('[defaults]\ndpi = 60\ncloth = "A2"\n\n' + pieces)
+    batch = subprocess.Popen([sys.executable, "-m", "batikgen.cli", "batch", str(tmp_path), "--jobs", "2"],
+                             cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and batch.poll() is None:
+            if (tmp_path / "catalogue.sqlite").exists():
+                with Catalogue.open(tmp_path, readonly=True) as cat:
+                    if cat.counts()["running"] >= 1:
+                        break
+            time.sleep(0.05)
+        workers = descendants(batch.pid)
+        batch.send_signal(signal.SIGINT)
+        _, stderr = batch.communicate(timeout=60)
+    finally:
+        batch.kill()
+    assert batch.returncode == 130, stderr
+    assert "(interrupted)" in stderr and "Traceback" not in stderr
+    time.sleep(1)
+    assert not [p for p in workers if alive(p)]
+    with Catalogue.open(tmp_path, readonly=True) as cat:
+        statuses = {r.id: r.status for r in cat.pieces()}
+    assert set(statuses.values()) <= {"done", "pending"} and "pending" in statuses.values()
+    assert not list((tmp_path / "pieces").glob(".staging-*"))

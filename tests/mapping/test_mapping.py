@@ -40,8 +40,7 @@ def test_robust_unit_is_monotonic_and_resists_outliers():
 
 def test_cloth_is_a_timeline_and_alpha_drives_fullness():
     alpha = np.concatenate([np.full(30, 0.1), np.full(30, 0.6), np.full(30, 0.1)])
-    plan = map_features(_features(alpha), "kawung", "sogan-yogya", get_cloth("kain-panjang"), SeedTree("x"),
-                        border="none")
+    plan = map_features(_features(alpha), "kawung", "sogan-yogya", get_cloth("kain-panjang"), SeedTree("x"))
     fullness = np.array([row["params"]["fullness"] for row in plan.rows])
     third = len(fullness) // 3
     assert fullness[third + 2 : 2 * third - 2].min() > fullness[: third - 2].max()

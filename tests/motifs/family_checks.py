@@ -9,8 +9,8 @@ import pytest
 import shapely
 from shapely import affinity
 
-from batikgen.errors import ParameterError
 from batikgen.cloth.composition import Composition, Layer
+from batikgen.errors import ParameterError
 from batikgen.render.raster import render_array
 from batikgen.seeding import SeedTree
 

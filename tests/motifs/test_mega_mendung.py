@@ -8,8 +8,16 @@ from shapely import affinity
 from batikgen.motifs import get_motif, get_palette
 from batikgen.motifs.mega_mendung import MAX_GRADATIONS, gradation_layer
 
-from .family_checks import (assert_bounds_refused, assert_deterministic, assert_valid_and_inside, draw, raster,
-                            same_shape, union, window)
+from .family_checks import (
+    assert_bounds_refused,
+    assert_deterministic,
+    assert_valid_and_inside,
+    draw,
+    raster,
+    same_shape,
+    union,
+    window,
+)
 
 MEGA = get_motif("mega-mendung")
 CELL = 40.0

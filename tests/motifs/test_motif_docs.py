@@ -1,10 +1,10 @@
-"""Every family has its page in docs/motifs, naming each parameter, and declares what to map."""
+"""Every family has its page in docs/motifs, naming each parameter and showing what the table maps."""
 
-import importlib
 from pathlib import Path
 
 import pytest
 
+from batikgen.mapping.docs import BEGIN, END, traits_markdown, update_page
 from batikgen.motifs import MOTIFS
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "motifs"
@@ -23,10 +23,15 @@ def test_family_page_names_every_parameter(name):
 
 
 @pytest.mark.parametrize("name", sorted(MOTIFS))
-def test_family_declares_mappable_parameters(name):
-    module = importlib.import_module(MOTIFS[name].draw_row.__module__)
-    mappable = getattr(module, "MAPPABLE", None)
-    assert mappable, f"{module.__name__} declares no MAPPABLE"
-    names = {spec.name for spec in MOTIFS[name].parameters}
-    for parameter, (feature, direction) in mappable.items():
-        assert parameter in names and feature and direction.split(":")[0] in ("rising", "falling")
+def test_family_page_shows_what_the_default_table_maps(name):
+    """One source of truth: the page's mapping block is the table's, not prose that can drift."""
+    text = (DOCS / f"{name}.md").read_text(encoding="utf-8")
+    assert traits_markdown(name) in text, f"docs/motifs/{name}.md disagrees with the table: run scripts/make_mapping_docs.py"
+
+
+def test_a_changed_table_changes_the_block(tmp_path):
+    page = tmp_path / "kawung.md"
+    page.write_text(f"# kawung\n\n{BEGIN}\nstale\n{END}\n", encoding="utf-8")
+    assert update_page(page, "kawung") and traits_markdown("kawung") in page.read_text(encoding="utf-8")
+    assert not update_page(page, "kawung")  # already current
+    assert "| fullness | `relative.alpha` | `fullness` | 0.4 -> 0.75 | row |" in traits_markdown("kawung")

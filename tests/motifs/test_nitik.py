@@ -8,8 +8,15 @@ from shapely import affinity
 from batikgen.motifs import get_motif
 from batikgen.motifs.nitik import DESIGNS
 
-from .family_checks import (assert_bounds_refused, assert_deterministic, assert_valid_and_inside, draw,
-                            p4m_invariant, raster, union)
+from .family_checks import (
+    assert_bounds_refused,
+    assert_deterministic,
+    assert_valid_and_inside,
+    draw,
+    p4m_invariant,
+    raster,
+    union,
+)
 
 NITIK = get_motif("nitik")
 CELL = 60.0  # the repeat of a nitik is 5-7 cm

@@ -8,8 +8,16 @@ from shapely import affinity
 from batikgen.motifs import get_motif
 from batikgen.motifs.parang import SQRT2
 
-from .family_checks import (assert_bounds_refused, assert_deterministic, assert_valid_and_inside, draw, raster,
-                            same_shape, union, window)
+from .family_checks import (
+    assert_bounds_refused,
+    assert_deterministic,
+    assert_valid_and_inside,
+    draw,
+    raster,
+    same_shape,
+    union,
+    window,
+)
 
 PARANG, LERENG = get_motif("parang"), get_motif("lereng")
 # A pitch whose blade centres fall on a 20 mm checkerboard: centres at (20 m, 20 n), m + n even.

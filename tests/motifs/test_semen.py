@@ -8,8 +8,7 @@ from shapely import affinity
 from batikgen.motifs import get_motif
 from batikgen.motifs.semen import meru, sawat, tendril
 
-from .family_checks import (assert_bounds_refused, assert_deterministic, assert_valid_and_inside, draw, same_shape,
-                            union)
+from .family_checks import assert_bounds_refused, assert_deterministic, assert_valid_and_inside, draw, same_shape, union
 
 SEMEN = get_motif("semen")
 CELL = 40.0

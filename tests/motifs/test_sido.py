@@ -7,8 +7,15 @@ from shapely import affinity
 from batikgen.motifs import get_motif
 from batikgen.motifs.ceplok import ROSETTES
 
-from .family_checks import (assert_bounds_refused, assert_deterministic, assert_valid_and_inside, draw,
-                            p4m_invariant, raster, union)
+from .family_checks import (
+    assert_bounds_refused,
+    assert_deterministic,
+    assert_valid_and_inside,
+    draw,
+    p4m_invariant,
+    raster,
+    union,
+)
 
 SIDO = get_motif("sido")
 CELL = 40.0

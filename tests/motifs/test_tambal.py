@@ -1,6 +1,5 @@
 """Tambal: squares cut along diagonals, each triangle one motif, neighbours different, seeded."""
 
-import numpy as np
 import pytest
 import shapely
 
@@ -8,8 +7,14 @@ from batikgen.motifs import get_motif
 from batikgen.motifs.tambal import PATCH_FAMILIES, _edge_triangle, patch_plan, triangles
 from batikgen.seeding import SeedTree
 
-from .family_checks import (assert_bounds_refused, assert_deterministic, assert_valid_and_inside, draw,
-                            p4m_invariant, union)
+from .family_checks import (
+    assert_bounds_refused,
+    assert_deterministic,
+    assert_valid_and_inside,
+    draw,
+    p4m_invariant,
+    union,
+)
 
 TAMBAL = get_motif("tambal")
 CELL = 40.0

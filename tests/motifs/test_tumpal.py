@@ -7,8 +7,15 @@ from shapely import affinity
 
 from batikgen.motifs import get_motif
 
-from .family_checks import (assert_bounds_refused, assert_deterministic, assert_valid_and_inside, draw, raster,
-                            same_shape, union)
+from .family_checks import (
+    assert_bounds_refused,
+    assert_deterministic,
+    assert_valid_and_inside,
+    draw,
+    raster,
+    same_shape,
+    union,
+)
 
 TUMPAL = get_motif("tumpal")
 CELL = 40.0

@@ -5,8 +5,8 @@ import pytest
 import shapely
 from PIL import Image
 
-from batikgen.errors import RenderError
 from batikgen.cloth.composition import Composition, Layer
+from batikgen.errors import RenderError
 from batikgen.render.png import write_png
 from batikgen.render.raster import canvas_size, render_array, render_strips
 

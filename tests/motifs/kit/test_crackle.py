@@ -8,12 +8,13 @@ import numpy as np
 import pytest
 import shapely
 
-from batikgen.errors import ParameterError
 from batikgen.cloth.build import build_composition
 from batikgen.cloth.composition import Layer
-from batikgen.motifs.kit.crackle import WAX_EXPOSURE, crackle_colour, crackle_layer, crackle_veins
-from batikgen.motifs.kit.palettes import get_palette
+from batikgen.cloth.crackle import crackle_layer
+from batikgen.errors import ParameterError
 from batikgen.mapping.plan import MotifPlan
+from batikgen.motifs.kit.crackle import WAX_EXPOSURE, crackle_colour, crackle_veins
+from batikgen.motifs.kit.palettes import get_palette
 from batikgen.seeding import SeedTree
 
 PALETTE = get_palette("sogan-yogya")
@@ -63,7 +64,7 @@ def test_amount_drives_how_much_crackle():
 
 def test_crackle_is_darker_dye_and_bad_amount_is_refused():
     assert sum(crackle_colour(PALETTE)) < sum(PALETTE.rgb("motif"))
-    with pytest.raises(ParameterError, match=r"crackle must be in \[0, 1\], got 1.5"):
+    with pytest.raises(ParameterError, match=r"crackle must be in \[0, 1\]; got 1.5"):
         _layer(1.5)
 
 
