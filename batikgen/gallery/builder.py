@@ -22,7 +22,7 @@ import json
 import logging
 import os
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -32,6 +32,7 @@ import jinja2
 from .. import __version__
 from ..errors import BatikgenError, GalleryError
 from ..files import write_bytes_atomic
+from ..progress import Progress
 from ..signal.features import BandFeatures
 from . import chart, tiles
 from .exhibition import ExhibitionView, PieceView, read_exhibition
@@ -44,8 +45,6 @@ ASSETS_VERSION = 1
 STATE_FILE = ".batikgen-site.json"
 #: Builds of one site wait for each other (the service rebuilds after every piece).
 LOCK_FILE = ".batikgen-site.lock"
-#: progress(stage, done, total), as for render_recording.
-Progress = Callable[[str, int, int], None]
 
 
 @dataclass
@@ -307,7 +306,9 @@ def _build(exhibition: ExhibitionView, site: Path, overwrite: bool, progress: Pr
     new_state: dict = {}
     done = [p for p in exhibition.pieces if p.status == "done"]
     report.left_out = [(p.id, p.status) for p in exhibition.pieces if p.status != "done"]
-    for n, piece in enumerate(done, 1):
+    for n, piece in enumerate(done):
+        if progress:
+            progress("gallery pieces", n, len(done))
         missing = [k for k in ("png", "metadata") if k not in piece.outputs or not piece.file(k).is_file()]
         if missing:
             report.left_out.append((piece.id, "missing outputs"))
@@ -341,8 +342,8 @@ def _build(exhibition: ExhibitionView, site: Path, overwrite: bool, progress: Pr
             continue
         new_state[piece.id] = {"fingerprint": fingerprint, "assets": assets}
         shown.append((piece, assets, mapping))
-        if progress:
-            progress("gallery pieces", n, len(done))
+    if progress and done:
+        progress("gallery pieces", len(done), len(done))
 
     for piece, assets, (lines, description, scale_why) in shown:
         html = env.get_template("piece.html").render(
