@@ -32,6 +32,7 @@ import sys
 import tempfile
 import threading
 import time
+import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
@@ -44,8 +45,6 @@ from ..pipeline import features_from_file, render_recording
 from ..signal.features import BandFeatures
 from .limits import format_size
 from .records import OutputFile, PieceResult
-
-log = logging.getLogger(__name__)
 
 #: Where outputs are staged inside ``pieces/`` until the coordinator moves them into place.
 STAGING_PREFIX = ".staging-"
@@ -228,8 +227,10 @@ def render_piece(task: PieceTask, progress: StageCallback | None = None, staging
         elif isinstance(exc, BatikgenError):
             reason = str(exc)
         elif isinstance(exc, Exception):
-            reason = f"internal error ({type(exc).__name__}: {exc})"
-            log.exception("piece %s: internal error", task.piece_id)
+            # A bug, not the piece's fault: say where, so the one line is enough for a report.
+            frames = traceback.extract_tb(exc.__traceback__)
+            where = f" in {Path(frames[-1].filename).name}:{frames[-1].lineno}" if frames else ""
+            reason = f"internal error ({type(exc).__name__}: {exc}{where})"
         else:  # KeyboardInterrupt, SystemExit: not the piece's fault
             raise
         return PieceResult(id=task.piece_id, ok=False, error=scrub(reason, task.recording), version=__version__,

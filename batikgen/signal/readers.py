@@ -40,6 +40,7 @@ class Reader:
 
     ``read`` returns an MNE Raw, except for readers with ``provides="features"`` (files of
     precomputed band powers), whose ``read`` returns :class:`~batikgen.signal.features.BandFeatures`.
+    ``risky`` readers run in a child process when isolation is on.
     """
 
     name: str
@@ -48,6 +49,8 @@ class Reader:
     sniff: Callable[[bytes], bool]
     read: Callable[[Path], Any]
     provides: str = "raw"
+    #: Parsed by native code that can crash the process on damaged files (see isolation.py).
+    risky: bool = False
 
 
 def _is_features_file(head: bytes) -> bool:
@@ -228,7 +231,8 @@ READERS: list[Reader] = [
         _is_brainvision_header,
         _quiet(mne.io.read_raw_brainvision),
     ),
-    Reader("eeglab", "EEGLAB (.set, with or without .fdt)", (".set",), _is_eeglab, _read_eeglab),
+    # scipy's MAT-file reader (C) segfaults on some damaged .set files; v7.3 files go through HDF5 (C).
+    Reader("eeglab", "EEGLAB (.set, with or without .fdt)", (".set",), _is_eeglab, _read_eeglab, risky=True),
     Reader("cnt", "Neuroscan continuous (.cnt)", (".cnt",), _is_cnt, _read_cnt),
     Reader("nihon", "Nihon Kohden EEG (.eeg with .pnt/.log)", (".eeg",), _is_nihon, _quiet(mne.io.read_raw_nihon)),
     Reader("egi", "EGI simple binary (.raw)", (".raw",), _is_egi_raw, _quiet(mne.io.read_raw_egi)),
@@ -412,6 +416,17 @@ def read_precomputed_features(path: str | os.PathLike):
     if reader.provides != "features":
         raise RecordingError(f"{path}: a {reader.description} file holds raw EEG, not precomputed band powers")
     return _read_with(reader, path)
+
+
+def reader_for(path: str | os.PathLike) -> Reader:
+    """The reader that would read ``path``.
+
+    Raises
+    ------
+    RecordingError
+        If the file is missing, unreadable or of no supported format.
+    """
+    return _reader_for(Path(path))
 
 
 def provides_features(path: str | os.PathLike) -> bool:
