@@ -22,6 +22,7 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	@$(BIN)/batikgen render $(SAMPLE) -o $(DEMO_OUT) --overwrite
 	@$(BIN)/batikgen batch gallery -o $(EXHIBITION_OUT)
+	@$(BIN)/batikgen gallery $(EXHIBITION_OUT)
 
 # The linter first (fast, and CI runs this target), then the tests.
 test: $(STAMP)

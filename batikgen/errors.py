@@ -48,3 +48,7 @@ class ManifestError(ExhibitionError):
 
 class CatalogueError(ExhibitionError):
     """An exhibition's catalogue (catalogue.sqlite) is missing, damaged, or newer than this batikgen."""
+
+
+class GalleryError(BatikgenError):
+    """A gallery site cannot be built: the exhibition or the site folder is not as expected."""
