@@ -39,4 +39,4 @@ sample: $(STAMP)
 	$(BIN)/python scripts/make_sample_eeg.py --exhibition gallery/recordings
 
 clean:
-	rm -rf $(VENV) out .pytest_cache
+	rm -rf $(VENV) out .pytest_cache .ruff_cache

@@ -15,7 +15,7 @@ from .mapping.plan import MotifPlan
 from .mapping.table import MappingTable, load_mapping, map_features
 from .motifs import get_motif, get_palette
 from .progress import Progress
-from .render.outputs import DEFAULT_FORMATS, check_outputs_writable, parse_formats, write_outputs
+from .render.outputs import DEFAULT_FORMATS, claim_outputs, parse_formats, write_outputs
 from .seeding import SeedTree
 from .signal.analyse import features_from_path
 from .signal.features import BandFeatures
@@ -192,22 +192,24 @@ def render_recording(
     stem = f"{name}-{motif}"
     formats = DEFAULT_FORMATS if preview else parse_formats(formats)
     dpi = min(dpi, PREVIEW_DPI) if preview else dpi
-    check_outputs_writable(outdir, stem, overwrite, formats, preview=True, proof=not preview)
-
-    if features is None:
-        features = features_from_file(path, progress=progress)
-    plan = plan_from_features(features, motif, palette, cloth, mapping=mapping, absolute=absolute,
-                              border=border, legend=legend)
-    composition = build_composition(plan)
-    recipe = Recipe(recording=path.name, content_hash=str(features.source.get("content_hash", "")), motif=motif,
-                    palette=palette, cloth=cloth, border=border, mapping=Path(mapping).name if mapping else None,
-                    absolute=absolute, legend=legend, dpi=dpi, formats=list(formats), preview=preview,
-                    name=None if name == default_piece_name(path) else name)
-    if callable(command):
-        command = command(recipe.to_dict())
-    settings = {"motif": motif, "palette": palette, "cloth": cloth, "border": border, "legend": legend,
-                "mapping": plan.mapping_name, "normalisation": plan.mapping_mode}
-    outputs = write_outputs(composition, plan, outdir, stem, dpi, settings, command, overwrite, progress,
-                            formats=formats, preview=True, proof=not preview, workers=workers,
-                            recipe=recipe.to_dict())
+    # Claimed before the work: an unwritable folder, existing outputs or a second run into the same
+    # names fail at once; the claim is held until every output is in place.
+    with claim_outputs(outdir, stem, overwrite, formats, preview=True, proof=not preview) as claim:
+        if features is None:
+            features = features_from_file(path, progress=progress)
+        plan = plan_from_features(features, motif, palette, cloth, mapping=mapping, absolute=absolute,
+                                  border=border, legend=legend)
+        composition = build_composition(plan)
+        recipe = Recipe(recording=path.name, content_hash=str(features.source.get("content_hash", "")),
+                        motif=motif, palette=palette, cloth=cloth, border=border,
+                        mapping=Path(mapping).name if mapping else None, absolute=absolute, legend=legend,
+                        dpi=dpi, formats=list(formats), preview=preview,
+                        name=None if name == default_piece_name(path) else name)
+        if callable(command):
+            command = command(recipe.to_dict())
+        settings = {"motif": motif, "palette": palette, "cloth": cloth, "border": border, "legend": legend,
+                    "mapping": plan.mapping_name, "normalisation": plan.mapping_mode}
+        outputs = write_outputs(composition, plan, outdir, stem, dpi, settings, command, overwrite, progress,
+                                formats=formats, preview=True, proof=not preview, workers=workers,
+                                recipe=recipe.to_dict(), claim=claim)
     return RenderResult(plan=plan, features=features, outputs=outputs, recipe=recipe)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import signal
 import sys
 
 import click
@@ -11,18 +12,36 @@ from tqdm import tqdm
 
 from .. import __version__
 from ..errors import BatikgenError, OutputExistsError
+from ..signal.isolation import isolate_risky_readers
+from ._startup import _stop as _stop_while_starting
+
+#: Exit status of a command stopped by Ctrl-C: 128 + SIGINT, as shells report it.
+EXIT_INTERRUPTED = 130
 
 
 def fail_cleanly(func):
-    """Print BatikgenErrors as one line on stderr and exit 1, without a traceback."""
+    """Print BatikgenErrors as one line on stderr and exit 1; Ctrl-C as one line and exit 130.
+
+    The library has already removed its temporary files by the time an error or the interrupt
+    arrives here (outputs appear whole or not at all), so nothing is left to clean.
+    """
 
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
         try:
+            # From here Ctrl-C unwinds (removing temporary files) and ends below; see cli/_startup.py.
+            if signal.getsignal(signal.SIGINT) is _stop_while_starting:
+                signal.signal(signal.SIGINT, signal.default_int_handler)
+            # A reader crashing in native code must end as one line, not kill the command.
+            isolate_risky_readers()
             return func(*args, **kwargs)
         except BatikgenError as exc:
             click.echo(f"batikgen: error: {exc}{cli_hint(exc)}", err=True)
             sys.exit(1)
+        except KeyboardInterrupt:
+            signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not print a traceback
+            click.echo("batikgen: interrupted", err=True)
+            sys.exit(EXIT_INTERRUPTED)
 
     return wrapper
 

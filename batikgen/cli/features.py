@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from ..files import check_writable
+from ..render.staging import OutputClaim
 from ..signal.analyse import features_from_path
 from ..signal.export import write_features
 from .common import fail_cleanly, main, progress_printer
@@ -67,6 +68,11 @@ def features(ctx, recording, output, as_csv, as_json, window, step, band_specs, 
     bands = _bands(band_specs)
     check_writable(output, overwrite)  # fail before the work, not after it
     show = ctx.obj["verbose"] > 0 or sys.stderr.isatty()
-    result = features_from_path(recording, progress=progress_printer(show), window_s=window, step_s=step,
-                                bands=bands, line_freq=line, reference=reference)
-    click.echo(str(write_features(result, output, fmt, overwrite=overwrite)))
+    # Claimed like a render's outputs: a second run into the same file fails at once, and what a
+    # killed run left beside it is removed.
+    with OutputClaim(output.parent, output.name, [output.name], overwrite) as claim:
+        result = features_from_path(recording, progress=progress_printer(show), window_s=window, step_s=step,
+                                    bands=bands, line_freq=line, reference=reference)
+        write_features(result, claim.path(output.name), fmt)
+        claim.commit()
+    click.echo(str(output))

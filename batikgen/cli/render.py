@@ -41,7 +41,7 @@ def _check_formats(ctx, param, value):
 
 
 @main.command()
-@click.argument("recording", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("recording", type=click.Path(path_type=Path))
 @click.option("-o", "--outdir", type=click.Path(path_type=Path, file_okay=False), default=Path("out"),
               show_default=True, help="Folder for the outputs.")
 @click.option("--motif", type=click.Choice(sorted(MOTIFS)), default=DEFAULT_MOTIF, show_default=True,
@@ -117,8 +117,9 @@ def recipe_command(recipe: dict) -> list[str]:
         elif param.is_flag:
             args += [max(param.opts, key=len)] if value else []
         elif value is not None:
-            text = ",".join(value) if isinstance(value, (list, tuple)) else f"{value:g}" if isinstance(value, float) else str(value)
-            args += [max(param.opts, key=len), text]
+            if isinstance(value, (list, tuple)):
+                value = ",".join(value)
+            args += [max(param.opts, key=len), f"{value:g}" if isinstance(value, float) else str(value)]
     unknown = sorted(set(recipe) - used)
     if unknown:
         raise ParameterError(f"recipe fields without a render option: {', '.join(unknown)}")

@@ -57,6 +57,19 @@ class LocalEngine:
         return f"{self.jobs} local process{'es' if self.jobs > 1 else ''}"
 
 
+def run_on_dask_worker(task: PieceTask, timeout: float | None, memory: int | None, topic: str):
+    """The Dask task: :func:`run_isolated` in a child of the Dask worker, its stages sent as events."""
+    from distributed import get_worker
+
+    worker = get_worker()
+
+    def report(text: str) -> None:
+        with contextlib.suppress(Exception):  # progress is a nicety: never fail a piece over it
+            worker.log_event(topic, (task.piece_id, text))
+
+    return run_isolated(task, timeout, memory, on_stage=report)
+
+
 class DaskEngine:
     """Pieces as tasks on a Dask distributed cluster; each task runs its piece in a child process.
 
@@ -88,6 +101,14 @@ class DaskEngine:
             self.close()
             raise ExhibitionError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
         self.address = address
+        # Stages come back as Dask events on a topic of this batch's own.
+        self._topic = f"batikgen-stages-{uuid.uuid4().hex[:12]}"
+        with contextlib.suppress(Exception):
+            self.client.subscribe_topic(self._topic, self._on_stage)
+
+    def _on_stage(self, event) -> None:
+        _, (piece_id, text) = event
+        self.events.put(("stage", piece_id, text))
 
     def capacity(self) -> int:
         """Threads of the cluster's workers (at least 1, so work waits for workers to join)."""
@@ -96,9 +117,9 @@ class DaskEngine:
         return 1
 
     def submit(self, task: PieceTask) -> None:
-        """Send the piece to the cluster; its result arrives on the events queue."""
-        future = self.client.submit(run_isolated, task, self.timeout, self.memory, pure=False, retries=0,
-                                    key=f"batikgen-piece-{task.piece_id}-{uuid.uuid4().hex[:8]}")
+        """Send the piece to the cluster; its stages and its result arrive on the events queue."""
+        future = self.client.submit(run_on_dask_worker, task, self.timeout, self.memory, self._topic, pure=False,
+                                    retries=0, key=f"batikgen-piece-{task.piece_id}-{uuid.uuid4().hex[:8]}")
         self._futures[future.key] = future
         self.events.put(("stage", task.piece_id, "queued on the cluster"))
 

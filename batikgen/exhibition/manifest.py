@@ -32,8 +32,6 @@ from pathlib import Path
 
 from ..errors import BatikgenError, ManifestError
 from ..files import write_bytes_atomic
-from ..signal.readers import choose_reader
-from .styles import BUILTIN_DEFAULTS, STYLE_KEYS, StyleProblem, check_style
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -45,7 +43,6 @@ MANIFEST_NAME = "exhibition.toml"
 
 _TABLES = ("exhibition", "defaults", "piece")
 _EXHIBITION_KEYS = ("title", "intro")
-_PIECE_KEYS = ("id", "title", "note", "recording", *STYLE_KEYS)
 #: A piece id: lower-case letters and digits, joined by single - or _; it names a folder and files.
 _ID = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
 MAX_ID = 64
@@ -121,6 +118,14 @@ def _fail(path: Path, where: str, key: str, message: str) -> ManifestError:
     return ManifestError(f"{path}: {place}: {message}")
 
 
+def _styles_module():
+    # The style checks need the motif, cloth and mapping stages: loaded when a manifest is read,
+    # not when this module is imported (the gallery imports the package only to read a catalogue).
+    from . import styles
+
+    return styles
+
+
 def _check_keys(path: Path, where: str, table: dict, allowed: tuple[str, ...], prefix: str = "") -> None:
     for key in table:
         if key not in allowed:
@@ -138,12 +143,13 @@ def _text(path: Path, where: str, key: str, value, required: bool = False) -> st
 
 
 def _styles(path: Path, where: str, table: dict, prefix: str = "") -> dict:
+    styles = _styles_module()
     checked = {}
-    for key in STYLE_KEYS:
+    for key in styles.STYLE_KEYS:
         if key in table:
             try:
-                checked[key] = check_style(key, table[key], path.parent)
-            except StyleProblem as exc:
+                checked[key] = styles.check_style(key, table[key], path.parent)
+            except styles.StyleProblem as exc:
                 raise _fail(path, where, f"{prefix}{key}", str(exc)) from None
     return checked
 
@@ -193,6 +199,8 @@ def load_manifest(path: str | os.PathLike) -> Manifest:
     except tomllib.TOMLDecodeError as exc:
         raise ManifestError(f"{path}: not valid TOML: {exc}") from None
 
+    styles = _styles_module()
+    style_keys = styles.STYLE_KEYS
     _check_keys(path, "", data, _TABLES)
     exhibition = data.get("exhibition", {})
     if not isinstance(exhibition, dict):
@@ -203,8 +211,8 @@ def load_manifest(path: str | os.PathLike) -> Manifest:
 
     defaults_table = data.get("defaults", {})
     if not isinstance(defaults_table, dict):
-        raise _fail(path, "", "defaults", f"must be a table of render options: {', '.join(STYLE_KEYS)}")
-    _check_keys(path, "", defaults_table, STYLE_KEYS, "defaults.")
+        raise _fail(path, "", "defaults", f"must be a table of render options: {', '.join(style_keys)}")
+    _check_keys(path, "", defaults_table, style_keys, "defaults.")
     defaults = _styles(path, "", defaults_table, "defaults.")
 
     entries = data.get("piece", [])
@@ -223,12 +231,12 @@ def load_manifest(path: str | os.PathLike) -> Manifest:
         if piece_id in seen:
             raise _fail(path, where, "id", "used by an earlier piece; ids must be unique")
         seen.add(piece_id)
-        _check_keys(path, where, entry, _PIECE_KEYS)
+        _check_keys(path, where, entry, ("id", "title", "note", "recording", *style_keys))
         recording = _text(path, where, "recording", entry.get("recording"), required=True)
         recording_path = Path(recording).expanduser()
         if not recording_path.is_absolute():
             recording_path = path.parent / recording_path
-        settings = {**BUILTIN_DEFAULTS, **defaults, **_styles(path, where, entry)}
+        settings = {**styles.BUILTIN_DEFAULTS, **defaults, **_styles(path, where, entry)}
         pieces.append(PieceSpec(
             id=piece_id,
             title=_text(path, where, "title", entry.get("title")) or piece_id,
@@ -287,6 +295,8 @@ def recordings_in(folder: str | os.PathLike) -> list[Path]:
     file that would crash a reader cannot crash the caller); companion files (``.fdt``, ``.vmrk``,
     ...) and hidden files do not.
     """
+    from ..signal.readers import choose_reader  # reads only the first bytes of each file
+
     found = []
     for path in sorted(Path(folder).iterdir()):
         if path.name.startswith(".") or path.suffix.lower() in _COMPANION_SUFFIXES or path.name == MANIFEST_NAME:

@@ -12,7 +12,6 @@ from pathlib import Path
 
 from ..cloth.formats import BORDER_STYLES, CLOTHS, get_cloth
 from ..errors import BatikgenError
-from ..mapping.table import load_mapping
 from ..motifs import MOTIFS, PALETTES
 from ..pipeline import DEFAULT_BORDER, DEFAULT_CLOTH, DEFAULT_DPI, DEFAULT_MOTIF, DEFAULT_PALETTE
 from ..render.outputs import DEFAULT_FORMATS, FORMATS, parse_formats
@@ -125,6 +124,8 @@ def check_style(key: str, value, base: Path) -> object:
             raise StyleProblem(f"allowed values are the path of a mapping TOML file; got {value!r}")
         path = Path(value).expanduser()
         path = path if path.is_absolute() else base / path
+        from ..mapping.table import load_mapping  # loads the signal stage's feature names: only when used
+
         try:
             load_mapping(path)
         except BatikgenError as exc:

@@ -32,20 +32,20 @@ import sys
 import tempfile
 import threading
 import time
+import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 
 from .. import __version__
+from .._process import die_with_parent
 from ..errors import BatikgenError
 from ..files import file_sha256
 from ..pipeline import features_from_file, render_recording
 from ..signal.features import BandFeatures
 from .limits import format_size
 from .records import OutputFile, PieceResult
-
-log = logging.getLogger(__name__)
 
 #: Where outputs are staged inside ``pieces/`` until the coordinator moves them into place.
 STAGING_PREFIX = ".staging-"
@@ -199,9 +199,11 @@ def render_piece(task: PieceTask, progress: StageCallback | None = None, staging
         features = _public(features)
         report("planning")
         s = task.settings
-        # Never render's default command: it would record the recording's path in metadata.json.
+        # metadata.json records a command and a recipe naming "the recording": in an exhibition
+        # both name the piece, never the recording's file. The features are given, so render never
+        # opens this path; it only names the recipe's recording after it.
         command = list(task.command) or ["batikgen", "batch", "exhibition.toml", "--only", task.piece_id]
-        render_recording(task.recording, staging, motif=s["motif"], palette=s["palette"], cloth=s["cloth"],
+        render_recording(Path(task.piece_id), staging, motif=s["motif"], palette=s["palette"], cloth=s["cloth"],
                          dpi=s["dpi"], command=command, progress=on_progress,
                          mapping=s.get("mapping"), absolute=s.get("absolute", False), border=s["border"],
                          legend=s.get("legend", False), formats=s["formats"], workers=task.workers,
@@ -226,8 +228,10 @@ def render_piece(task: PieceTask, progress: StageCallback | None = None, staging
         elif isinstance(exc, BatikgenError):
             reason = str(exc)
         elif isinstance(exc, Exception):
-            reason = f"internal error ({type(exc).__name__}: {exc})"
-            log.exception("piece %s: internal error", task.piece_id)
+            # A bug, not the piece's fault: say where, so the one line is enough for a report.
+            frames = traceback.extract_tb(exc.__traceback__)
+            where = f" in {Path(frames[-1].filename).name}:{frames[-1].lineno}" if frames else ""
+            reason = f"internal error ({type(exc).__name__}: {exc}{where})"
         else:  # KeyboardInterrupt, SystemExit: not the piece's fault
             raise
         return PieceResult(id=task.piece_id, ok=False, error=scrub(reason, task.recording), version=__version__,
@@ -253,9 +257,9 @@ def _kill_group(*_args) -> None:
 def _die_with_parent(lifeline: Connection, watched: int) -> None:
     """End this process group when the process that started the piece (pid ``watched``) dies.
 
-    Two signs, either enough: the lifeline pipe reaches end of file (the starter held its other
-    end), or the starter's pidfd becomes readable (Linux: exact even if the starter forked children
-    that inherited the pipe's end).
+    Any sign is enough: the lifeline pipe reaches end of file (the starter held its other end), the
+    starter's pidfd becomes readable (Linux: exact even if the starter forked children that
+    inherited the pipe's end), or the kernel's parent-death signal arrives.
     """
     handles = [lifeline.fileno()]
     with contextlib.suppress(AttributeError, OSError):
@@ -267,13 +271,9 @@ def _die_with_parent(lifeline: Connection, watched: int) -> None:
         _kill_group()
 
     threading.Thread(target=watch, name="batikgen-lifeline", daemon=True).start()
-    if sys.platform.startswith("linux"):
-        import ctypes
-
-        # PR_SET_PDEATHSIG (1): the kernel sends SIGTERM when the parent exits; its handler kills the group.
-        signal.signal(signal.SIGTERM, _kill_group)
-        with contextlib.suppress(OSError, AttributeError):
-            ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGTERM), 0, 0, 0)
+    # And the kernel's word (Linux): killed when the direct parent (the fork server, or the Dask
+    # worker) dies; the strip workers die with this process in turn.
+    die_with_parent(os.getppid())
 
 
 class _Forward(logging.Handler):

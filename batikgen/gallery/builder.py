@@ -15,12 +15,14 @@ folder or header, and a render's command line (metadata.json's ``command``), nev
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import json
 import logging
 import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -30,18 +32,19 @@ import jinja2
 from .. import __version__
 from ..errors import BatikgenError, GalleryError
 from ..files import write_bytes_atomic
+from ..progress import Progress
 from ..signal.features import BandFeatures
 from . import chart, tiles
-from .exhibition import PieceView, read_exhibition
-from .plan_view import legend_left_px, mapping_lines, plan_from_metadata, row_geometry
+from .exhibition import ExhibitionView, PieceView, read_exhibition
+from .plan_view import legend_left_px, mapping_lines, plan_facts, plan_from_metadata, row_geometry
 
 log = logging.getLogger(__name__)
 
 #: Bump when the files made for a piece change, so every piece is remade once.
 ASSETS_VERSION = 1
 STATE_FILE = ".batikgen-site.json"
-#: progress(stage, done, total), as for render_recording.
-Progress = Callable[[str, int, int], None]
+#: Builds of one site wait for each other (the service rebuilds after every piece).
+LOCK_FILE = ".batikgen-site.lock"
 
 
 @dataclass
@@ -158,9 +161,22 @@ def _load_state(site: Path) -> dict:
 def _check_site(site: Path, overwrite: bool) -> None:
     if site.exists() and not site.is_dir():
         raise GalleryError(f"{site}: is a file, expected a folder for the site")
-    if site.is_dir() and any(site.iterdir()) and not (site / STATE_FILE).exists() and not overwrite:
+    ours = (site / STATE_FILE).exists() or (site / LOCK_FILE).exists()
+    if site.is_dir() and any(site.iterdir()) and not ours and not overwrite:
         raise GalleryError(f"{site}: folder exists and is not a batikgen gallery site; "
                            "choose another folder or ask to overwrite it")
+
+
+@contextlib.contextmanager
+def _site_lock(site: Path) -> Iterator[None]:
+    """Hold the site's build lock (an advisory ``flock``, released by the kernel if the holder dies)."""
+    site.mkdir(parents=True, exist_ok=True)
+    fd = os.open(site / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
 
 
 def _make_assets(piece: PieceView, folder: Path) -> dict:
@@ -176,11 +192,12 @@ def _make_assets(piece: PieceView, folder: Path) -> dict:
     source = tiles.build_tiles(png, folder, name="tiles")
     preview = piece.file("preview") if "preview" in piece.outputs else png
     thumb = tiles.build_thumbnail(preview, folder / "thumb.jpg")
+    facts = plan_facts(plan)
     assets: dict = {
         "tiles": {"width": source.width, "height": source.height, "tile_size": source.tile_size,
                   "overlap": source.overlap, "format": source.format},
         "thumb": list(thumb), "legend": None, "chart": False, "bands": [], "rows": None,
-        "plan": {"motif": plan.motif, "mapping_sha256": plan.mapping_sha256, "mapping_name": plan.mapping_name},
+        "plan": {k: facts[k] for k in ("motif", "mapping_sha256", "mapping_name")},
     }
     left = legend_left_px(plan, source.width)
     if left is not None:
@@ -188,10 +205,10 @@ def _make_assets(piece: PieceView, folder: Path) -> dict:
         assets["legend"] = list(size) if size else None
 
     times, ys = row_geometry(plan)
-    t0 = plan.rows[0]["t_start"]
+    t0 = facts["t0"]
     if "features" in piece.outputs:
         features = BandFeatures.load(piece.file("features"))
-        (folder / "chart.svg").write_bytes(chart.chart_svg(features, times, ys, plan.cloth["height_mm"], t0))
+        (folder / "chart.svg").write_bytes(chart.chart_svg(features, times, ys, facts["height_mm"], t0))
         names = features.band_names
         colours = chart.BAND_COLOURS
         assets["chart"] = True
@@ -199,10 +216,10 @@ def _make_assets(piece: PieceView, folder: Path) -> dict:
                             "colour": colours[k % len(colours)]} for k, name in enumerate(names)]
         shares = chart.row_shares(features, times, t0)
     else:
-        names, shares = [], [[] for _ in plan.rows]
+        names, shares = [], [[] for _ in times[:-1]]
     assets["rows"] = {"times_s": [round(t, 3) for t in times], "ys_mm": [round(y, 3) for y in ys],
                       "bands": names, "shares": shares}
-    assets["cloth"] = {"height_mm": plan.cloth["height_mm"], "width_mm": plan.cloth["width_mm"]}
+    assets["cloth"] = {"height_mm": facts["height_mm"], "width_mm": facts["width_mm"]}
 
     downloads = []
     for kind, name, label in (("preview", f"{piece.id}.preview.jpg", "Preview (JPEG)"),
@@ -271,9 +288,15 @@ def build_site(exhibition_dir: str | os.PathLike, site_dir: str | os.PathLike | 
     exhibition = read_exhibition(Path(exhibition_dir))
     site = Path(site_dir) if site_dir is not None else exhibition.folder / "site"
     _check_site(site, overwrite)
+    with _site_lock(site):
+        # Read again under the lock: a build that waited sees the catalogue as it is now.
+        return _build(read_exhibition(exhibition.folder), site, overwrite, progress)
+
+
+def _build(exhibition: ExhibitionView, site: Path, overwrite: bool, progress: Progress | None) -> SiteReport:
+    """build_site's work, under the site's lock."""
     report = SiteReport(site_dir=site)
-    state = {} if overwrite else _load_state(site)
-    old_pieces = state.get("pieces", {})
+    old_pieces = _load_state(site).get("pieces", {})
     pieces_dir = site / "pieces"
     pieces_dir.mkdir(parents=True, exist_ok=True)
     env = _environment()
@@ -283,7 +306,9 @@ def build_site(exhibition_dir: str | os.PathLike, site_dir: str | os.PathLike | 
     new_state: dict = {}
     done = [p for p in exhibition.pieces if p.status == "done"]
     report.left_out = [(p.id, p.status) for p in exhibition.pieces if p.status != "done"]
-    for n, piece in enumerate(done, 1):
+    for n, piece in enumerate(done):
+        if progress:
+            progress("gallery pieces", n, len(done))
         missing = [k for k in ("png", "metadata") if k not in piece.outputs or not piece.file(k).is_file()]
         if missing:
             report.left_out.append((piece.id, "missing outputs"))
@@ -291,7 +316,7 @@ def build_site(exhibition_dir: str | os.PathLike, site_dir: str | os.PathLike | 
         fingerprint = _fingerprint(piece)
         previous = old_pieces.get(piece.id)
         folder = pieces_dir / piece.id
-        if previous and previous.get("fingerprint") == fingerprint and folder.is_dir():
+        if not overwrite and previous and previous.get("fingerprint") == fingerprint and folder.is_dir():
             assets = previous["assets"]
             report.kept.append(piece.id)
         else:
@@ -311,18 +336,18 @@ def build_site(exhibition_dir: str | os.PathLike, site_dir: str | os.PathLike | 
                 raise
             report.built.append(piece.id)
         try:
-            mapping = mapping_lines_for(piece)
+            mapping = _mapping_for(piece)
         except BatikgenError as exc:
             report.left_out.append((piece.id, f"unreadable outputs: {exc}"))
             continue
         new_state[piece.id] = {"fingerprint": fingerprint, "assets": assets}
         shown.append((piece, assets, mapping))
-        if progress:
-            progress("gallery pieces", n, len(done))
+    if progress and done:
+        progress("gallery pieces", len(done), len(done))
 
     for piece, assets, (lines, description, scale_why) in shown:
         html = env.get_template("piece.html").render(
-            **common, root="../../", page="piece", piece=_piece_context(piece, assets), assets=_assets_context(assets),
+            **common, root="../../", page="piece", piece=_piece_context(piece, assets), assets=assets,
             mapping={"lines": lines, "description": description, "scale_why": scale_why}, data=_page_data(assets))
         _write_if_changed(pieces_dir / piece.id / "index.html", html.encode("utf-8"))
 
@@ -350,7 +375,7 @@ def build_site(exhibition_dir: str | os.PathLike, site_dir: str | os.PathLike | 
     return report
 
 
-def mapping_lines_for(piece: PieceView):
+def _mapping_for(piece: PieceView) -> tuple:
     """The mapping texts for a piece's page, read afresh (see :func:`.plan_view.mapping_lines`)."""
     metadata_path = piece.file("metadata")
     try:
@@ -365,8 +390,3 @@ def _piece_context(piece: PieceView, assets: dict) -> dict:
     return {"id": piece.id, "title": piece.title, "note": piece.note, "note_paragraphs": _paragraphs(piece.note),
             "motif": piece.motif or assets["plan"]["motif"], "palette": piece.palette or "", "cloth": piece.cloth or "",
             "length": _length(piece.duration_s), "thumb": assets["thumb"]}
-
-
-def _assets_context(assets: dict) -> dict:
-    tiles_info = assets["tiles"]
-    return {**assets, "ratio": f"{tiles_info['width'] / tiles_info['height']:.5f}"}

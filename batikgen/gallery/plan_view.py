@@ -2,7 +2,8 @@
 and where the legend strip starts.
 
 Every import from the cloth and mapping stages sits in this module, so moving their modules
-touches one place of the gallery.
+touches one place of the gallery. The plan is read through its plain-data form (``to_dict()``,
+what metadata.json holds), which stays the same whether its fields are dicts or typed records.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from ..errors import BatikgenError, GalleryError
 from ..mapping.plan import MotifPlan
 from ..mapping.table import load_mapping
 
-__all__ = ["MappingLine", "MotifPlan", "legend_left_px", "mapping_lines", "plan_from_metadata", "row_geometry"]
+__all__ = ["MappingLine", "MotifPlan", "legend_left_px", "mapping_lines", "plan_facts", "plan_from_metadata",
+           "row_geometry"]
 
 
 @dataclass(frozen=True)
@@ -74,16 +76,18 @@ def mapping_lines(plan: MotifPlan, mapping_file: str | None = None) -> tuple[lis
     scale_why : str
         The table's sentence for the cloth's scale class ("" without one).
     """
+    data = plan.to_dict()
+    motif = data["motif"]
     for candidate in ([mapping_file] if mapping_file else []) + [None]:
         try:
             table = load_mapping(candidate)
         except BatikgenError:
             continue
-        if plan.motif in table.motifs and table.digest_for(plan.motif) == plan.mapping_sha256:
-            lines = [_line(t.feature, t.parameter, t.why, t.scope) for t in table.traits_for(plan.motif)]
-            return lines, table.description, table.scale.why if table.scale and plan.scale else ""
+        if motif in table.motifs and table.digest_for(motif) == data.get("mapping_sha256"):
+            lines = [_line(t.feature, t.parameter, t.why, t.scope) for t in table.traits_for(motif)]
+            return lines, table.description, table.scale.why if table.scale and data.get("scale") else ""
     lines = [_line(t.get("feature", name), t.get("parameter", name), t.get("why", ""), t.get("scope", "row"))
-             for name, t in plan.traits.items()]
+             for name, t in (data.get("traits") or {}).items()]
     return lines, "", ""
 
 
@@ -93,24 +97,38 @@ def row_geometry(plan: MotifPlan) -> tuple[list[float], list[float]]:
     Times are seconds from the start of the recording's first row; ``ys_mm`` are distances from
     the cloth's top edge, where each row of cells begins (the last is where the field's rows end).
     """
-    field = plan.layout.get("field") or [0.0, 0.0, plan.cloth["width_mm"], plan.cloth["height_mm"]]
-    t0 = plan.rows[0]["t_start"]
-    times = [row["t_start"] - t0 for row in plan.rows] + [plan.rows[-1]["t_end"] - t0]
-    ys = [min(field[1] + i * plan.cell_mm, field[3]) for i in range(len(plan.rows) + 1)]
+    data = plan.to_dict()
+    cloth, rows = data["cloth"], data["rows"]
+    field = (data.get("layout") or {}).get("field") or [0.0, 0.0, cloth["width_mm"], cloth["height_mm"]]
+    t0 = rows[0]["t_start"]
+    times = [row["t_start"] - t0 for row in rows] + [rows[-1]["t_end"] - t0]
+    ys = [min(field[1] + i * data["cell_mm"], field[3]) for i in range(len(rows) + 1)]
     return times, ys
+
+
+def plan_facts(plan: MotifPlan) -> dict:
+    """What the gallery shows of a plan besides its rows: motif, cloth size in mm, mapping, first row's time."""
+    data = plan.to_dict()
+    return {"motif": data["motif"], "width_mm": data["cloth"]["width_mm"], "height_mm": data["cloth"]["height_mm"],
+            "mapping_name": data.get("mapping_name", ""), "mapping_sha256": data.get("mapping_sha256", ""),
+            "t0": data["rows"][0]["t_start"]}
 
 
 def legend_left_px(plan: MotifPlan, image_width: int) -> int | None:
     """Pixel column where the legend strip starts in an image ``image_width`` px wide, or None."""
-    if not plan.legend:
+    data = plan.to_dict()
+    if not data.get("legend"):
         return None
-    total_mm = plan.cloth["width_mm"] + legend_width(plan)
-    return int(round(image_width * plan.cloth["width_mm"] / total_mm))
+    width_mm = data["cloth"]["width_mm"]
+    return int(round(image_width * width_mm / (width_mm + legend_width(plan))))
 
 
 def plan_from_metadata(metadata: dict, source: Path) -> MotifPlan:
     """The plan stored in a piece's metadata.json; GalleryError naming the file when it is not one."""
     try:
-        return MotifPlan.from_dict(metadata["plan"])
+        plan = MotifPlan.from_dict(metadata["plan"])
+        if not plan.to_dict()["rows"]:  # every rendered piece has rows
+            raise KeyError("rows")
+        return plan
     except (KeyError, TypeError) as exc:
         raise GalleryError(f"{source.name}: not a batikgen metadata file (no usable plan: {exc})") from None

@@ -7,6 +7,7 @@ top to bottom, so a whole kain panjang at 300 dpi (366 Mpx) is cut into tiles in
 from __future__ import annotations
 
 import os
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -152,8 +153,6 @@ def link_or_copy(source: Path, target: Path) -> None:
 
     Outputs are replaced by rename, never rewritten in place, so a link never changes under the site.
     """
-    import shutil
-
     try:
         os.link(source, target)
     except OSError:

@@ -43,6 +43,7 @@ from ..errors import FeatureError, MappingError
 from ..motifs.registry import MOTIFS, get_motif
 from ..seeding import SeedTree
 from ..signal.features import DEFAULT_BANDS, BandFeatures
+from .bounds import bounds_problem, read_toml
 from .plan import MotifPlan
 
 if TYPE_CHECKING:  # the cloth step lays out the field; the mapping only fills it
@@ -299,6 +300,9 @@ def parse_mapping(data: dict, source: str = "<table>", sha256: str = "") -> Mapp
         Naming the file, the key, what is allowed and what was given.
     """
     _check_keys(source, "", data, _TOP_KEYS)
+    problem = bounds_problem(data)  # sizes of everything first: see bounds.py
+    if problem:
+        raise _fail(source, *problem)
     name = data.get("name", Path(source).stem)
     if not isinstance(name, str) or not name:
         raise _fail(source, "name", f"must be a non-empty string, got {name!r}")
@@ -383,7 +387,7 @@ def load_mapping(path: str | os.PathLike | None = None) -> MappingTable:
     except OSError as exc:
         raise MappingError(f"mapping {source}: cannot read the file ({exc.strerror or exc})") from None
     try:
-        data = tomllib.loads(raw.decode("utf-8"))
+        data = read_toml(raw, source)
     except UnicodeDecodeError:
         raise MappingError(f"mapping {source}: not a UTF-8 text file") from None
     except tomllib.TOMLDecodeError as exc:
@@ -458,6 +462,7 @@ def _fill_rejected(values: np.ndarray, good: np.ndarray, times: np.ndarray) -> n
 
 def smooth(values: np.ndarray, width: int) -> np.ndarray:
     """Centred moving average over ``width`` windows, shrinking at the ends (no edge bias)."""
+    width = min(width, len(values))  # a kernel longer than the series would change its length
     if width <= 1 or len(values) < 2:
         return values.copy()
     kernel = np.ones(width)

@@ -2,9 +2,9 @@
 
 One pass over the strips feeds every raster output at once (PNG, TIFF, the preview), drawn and
 compressed in parallel; the SVG and the palette proof come from the vector composition. All the
-files of a piece are staged as temporary files and renamed into place together at the end, so an
-error or an interrupt (Ctrl-C) leaves none of them behind; metadata.json, which holds their
-hashes, is written last.
+files of a piece are staged in a hidden folder and renamed into place together at the end (see
+staging.py), so an error or an interrupt (Ctrl-C) leaves the whole set or none of it;
+metadata.json, which holds their hashes, is written last.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from .png import PngStripEncoder, PngWriter, deflate_backend
 from .preview import PreviewAccumulator, PreviewStripEncoder, block_factor
 from .proof import proof_png_bytes
 from .raster import DEFAULT_STRIP_ROWS, prepare_scene
+from .staging import OutputClaim
 from .svg import write_svg
 from .tiff import TiffStripEncoder, tiff_rows_for, write_tiff_strips
 
@@ -69,6 +70,19 @@ def check_outputs_writable(
     """Refuse before any work is done if an output exists and ``overwrite`` is off."""
     for path in output_paths(outdir, stem, formats, preview, proof).values():
         check_writable(path, overwrite)
+
+
+def claim_outputs(
+    outdir: Path, stem: str, overwrite: bool, formats: Sequence[str] = DEFAULT_FORMATS, preview: bool = True,
+    proof: bool = True,
+) -> OutputClaim:
+    """The claim on a piece's outputs (see :class:`~batikgen.render.staging.OutputClaim`), not yet entered.
+
+    Enter it before the work, so an unwritable folder, an existing output or another run writing
+    the same piece is refused at once; pass it to :func:`write_outputs`.
+    """
+    names = [path.name for path in output_paths(outdir, stem, formats, preview, proof).values()]
+    return OutputClaim(outdir, stem, names, overwrite)
 
 
 def write_raster_outputs(
@@ -183,8 +197,9 @@ def write_outputs(
     proof: bool = True,
     workers: int | None = None,
     recipe: dict | None = None,
+    claim: OutputClaim | None = None,
 ) -> list[Path]:
-    """Render ``composition`` and write the chosen formats, the extras and metadata.json.
+    """Render ``composition`` and write the chosen formats, the extras and metadata.json, all or none.
 
     Parameters
     ----------
@@ -216,29 +231,42 @@ def write_outputs(
         Processes drawing strips; default the available cores.
     recipe : dict, optional
         The settings and recording that make the piece again (:class:`batikgen.pipeline.Recipe`).
+    claim : OutputClaim, optional
+        From :func:`claim_outputs`, taken before the work that led here; by default the outputs
+        are claimed now.
 
     Returns
     -------
     list of pathlib.Path
         Files written, in the order of :func:`output_paths` (metadata last).
+
+    Raises
+    ------
+    RenderError
+        If the folder cannot be written, an output exists (without ``overwrite``), another run
+        is writing the same outputs, or drawing fails. Nothing is left behind then.
     """
     formats = parse_formats(formats)
     paths = output_paths(outdir, stem, formats, preview, proof)
-    for path in paths.values():  # before any work
-        check_writable(path, overwrite)
-    with contextlib.ExitStack() as stack:  # every file appears together when this block ends
-        width, height = write_raster_outputs(
-            composition, dpi, png=paths.get("png"), tiff=paths.get("tiff"), preview=paths.get("preview"),
-            overwrite=overwrite, workers=workers, progress=progress, stack=stack,
-        )
-        if "svg" in paths:
-            write_svg(stack.enter_context(atomic_write(paths["svg"], overwrite)), composition)
-        if "proof" in paths:
-            proof_bytes = proof_png_bytes(composition, plan.palette, _palette_roles(plan.palette))
-            stack.enter_context(atomic_write(paths["proof"], overwrite)).write(proof_bytes)
-    written = [path for kind, path in paths.items() if kind != "metadata"]
-    settings = {**settings, "dpi": dpi, "size_px": [width, height], "formats": list(formats), "preview": preview,
-                "proof": proof, "deflate": deflate_backend()}
-    metadata = build_metadata(plan.to_dict(), plan.digest(), settings, written, command, recipe)
-    write_metadata(paths["metadata"], metadata, overwrite)
-    return [*written, paths["metadata"]]
+    own = claim is None
+    claim = claim_outputs(outdir, stem, overwrite, formats, preview, proof) if own else claim
+    with claim if own else contextlib.nullcontext(claim):
+        # Written under their final names in the claim's staging folder, put in place together.
+        staged = {kind: claim.path(path.name) for kind, path in paths.items()}
+        with contextlib.ExitStack() as stack:
+            width, height = write_raster_outputs(
+                composition, dpi, png=staged.get("png"), tiff=staged.get("tiff"), preview=staged.get("preview"),
+                workers=workers, progress=progress, stack=stack,
+            )
+            if "svg" in staged:
+                write_svg(stack.enter_context(atomic_write(staged["svg"])), composition)
+            if "proof" in staged:
+                proof_bytes = proof_png_bytes(composition, plan.palette, _palette_roles(plan.palette))
+                stack.enter_context(atomic_write(staged["proof"])).write(proof_bytes)
+        written = [path for kind, path in staged.items() if kind != "metadata"]
+        settings = {**settings, "dpi": dpi, "size_px": [width, height], "formats": list(formats), "preview": preview,
+                    "proof": proof, "deflate": deflate_backend()}
+        metadata = build_metadata(plan.to_dict(), plan.digest(), settings, written, command, recipe)
+        write_metadata(staged["metadata"], metadata)
+        claim.commit()
+    return list(paths.values())

@@ -21,6 +21,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from .._process import die_with_parent
 from ..errors import RenderError
 from .raster import PreparedScene, StripPainter
 
@@ -32,19 +33,24 @@ class StripEncoder(Protocol):
         ...
 
 
+#: The one message for a strip worker that died, however the pool reports it.
+WORKER_DIED = ("a render worker died before it finished its strip; it may have run out of memory: "
+               "render at a lower resolution")
+
 # The job of this process when it is a worker, set by the initializer. Under fork the job reaches
 # the worker with the forked memory, so the scene's arrays are shared rather than pickled.
 _JOB: tuple[PreparedScene, Sequence[StripEncoder]] | None = None
 _PAINTER: StripPainter | None = None
 
 
-def _init_worker(job, in_pool: bool = False) -> None:
+def _init_worker(job, in_pool: bool = False, parent: int | None = None) -> None:
     global _JOB, _PAINTER
     _JOB, _PAINTER = job, None
     if in_pool:
         # Ctrl-C reaches the whole process group; only the main process acts on it (it stops the
         # pool and removes the temporary files), so workers are not killed mid-task around it.
         signal.signal(signal.SIGINT, signal.SIG_IGN)
+        die_with_parent(parent)
 
 
 def _work(strip: int) -> list:
@@ -113,20 +119,20 @@ def encoded_strips(
     # once in thirty interrupted renders). The executor reports a dead worker instead of waiting
     # for it, and its shutdown lets the few strips in flight finish rather than killing workers.
     executor = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method),
-                                   initializer=_init_worker, initargs=((scene, encoders), True))
+                                   initializer=_init_worker, initargs=((scene, encoders), True, os.getpid()))
     try:
         pending: deque = deque()
         next_strip = done = 0
         # Two strips per worker in flight keeps every core busy while bounding memory.
         while next_strip < total or pending:
-            while next_strip < total and len(pending) < 2 * workers:
-                pending.append(executor.submit(_work, next_strip))
-                next_strip += 1
+            # A dead worker breaks the pool: the next submit or result raises, whichever comes first.
             try:
+                while next_strip < total and len(pending) < 2 * workers:
+                    pending.append(executor.submit(_work, next_strip))
+                    next_strip += 1
                 result = pending.popleft().result()
             except BrokenProcessPool:
-                raise RenderError("a render worker died before it finished its strip; it may have run out of "
-                                  "memory: render at a lower resolution") from None
+                raise RenderError(WORKER_DIED) from None
             done += 1
             if progress:
                 progress(done, total)

@@ -14,14 +14,10 @@ from pathlib import Path
 from ..errors import FeatureError, RecordingError
 from .boundary import stage
 from .features import BandFeatures, check_windows, compute_band_features
+from .isolation import maybe_in_child
 from .plausibility import check_plausible
 from .preprocess import Progress
-from .readers import (
-    choose_reader,
-    provides_features,
-    read_precomputed_features,
-    read_recording,
-)
+from .readers import choose_reader, read_precomputed_features, read_recording, reader_for
 
 
 def features_from_path(path: str | os.PathLike, progress: Progress | None = None, **params) -> BandFeatures:
@@ -48,13 +44,19 @@ def features_from_path(path: str | os.PathLike, progress: Progress | None = None
     FeatureError
         If the parameters do not suit the recording (too short, band too narrow, ...).
     """
-    if provides_features(path):
+    reader = reader_for(path)
+    if reader.provides == "features":
         return read_precomputed_features(path)
+    return maybe_in_child(reader.risky, path, "reading and analysing it", _analyse, path, progress, params)
+
+
+def _analyse(path, progress, params) -> BandFeatures:
     recording = read_recording(path)
     with stage(path, "checking its amplitudes"):
         check_plausible(recording)
     with stage(path, "computing its band power", damaged=False):
-        return compute_band_features(recording, progress=progress, **params)
+        # The recording was read for this alone: filter its samples in place rather than a copy.
+        return compute_band_features(recording, progress=progress, overwrite=True, **params)
 
 
 @dataclass
@@ -110,9 +112,9 @@ def inspect_file(path: str | os.PathLike) -> Inspection:
         If the file is missing, of an unknown format, or unreadable.
     """
     path = Path(path)
-    if provides_features(path):
+    reader = reader_for(path)
+    if reader.provides == "features":
         features = read_precomputed_features(path)
-        reader = choose_reader(path)
         step = float(features.params["step_s"])
         return Inspection(
             file=str(path), format=reader.name, description=reader.description, channels=features.ch_names,
@@ -120,6 +122,10 @@ def inspect_file(path: str | os.PathLike) -> Inspection:
             verdict=f"precomputed band powers ({features.n_windows} rows, {int(features.good.sum())} with good "
                     f"contact): used as features, no raw EEG to check",
         )
+    return maybe_in_child(reader.risky, path, "reading and checking it", _inspect_recording, path)
+
+
+def _inspect_recording(path: Path) -> Inspection:
     recording = read_recording(path)
     report = Inspection(
         file=str(path), format=recording.format, description=choose_reader(path).description,

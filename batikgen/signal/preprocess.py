@@ -136,12 +136,45 @@ def filter_in_place(data: np.ndarray, sos: np.ndarray, progress: Progress | None
     n_channels = data.shape[0]
     # sosfiltfilt pads by a few filter lengths; short recordings get what they can take.
     padlen = min(3 * 2 * len(sos), data.shape[1] - 1)
+    if data.shape[1] > LONG_ROW_SAMPLES:  # see _filtfilt_in_runs
+        for channel, row in enumerate(data):
+            _filtfilt_in_runs(sos, row, padlen)
+            if progress:
+                progress("filtering", channel + 1, n_channels)
+        return data
     for start in range(0, n_channels, BLOCK_CHANNELS):
         block = slice(start, min(start + BLOCK_CHANNELS, n_channels))
         data[block] = sps.sosfiltfilt(sos, data[block], axis=1, padtype="odd", padlen=padlen)
         if progress:
             progress("filtering", block.stop, n_channels)
     return data
+
+
+#: Rows longer than this (9 hours at 256 Hz, 28 minutes at 5 kHz) are filtered in runs: sosfiltfilt
+#: makes four or five temporaries the length of its input, 7 GB for ten hours at 5 kHz.
+LONG_ROW_SAMPLES = 1 << 23
+_RUN_SAMPLES = 1 << 22
+#: Real samples on each side of a run, so the filter's start-up transient dies out before the run's
+#: own samples (2**20 samples: 68 minutes at 256 Hz, 3.5 minutes at 5 kHz; a 0.5 Hz Butterworth
+#: high-pass settles within seconds).
+_RUN_MARGIN = 1 << 20
+
+
+def _filtfilt_in_runs(sos: np.ndarray, row: np.ndarray, padlen: int) -> None:
+    """Zero-phase filter one long row in place, a run at a time, each run with real samples as margin.
+
+    Equal to filtering the whole row within the transient left after :data:`_RUN_MARGIN`
+    samples (far below float precision for the filters used here), with temporaries of a few
+    runs' size instead of several times the row.
+    """
+    n = row.size
+    before = row[:0].copy()  # the original samples just before the current run
+    for start in range(0, n, _RUN_SAMPLES):
+        stop = min(start + _RUN_SAMPLES, n)
+        segment = np.concatenate([before, row[start : min(stop + _RUN_MARGIN, n)]])
+        before = row[max(stop - _RUN_MARGIN, 0) : stop].copy()  # taken before this run is overwritten
+        filtered = sps.sosfiltfilt(sos, segment, padtype="odd", padlen=min(padlen, segment.size - 1))
+        row[start:stop] = filtered[len(segment) - (min(stop + _RUN_MARGIN, n) - start) :][: stop - start]
 
 
 def find_bad_channels(data: np.ndarray, ch_names: list[str], ratio: float = 5.0) -> dict[str, str]:

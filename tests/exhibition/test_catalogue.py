@@ -133,3 +133,15 @@ def test_not_a_database(tmp_path):
     (tmp_path / CATALOGUE_NAME).write_bytes(b"this is not sqlite" * 100)
     with pytest.raises(CatalogueError, match="not a batikgen catalogue"):
         Catalogue.open(tmp_path)
+
+
+def test_reading_a_catalogue_loads_neither_the_signal_stage_nor_the_renderer():
+    """The gallery and the service's pages read catalogues: they should not pay for MNE and skia."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from batikgen.exhibition import Catalogue, PieceRecord; "
+            "print(sorted(k for k in sys.modules if k.split('.')[0] in ('mne', 'scipy', 'skia') "
+            "or k.startswith(('batikgen.signal', 'batikgen.render', 'batikgen.pipeline'))))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
+    assert result.stdout.strip() == "[]", result.stdout

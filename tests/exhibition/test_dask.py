@@ -45,11 +45,22 @@ def test_a_batch_on_a_local_dask_cluster(tmp_path):
                 return
             time.sleep(0.1)
 
+    class Stages:
+        seen: list[tuple[str, str]] = []
+
+        def begin(self, *args): ...
+        def started(self, *args): ...
+        def stage(self, piece_id, text): self.seen.append((piece_id, text))
+        def finished(self, *args): ...
+        def end(self, *args): ...
+
     killer = threading.Thread(target=kill_the_worker_running_the_slow_piece, daemon=True)
     killer.start()
     summary = run_batch(load_manifest(tmp_path), options=BatchOptions(
-        dask="local", jobs=2, timeout=120, preload=("tests.exhibition.misbehaving_readers",)))
+        dask="local", jobs=2, timeout=120, preload=("tests.exhibition.misbehaving_readers",)), progress=Stages())
     killer.join(30)
+    # The pieces' stages travel back from the cluster as they would from local processes.
+    assert any(piece == "vision" and text.startswith("render") for piece, text in Stages.seen), Stages.seen
 
     assert killed.get("child_gone"), f"the piece's child outlived its killed Dask worker: {killed}"
     assert summary.engine == "a local Dask cluster"

@@ -57,8 +57,9 @@ def first_paint(page) -> float:
 class Watched:
     """A page with its console errors, uncaught exceptions, dialogs and non-file requests recorded."""
 
-    def __init__(self, browser, shots: Path, width: int = 1280, height: int = 900):
-        self.context = browser.new_context(viewport={"width": width, "height": height})
+    def __init__(self, browser, shots: Path, width: int = 1280, height: int = 900, touch: bool = False):
+        self.context = browser.new_context(viewport={"width": width, "height": height}, has_touch=touch,
+                                           is_mobile=touch)
         self.page = self.context.new_page()
         self.shots = shots
         self.errors: list[str] = []
@@ -192,18 +193,49 @@ def test_xss_title_shows_as_text_and_runs_nothing(watched, site):
     assert watched.dialogs == [] and watched.errors == [] and watched.outside == []
 
 
-def test_about_page_and_a_phone_screen(browser, site, tmp_path):
-    phone = Watched(browser, tmp_path, width=390, height=844)
+def test_about_page_and_a_phone_screen_with_touch(browser, site, tmp_path):
+    phone = Watched(browser, tmp_path, width=390, height=844, touch=True)
+    page = phone.page
     try:
-        phone.page.goto((site / "about.html").as_uri())
-        assert "#SeeingTheUnseen" in phone.page.locator("main").inner_text()
+        page.goto((site / "about.html").as_uri())
+        assert "#SeeingTheUnseen" in page.locator("main").inner_text()
         phone.shot("about-phone")
         assert phone.axe() == []
-        phone.page.goto((site / "pieces" / "calm" / "index.html").as_uri())
-        phone.page.wait_for_function("Number(document.getElementById('viewer').dataset.tiles || 0) > 0", timeout=15000)
-        width = phone.page.evaluate("document.documentElement.scrollWidth")
+        page.goto((site / "pieces" / "calm" / "index.html").as_uri())
+        page.wait_for_function("Number(document.getElementById('viewer').dataset.tiles || 0) > 0", timeout=15000)
+        width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 390, f"the page scrolls sideways on a phone ({width} px)"
         phone.shot("piece-phone")
+
+        # Touch, as the browser delivers it: two fingers spreading zoom in, one finger dragging pans.
+        page.locator("#viewer").scroll_into_view_if_needed()
+        page.wait_for_timeout(300)
+        box = page.locator("#viewer").bounding_box()
+        cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+        cdp = phone.context.new_cdp_session(page)
+
+        def touch(kind, points):
+            cdp.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": [
+                {"x": x, "y": y, "id": i} for i, (x, y) in enumerate(points)]})
+            page.wait_for_timeout(16)
+
+        zoom = lambda: page.evaluate("window.batikgenViewer.viewport.getZoom(true)")  # noqa: E731
+        centre = lambda: page.evaluate("window.batikgenViewer.viewport.getCenter(true).y")  # noqa: E731
+        home = zoom()
+        touch("touchStart", [(cx - 20, cy), (cx + 20, cy)])
+        for d in range(28, 140, 8):
+            touch("touchMove", [(cx - d, cy), (cx + d, cy)])
+        touch("touchEnd", [])
+        page.wait_for_timeout(1000)
+        assert zoom() > 2 * home
+        before = centre()
+        touch("touchStart", [(cx, cy + 100)])
+        for dy in range(80, -101, -20):
+            touch("touchMove", [(cx, cy + dy)])
+        touch("touchEnd", [])
+        page.wait_for_timeout(1000)
+        assert centre() > before + 0.02  # dragged up: the view moved down the cloth
+        phone.shot("piece-phone-pinched")
         assert phone.errors == [] and phone.outside == []
     finally:
         phone.close()

@@ -132,7 +132,7 @@ def test_mapping_texts_follow_an_edited_table_and_fall_back_to_the_plan(tmp_path
     # A table no longer at hand: the plan's record of its texts.
     gone = MotifPlan.from_dict({**metadata["plan"], "mapping_sha256": "0" * 64})
     lines, description, _ = mapping_lines(gone, str(tmp_path / "missing.toml"))
-    assert description == "" and [line.why for line in lines] == [t["why"] for t in plan.traits.values()]
+    assert description == "" and [line.why for line in lines] == [t["why"] for t in plan.to_dict()["traits"].values()]
 
 
 def test_rebuild_redoes_only_the_changed_piece(tmp_path, small_exhibition, sample_features):
@@ -227,9 +227,11 @@ def test_site_never_holds_a_recordings_name_folder_header_or_command(tmp_path, s
     site = tmp_path / "site"
     build_site(exhibition, site)
 
+    # How the piece was made (metadata.json's command line or recipe) names the recording too.
+    made_by = [metadata.get("command"), json.dumps(metadata.get("recipe"), sort_keys=True)]
     secrets = [recording.name, recording.stem, "rahayu_siti", folder.name, str(folder), str(tmp_path),
-               "Siti_Rahayu", "Rahayu", "MRN4471", "1987", "14-MAR", "session2", metadata["command"],
-               metadata["plan"]["source"]["file_sha256"]]
+               "Siti_Rahayu", "Rahayu", "MRN4471", "1987", "14-MAR", "session2",
+               metadata["plan"]["source"]["file_sha256"], *[m for m in made_by if m and m != "null"]]
     files = [p for p in site.rglob("*") if p.is_file()]
     assert len(files) > 20
     for path in files:
@@ -282,3 +284,17 @@ def test_a_piece_without_features_has_no_chart_but_a_page(tmp_path, small_exhibi
     page = (folder / "index.html").read_text()
     assert not (folder / "chart.svg").exists() and "chart.svg" not in page
     assert "tiles_files/" in page and "How the rhythms shaped this parang" in page
+
+
+def test_builds_of_one_site_at_once_wait_for_each_other(tmp_path, small_exhibition):
+    """The service rebuilds after every piece: two builds at once must not trip over each other's files."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    exhibition = tmp_path / "ex"
+    shutil.copytree(small_exhibition, exhibition)
+    with ThreadPoolExecutor(2) as pool:
+        reports = list(pool.map(lambda _: build_site(exhibition), range(2)))
+    assert sorted(len(r.built) for r in reports) == [0, 2]  # the second waited, then found it done
+    site = exhibition / "site"
+    assert sorted(p.name for p in (site / "pieces").iterdir()) == ["calm", "xss"]
+    assert not [p for p in site.rglob("*") if p.name.endswith((".part", ".old"))]

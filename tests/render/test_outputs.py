@@ -171,7 +171,8 @@ def test_ctrl_c_during_a_cli_render_leaves_no_file(tmp_path, sample_path):
             break
     else:
         pytest.fail(f"the render never reported progress (exit {process.wait()})")
-    assert list(outdir.glob("*.part")), "no temporary file while rendering: the interrupt would come too late"
+    staged = ".batikgen-*.staging-*/*.part"  # outputs are written in a hidden staging folder
+    assert list(outdir.glob(staged)), "no temporary file while rendering: the interrupt would come too late"
     process.send_signal(signal.SIGINT)
     out, err = process.communicate(timeout=60)
     assert process.returncode != 0

@@ -16,14 +16,7 @@ from batikgen.signal.plausibility import check_plausible
 from batikgen.signal.readers import read_precomputed_features, read_recording
 from batikgen.signal.textformats import estimate_sfreq
 from tests.conftest import shared_file
-from tests.signal.filewriters import (
-    write_cnt,
-    write_egi_raw,
-    write_gdf1,
-    write_nihon,
-    write_openbci,
-    write_xdf,
-)
+from tests.signal.filewriters import write_cnt, write_egi_raw, write_gdf1, write_nihon, write_openbci, write_xdf
 
 MUSE = "csv/biopsykit_eeg_muse_example.csv"
 OPENBCI = "csv/OpenBCI_GUI-v6-blinks-jawClench-alpha.txt"
