@@ -55,7 +55,8 @@ def _analyse(path, progress, params) -> BandFeatures:
     with stage(path, "checking its amplitudes"):
         check_plausible(recording)
     with stage(path, "computing its band power", damaged=False):
-        return compute_band_features(recording, progress=progress, **params)
+        # The recording was read for this alone: filter its samples in place rather than a copy.
+        return compute_band_features(recording, progress=progress, overwrite=True, **params)
 
 
 @dataclass

@@ -24,7 +24,7 @@ from .preprocess import (
     find_bad_channels,
     rereference_in_place,
 )
-from .recording import Recording
+from .recording import Recording, samples
 
 #: Default EEG bands in Hz, lower edge inclusive, upper edge exclusive.
 DEFAULT_BANDS: dict[str, tuple[float, float]] = {
@@ -249,10 +249,12 @@ def preprocess_recording(
     reference: str = "auto",
     drop_bad_channels: bool = True,
     progress: Progress | None = None,
+    overwrite: bool = False,
 ) -> Preprocessed:
     """Filter, find bad channels and re-reference: the samples :func:`compute_band_features` analyses.
 
-    Parameters are those of :func:`compute_band_features`. Costs one copy of the samples; all
+    Parameters are those of :func:`compute_band_features`. Costs one copy of the samples (none
+    with ``overwrite``, which filters the recording's own samples: for callers done with it); all
     else happens in place, a block of channels at a time.
 
     Returns
@@ -262,7 +264,8 @@ def preprocess_recording(
     check_choice("reference", reference, ["auto", "average", "none"])
     sfreq = recording.sfreq
     h_freq = min(check_positive("h_freq", h_freq, "Hz"), 0.45 * sfreq)
-    data = recording.raw.get_data()  # the one full-size copy; everything below works in place
+    # The one full-size copy (unless the caller gives up the recording); everything below works in place.
+    data = samples(recording.raw) if overwrite else recording.raw.get_data()
     line = _resolve_line_freq(line_freq, data, sfreq)
     filter_in_place(data, filter_sos(sfreq, l_freq, h_freq, line), progress)
     names = recording.ch_names
@@ -316,6 +319,7 @@ def compute_band_features(
     reference: str = "auto",
     drop_bad_channels: bool = True,
     progress: Progress | None = None,
+    overwrite: bool = False,
 ) -> BandFeatures:
     """Preprocess the recording and compute band power on sliding windows.
 
@@ -349,6 +353,9 @@ def compute_band_features(
         Leave out channels whose amplitude is far from the typical channel.
     progress : callable, optional
         ``progress(stage, done, total)`` as blocks of channels are processed.
+    overwrite : bool
+        Filter the recording's samples in place instead of a copy (saves memory the size of the
+        samples; the recording is spoilt for any other use).
 
     Returns
     -------
@@ -367,7 +374,8 @@ def compute_band_features(
     n_window, n_step = check_windows(recording, window_s, step_s)
     _check_bands(bands, sfreq / n_window, l_freq, h_freq)
 
-    prepared = preprocess_recording(recording, l_freq, h_freq, line_freq, reference, drop_bad_channels, progress)
+    prepared = preprocess_recording(recording, l_freq, h_freq, line_freq, reference, drop_bad_channels, progress,
+                                    overwrite=overwrite)
     data, kept, names = prepared.data, prepared.kept, recording.ch_names
     line, bad, referenced = prepared.line_freq, prepared.bad_channels, prepared.referenced
 
@@ -392,6 +400,10 @@ def compute_band_features(
     return features
 
 
+#: Bytes of spectrogram temporaries (segments, FFT, PSD) one run of windows may take.
+_SPECTROGRAM_BYTES = 64e6
+
+
 def _windowed_band_power(data, kept, sfreq, n_window, n_step, bands, l_freq, h_freq, progress):
     """Band power, in-range total, channel-mean spectrum and peak-to-peak per window, by blocks.
 
@@ -409,19 +421,26 @@ def _windowed_band_power(data, kept, sfreq, n_window, n_step, bands, l_freq, h_f
     total = np.empty((n_windows, kept.size))
     spectrum_sum = np.zeros((n_windows, int(in_range.sum())))
     ptp = np.empty((n_windows, kept.size))
+    # Windows are taken a run at a time too: the spectrogram of ten hours at 5 kHz (its segments,
+    # their FFT and the PSD) would be several times the samples. Windows are independent, so the
+    # runs give the same numbers as one call.
+    per_run = max(1, int(_SPECTROGRAM_BYTES // (BLOCK_CHANNELS * n_window * 8 * 4)))
     for start in range(0, kept.size, BLOCK_CHANNELS):
         rows = kept[start : start + BLOCK_CHANNELS]
         block = data[rows] if rows.size != data.shape[0] else data
-        _, _, psd = sps.spectrogram(block, fs=sfreq, window="hann", nperseg=n_window,
-                                    noverlap=n_window - n_step, detrend="constant", scaling="density",
-                                    mode="psd")
-        psd = psd[:, :, :n_windows]  # channels x freqs x windows
-        sums = np.tensordot(psd, weights, axes=([1], [0]))  # channels x windows x (bands + total)
-        absolute[:, start : start + rows.size] = sums[:, :, :-1].transpose(1, 0, 2)
-        total[:, start : start + rows.size] = sums[:, :, -1].T
-        spectrum_sum += psd[:, in_range].sum(axis=0).T
-        segments = np.lib.stride_tricks.sliding_window_view(block, n_window, axis=1)[:, ::n_step][:, :n_windows]
-        ptp[:, start : start + rows.size] = (segments.max(axis=2) - segments.min(axis=2)).T
+        for first in range(0, n_windows, per_run):
+            last = min(first + per_run, n_windows)
+            span = block[:, first * n_step : (last - 1) * n_step + n_window]
+            _, _, psd = sps.spectrogram(span, fs=sfreq, window="hann", nperseg=n_window,
+                                        noverlap=n_window - n_step, detrend="constant", scaling="density",
+                                        mode="psd")
+            psd = psd[:, :, : last - first]  # channels x freqs x windows
+            sums = np.tensordot(psd, weights, axes=([1], [0]))  # channels x windows x (bands + total)
+            absolute[first:last, start : start + rows.size] = sums[:, :, :-1].transpose(1, 0, 2)
+            total[first:last, start : start + rows.size] = sums[:, :, -1].T
+            spectrum_sum[first:last] += psd[:, in_range].sum(axis=0).T
+            segments = np.lib.stride_tricks.sliding_window_view(span, n_window, axis=1)[:, ::n_step][:, : last - first]
+            ptp[first:last, start : start + rows.size] = (segments.max(axis=2) - segments.min(axis=2)).T
         if progress:
             progress("band power", start + rows.size, kept.size)
     return absolute, total, spectrum_sum / max(kept.size, 1), ptp

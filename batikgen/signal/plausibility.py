@@ -9,8 +9,8 @@ import mne
 import numpy as np
 
 from ..errors import RecordingError
-from .preprocess import filter_in_place, highpass_sos
-from .recording import Recording
+from .preprocess import BLOCK_CHANNELS, filter_in_place, highpass_sos
+from .recording import Recording, samples
 
 log = logging.getLogger(__name__)
 
@@ -54,12 +54,17 @@ def highpassed_sd_uv(raw: mne.io.BaseRaw, l_freq: float = 1.0) -> np.ndarray:
     an hour-long recording costs seconds; DC offsets of tens of mV (OpenBCI) are removed first.
     """
     sfreq = float(raw.info["sfreq"])
-    data = raw.get_data()
-    if sfreq > 4 * l_freq and data.shape[1] > 3 * sfreq / l_freq:
-        filter_in_place(data, highpass_sos(sfreq, l_freq))
-    else:  # too short or too slow to filter meaningfully: remove the mean only
-        data -= data.mean(axis=1, keepdims=True)
-    return np.sqrt(np.array([np.var(row) for row in data])) * 1e6
+    data = samples(raw)
+    sos = highpass_sos(sfreq, l_freq) if sfreq > 4 * l_freq and data.shape[1] > 3 * sfreq / l_freq else None
+    sd = np.empty(data.shape[0])
+    for start in range(0, data.shape[0], BLOCK_CHANNELS):  # a filtered copy of a block at a time
+        block = data[start : start + BLOCK_CHANNELS].copy()
+        if sos is not None:
+            filter_in_place(block, sos)
+        else:  # too short or too slow to filter meaningfully: remove the mean only
+            block -= block.mean(axis=1, keepdims=True)
+        sd[start : start + BLOCK_CHANNELS] = [np.std(row) for row in block]
+    return sd * 1e6
 
 
 def _non_eeg_by_values(raw: mne.io.BaseRaw, sd_uv: np.ndarray) -> dict[str, str]:
@@ -74,6 +79,28 @@ def _non_eeg_by_values(raw: mne.io.BaseRaw, sd_uv: np.ndarray) -> dict[str, str]
             found[name] = (f"values far beyond EEG (SD {sd:.0f} µV against a median channel of {typical:.1f} µV): "
                            f"DC, ECG or status channel?")
     return found
+
+
+def refuse_flat(recording: Recording) -> None:
+    """Refuse a recording in which every channel holds one value (all zero, or a constant).
+
+    Scans the samples without copying them, so a recording of gigabytes of zeros is refused
+    before it is filtered.
+
+    Raises
+    ------
+    RecordingError
+        Saying whether the samples are all zero or each channel constant.
+    """
+    raw = recording.raw
+    zero = True
+    for row in samples(raw):
+        if row.max() > row.min():
+            return
+        zero = zero and not row.any()
+    what = "every sample is zero" if zero else "every channel holds one constant value"
+    raise RecordingError(f"{recording.source}: implausible amplitudes for EEG: every channel is flat ({what}); "
+                         f"no signal to analyse")
 
 
 def check_plausible(recording: Recording) -> Plausibility:
@@ -97,6 +124,7 @@ def check_plausible(recording: Recording) -> Plausibility:
         flat channels are dropped with a warning, not refused.
     """
     path = recording.source
+    refuse_flat(recording)  # before any filtering: a flat file costs a scan, not a filtered copy
     sd = highpassed_sd_uv(recording.raw)
     by_values = _non_eeg_by_values(recording.raw, sd)
     if by_values:

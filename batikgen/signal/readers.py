@@ -23,8 +23,9 @@ from .boundary import describe, stage
 from .channels import classify_label, clean_label, unique_labels
 from .edfheader import read_edf_header, refuse_gaps
 from .features import BandFeatures
+from .memory import check_fits
 from .mindmonitor import is_mind_monitor, read_mind_monitor
-from .recording import Recording, content_hash, file_sha256
+from .recording import Recording, content_hash, file_sha256, samples
 from .textformats import is_muse_csv, is_openbci_txt, read_muse_csv, read_openbci_txt
 from .timebase import check_sfreq
 from .xdf import is_xdf, read_xdf
@@ -84,9 +85,15 @@ def _is_eeglab(head: bytes) -> bool:
     return head.startswith(b"MATLAB") or head.startswith(b"\x89HDF")
 
 
+def _loaded(path: Path, raw: mne.io.BaseRaw) -> mne.io.BaseRaw:
+    """Load the samples of a raw opened without them, once its size is known to fit in memory."""
+    check_fits(path, len(raw.ch_names), raw.n_times)
+    return raw.load_data(verbose="error")
+
+
 def _quiet(func: Callable[..., mne.io.BaseRaw]) -> Callable[[Path], mne.io.BaseRaw]:
     def read(path: Path) -> mne.io.BaseRaw:
-        return func(path, preload=True, verbose="error")
+        return _loaded(path, func(path, preload=False, verbose="error"))
 
     return read
 
@@ -100,23 +107,24 @@ def _checked_edf_header(path: Path, sample_bytes: int) -> None:
 
 def _read_bdf(path: Path) -> mne.io.BaseRaw:
     _checked_edf_header(path, 3)
-    return mne.io.read_raw_bdf(path, preload=True, verbose="error")
+    return _loaded(path, mne.io.read_raw_bdf(path, preload=False, verbose="error"))
 
 
 def _read_edf(path: Path) -> mne.io.BaseRaw:
     _checked_edf_header(path, 2)
     try:
-        return mne.io.read_raw_edf(path, preload=True, verbose="error")
+        raw = mne.io.read_raw_edf(path, preload=False, verbose="error")
     except Exception as exc:  # MNE raises a bare Exception for undecodable annotations
         # Exports with non-UTF-8 annotation text are common; the signal itself is still readable.
         if "encoding" not in str(exc):
             raise
-        return mne.io.read_raw_edf(path, preload=True, verbose="error", encoding="latin1")
+        raw = mne.io.read_raw_edf(path, preload=False, verbose="error", encoding="latin1")
+    return _loaded(path, raw)
 
 
 def _read_eeglab(path: Path) -> mne.io.BaseRaw:
     try:
-        return mne.io.read_raw_eeglab(path, preload=True, verbose="error")
+        return _loaded(path, mne.io.read_raw_eeglab(path, preload=False, verbose="error"))
     except TypeError as exc:
         trials = re.search(r"number of trials is (\d+)", str(exc))
         if not trials:
@@ -373,12 +381,11 @@ def _sha256(path: Path) -> str:
 
 def _refuse_non_finite(raw: mne.io.BaseRaw, path: Path) -> None:
     """NaN or infinite samples would spread through every filter: name them and refuse."""
-    data = raw.get_data()
-    finite = np.isfinite(data)
-    if not finite.all():
-        bad = [name for name, row in zip(raw.ch_names, finite) if not row.all()]
+    counts = [int(np.count_nonzero(~np.isfinite(row))) for row in samples(raw)]  # a row at a time
+    if any(counts):
+        bad = [name for name, count in zip(raw.ch_names, counts) if count]
         raise RecordingError(
-            f"{path}: {int((~finite).sum())} samples are NaN or infinite (in {', '.join(bad[:5])}"
+            f"{path}: {sum(counts)} samples are NaN or infinite (in {', '.join(bad[:5])}"
             f"{' ...' if len(bad) > 5 else ''}); expected finite EEG values"
         )
 

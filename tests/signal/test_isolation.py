@@ -22,12 +22,12 @@ pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="isolation forks
 
 def crashing_mat_file(path):
     """The minimal file of the upstream report: a MAT v5 file holding x = 1.0 whose data element
-    says it is of type 130 (no such type); scipy's loadmat reads out of its type table and the
+    says it is of type 1000 (types end at 18); scipy's loadmat reads far out of its type table and the
     process dies with SIGSEGV (scipy 1.17.1)."""
     buf = io.BytesIO()
     scipy.io.savemat(buf, {"x": np.array([[1.0]])})
     data = bytearray(buf.getvalue())
-    struct.pack_into("<I", data, len(data) - 16, 130)  # the tag of the last element: x's doubles
+    struct.pack_into("<I", data, len(data) - 16, 1000)  # the tag of the last element: x's doubles
     path.write_bytes(bytes(data))
     return path
 

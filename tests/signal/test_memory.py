@@ -1,0 +1,91 @@
+"""Flat recordings refused before filtering; recordings too big for memory refused before reading."""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from batikgen.errors import RecordingError
+from batikgen.signal.memory import ANALYSIS_FACTOR, available_bytes, check_fits
+from batikgen.signal.plausibility import check_plausible
+from batikgen.signal.readers import read_recording
+from tests.conftest import SAMPLE
+
+
+def _edf_with_data(tmp_path, name, fill: bytes | None = None, records: int | None = None):
+    """The bundled sample EDF with its samples overwritten by ``fill`` or its record count changed
+    (the file then extended sparsely: gigabytes that take no disk)."""
+    path = tmp_path / name
+    shutil.copy(SAMPLE, path)
+    data = bytearray(path.read_bytes())
+    header = int(data[184:192])
+    if fill is not None:
+        data[header:] = fill * ((len(data) - header) // len(fill))
+    if records is not None:
+        data[236:244] = str(records).ljust(8).encode()
+    path.write_bytes(bytes(data))
+    if records is not None:
+        ns = int(data[252:256])
+        spr = [int(data[256 + ns * 216 + 8 * i : 256 + ns * 216 + 8 * i + 8]) for i in range(ns)]
+        with open(path, "r+b") as handle:
+            handle.truncate(header + records * 2 * sum(spr))
+    return path
+
+
+def test_an_all_zero_recording_is_refused_before_filtering(tmp_path):
+    recording = read_recording(_edf_with_data(tmp_path, "zeros.edf", fill=b"\x00\x00"))
+    with pytest.raises(RecordingError, match=r"zeros.edf: implausible amplitudes for EEG: every channel is flat "
+                                             r"\(every (sample is zero|channel holds one constant value)\); no signal"):
+        check_plausible(recording)
+
+
+def test_a_constant_recording_is_refused_as_flat(tmp_path):
+    recording = read_recording(_edf_with_data(tmp_path, "const.edf", fill=b"\x10\x27"))
+    with pytest.raises(RecordingError, match=r"const.edf: .*every channel is flat"):
+        check_plausible(recording)
+
+
+def test_a_recording_too_big_for_memory_is_refused_before_its_samples_are_read(tmp_path, monkeypatch):
+    # Ten hours of the sample's 19 channels at 256 Hz: 350 MB of int16 on (sparse) disk, 1.4 GB as
+    # float64, about 3.5 GB to analyse.
+    path = _edf_with_data(tmp_path, "ten_hours.edf", records=36_000)
+    assert path.stat().st_size > 3e8
+    monkeypatch.setenv("BATIKGEN_MEMORY_LIMIT_MB", "2000")
+    with pytest.raises(RecordingError, match=r"ten_hours.edf: \d+ channels x 9,216,000 samples are \d+\.\d\d GB as "
+                                             r"float64 and need about \d+\.\d\d GB to analyse, more than the 2.00 GB of "
+                                             r"memory available; split the recording"):
+        read_recording(path)
+
+
+def test_check_fits_compares_the_analysis_peak_with_the_limit():
+    samples = 64 * 921_600  # an hour of 64 channels at 256 Hz
+    check_fits("hour.edf", 64, 921_600, limit=int(ANALYSIS_FACTOR * 8 * samples) + 1)
+    with pytest.raises(RecordingError, match=r"hour.edf: 64 channels x 921,600 samples are 0.47 GB"):
+        check_fits("hour.edf", 64, 921_600, limit=int(ANALYSIS_FACTOR * 8 * samples) - 1)
+    if os.path.exists("/proc/meminfo"):
+        assert available_bytes() > 0
+
+
+def test_band_power_over_runs_of_windows_equals_one_run(monkeypatch):
+    """The spectrogram is taken a run of windows at a time to bound its memory: same numbers."""
+    import mne
+    import numpy as np
+
+    from batikgen.signal import features as features_module
+    from batikgen.signal.features import compute_band_features
+    from batikgen.signal.recording import Recording
+
+    rng = np.random.default_rng(4)
+    t = np.arange(256 * 120) / 256
+    data = 20e-6 * np.sin(2 * np.pi * 10 * t) + 8e-6 * rng.standard_normal((4, t.size))
+    raw = mne.io.RawArray(data, mne.create_info(["Fz", "Cz", "Pz", "Oz"], 256.0, "eeg"), verbose="error")
+    recording = Recording(raw=raw, source=Path("sim.fif"), format="simulated", file_sha256="-", content_hash="-")
+    whole = compute_band_features(recording)
+    monkeypatch.setattr(features_module, "_SPECTROGRAM_BYTES", 8 * 1024 * 8 * 4 * 7)  # runs of 7 windows
+    runs = compute_band_features(recording)
+    assert whole.n_windows == 59
+    np.testing.assert_array_equal(runs.absolute, whole.absolute)
+    np.testing.assert_array_equal(runs.relative, whole.relative)
+    for name in whole.indices:
+        np.testing.assert_array_equal(runs.indices[name], whole.indices[name])
