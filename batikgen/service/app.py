@@ -19,7 +19,7 @@ from pydantic import BaseModel
 from .. import __version__
 from ..errors import BatikgenError
 from .auth import token_matches
-from .errors import install_error_handlers
+from .handlers import install_error_handlers
 from .limits import BodyLimit
 from .quota import room_left
 from .state import Service

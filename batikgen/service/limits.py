@@ -9,11 +9,9 @@ import anyio
 from starlette.exceptions import HTTPException
 
 
-class BodyTooLarge(HTTPException):
-    """A request body passed the limit while it streamed in (answered 413)."""
-
-    def __init__(self, limit: int) -> None:
-        super().__init__(413, f"the upload is larger than the limit of {limit} bytes")
+def too_large(limit: int) -> HTTPException:
+    """The 413 for a body over ``limit`` bytes."""
+    return HTTPException(413, f"the upload is larger than the limit of {limit} bytes")
 
 
 async def send_json(send, status: int, detail: str) -> None:
@@ -30,7 +28,7 @@ class BodyLimit:
 
     A ``Content-Length`` over the limit is answered 413 before a byte of the body is read. A body
     without one (chunked) is counted as it streams: the read that passes the limit raises
-    :class:`BodyTooLarge`, which the app turns into a 413 (or this guard, if nothing was answered).
+    a 413 ``HTTPException``, which the app turns into its answer (or this guard, if nothing was answered).
     The multipart parser therefore never spools more than ``limit`` bytes.
 
     ``room()``, if given, says how many bytes the storage can still take: an upload (a POST to one
@@ -51,7 +49,7 @@ class BodyLimit:
                 await send_json(send, 400, "Content-Length is not a number")
                 return
             if int(length) > self.limit:
-                await send_json(send, 413, f"the upload is larger than the limit of {self.limit} bytes")
+                await send_json(send, 413, too_large(self.limit).detail)
                 return
             if self.room and scope["method"] == "POST" and scope["path"] in self.room_paths:
                 room = await anyio.to_thread.run_sync(self.room)
@@ -67,7 +65,7 @@ class BodyLimit:
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.limit:
-                    raise BodyTooLarge(self.limit)
+                    raise too_large(self.limit)
             return message
 
         async def tracking_send(message):
@@ -77,7 +75,7 @@ class BodyLimit:
 
         try:
             await self.app(scope, limited_receive, tracking_send)
-        except BodyTooLarge as exc:
-            if started:
+        except HTTPException as exc:
+            if started or exc.status_code != 413:
                 raise
             await send_json(send, 413, exc.detail)
