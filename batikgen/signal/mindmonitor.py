@@ -33,6 +33,10 @@ MIND_MONITOR_BANDS: dict[str, tuple[float, float]] = {
 _CHANNELS = ("TP9", "AF7", "AF8", "TP10")
 #: Horseshoe indicator: 1 good, 2 medium, 4 bad contact.
 _HSI_BAD = 4
+#: The largest magnitude of a log10 band power (µV²) taken as a measurement: the Muse SDK's values
+#: sit between about -2 and 3 (the shared example spans -0.8 to 1.8); 10**6 µV² is already a
+#: millivolt of signal, so anything past +-6 is a damaged or hand-edited file.
+_MAX_LOG10_POWER = 6.0
 
 
 def is_mind_monitor(head: bytes) -> bool:
@@ -92,7 +96,7 @@ def read_mind_monitor(path: Path) -> BandFeatures:
             return np.nan
 
     times, values, on, contact_ok = [], [], [], []
-    for row in rows[1:]:
+    for line, row in enumerate(rows[1:], start=2):
         # Marker rows (blinks, jaw clenches, notes in "Elements") carry no band powers.
         if len(row) <= max(columns) or any(not row[i].strip() for i in columns):
             continue
@@ -102,6 +106,12 @@ def read_mind_monitor(path: Path) -> BandFeatures:
             continue
         if not all(np.isfinite(powers)):
             continue
+        absurd = next((k for k, value in enumerate(powers) if abs(value) > _MAX_LOG10_POWER), None)
+        if absurd is not None:
+            raise RecordingError(
+                f"{path}: line {line}: {rows[0][columns[absurd]]} = {row[columns[absurd]]} is not a plausible "
+                f"log10 band power (Mind Monitor writes about -2 to 3; allowed -{_MAX_LOG10_POWER:g} to "
+                f"{_MAX_LOG10_POWER:g}): the file is damaged")
         times.append(_parse_time(row[0], path))
         values.append(powers)
         on.append(headband is None or number(row, headband) == 1)

@@ -186,18 +186,21 @@ def test_mutants_of_every_reader_are_read_or_refused_in_one_line(kind, tmp_path_
     examples = max(3, int(share / max(time.monotonic() - started, 0.05)) - 1)
     deadline = started + share
 
+    failures = []
+
     @settings(max_examples=examples, deadline=None, derandomize=not LONG, database=None,
               suppress_health_check=list(HealthCheck))
     @given(edits=mutations(len(original), header))
     def check(edits):
-        if time.monotonic() > deadline:
-            return  # this seed's share of the time is spent
+        if time.monotonic() > deadline and not failures:
+            return  # this seed's share of the time is spent (but a failure is always replayed and shrunk)
         member.write_bytes(_apply(original, edits, header))
         try:
             kind_, message = _outcome(target)
         finally:
             member.write_bytes(original)
         if kind_ in ("bug", "crash"):
+            failures.append(edits)
             shutil.copy(target, folder / f"failing{target.suffix}")
             member.write_bytes(_apply(original, edits, header))
             pytest.fail(f"{kind}: {edits}: {message}")
@@ -205,6 +208,21 @@ def test_mutants_of_every_reader_are_read_or_refused_in_one_line(kind, tmp_path_
             assert message.startswith(f"{target}: ") and "\n" not in message, f"{kind}: {edits}: {message!r}"
 
     check()
+
+
+def test_an_absurd_mind_monitor_power_is_refused_not_raised_to_infinity(tmp_path):
+    """Found by the fuzz: a log10 power of 99999999 became an infinite band power."""
+    lines = shared_file("csv/museS_monitor1.csv").read_text().splitlines(keepends=True)
+    header = lines[0].split(",")
+    row = lines[1].split(",")
+    row[header.index("Gamma_TP9")] = "99999999"
+    path = tmp_path / "monitor.csv"
+    path.write_text("".join([lines[0], ",".join(row), *lines[2:]]))
+    from batikgen.signal.analyse import features_from_path
+
+    with pytest.raises(BatikgenError, match=rf"^{re.escape(str(path))}: line 2: Gamma_TP9 = 99999999 is not a "
+                                            r"plausible log10 band power"):
+        features_from_path(path)
 
 
 def test_the_seeds_themselves_read():
