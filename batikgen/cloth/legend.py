@@ -21,6 +21,7 @@ import shapely
 import skia
 
 from ..mapping.plan import MotifPlan, TraitRecord
+from ..motifs.kit.geometry import polygonal
 from ..motifs.kit.palettes import Palette
 from .composition import Layer
 
@@ -192,7 +193,10 @@ def legend_layers(plan: MotifPlan, palette: Palette, field: list[float], x0: flo
         ys = np.repeat(edges, 2)[1:-1]
         ring = np.column_stack([np.concatenate([np.repeat(xs, 2), [left, left]]),
                                 np.concatenate([ys, [bottom, top]])])
-        plots.append(shapely.make_valid(shapely.Polygon(ring)))
+        # Rows at 0 collapse the step plot onto its axis: keep only its area (none if every row is 0).
+        plot = polygonal(shapely.make_valid(shapely.Polygon(ring)))
+        if plot is not None:
+            plots.append(plot)
         lines += [shapely.box(left - thin, top, left, bottom), shapely.box(right, top, right + thin, bottom),
                   shapely.box(left - thin, top - thin, right + thin, top), shapely.box(left - thin, bottom, right + thin, bottom + thin)]
         text += text_polygons(_trait_label(trait), cx + 0.2 * u, top + 0.2 * u, 0.42 * u, vertical=True)

@@ -200,3 +200,16 @@ def test_plans_saved_before_layouts_still_build_over_the_whole_cloth():
     # The family's layers over the whole cloth, then the wax crackle (plans without the field get 0.3).
     assert [layer.name for layer in composition.layers] == [name for name, _ in MOTIFS["kawung"].layer_roles] + ["crackle"]
     assert composition.width_mm == 297 and composition.all_valid()
+
+
+def test_legend_plots_rows_at_zero_without_stray_lines():
+    """Rows at 0 (below an absolute reference range) collapse a step plot onto its axis; it still
+    builds, from the rows above 0 only (a selendang of the example exhibition failed here)."""
+    alpha = np.concatenate([np.full(30, 0.001), np.full(30, 0.6)])
+    plan = plan_from_features(_features(alpha), cloth="A3", legend=True, absolute=True)
+    fullness = plan.traits["fullness"].rows
+    assert min(fullness) == 0 and max(fullness) > 0
+    composition = build_composition(plan)
+    plots = _layer(composition, "legend-plot").geometries
+    assert len(plots) >= 1 and all(p.geom_type in ("Polygon", "MultiPolygon") and p.area > 0 for p in plots)
+    assert composition.all_valid()
