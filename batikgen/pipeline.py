@@ -11,6 +11,7 @@ from pathlib import Path
 from ._validate import check_piece_name
 from .cloth.build import build_composition
 from .cloth.formats import cloth_layout, get_cloth
+from .defaults import DEFAULT_BORDER, DEFAULT_CLOTH, DEFAULT_DPI, DEFAULT_MOTIF, DEFAULT_PALETTE, PREVIEW_DPI
 from .mapping.plan import MotifPlan
 from .mapping.table import MappingTable, load_mapping, map_features
 from .motifs import get_motif, get_palette
@@ -22,13 +23,6 @@ from .signal.features import BandFeatures
 
 log = logging.getLogger(__name__)
 
-DEFAULT_DPI = 150
-DEFAULT_MOTIF = "kawung"
-DEFAULT_PALETTE = "sogan-yogya"
-DEFAULT_CLOTH = "kain-panjang"
-DEFAULT_BORDER = "line"
-#: Resolution of a preview render: a quick look while iterating, PNG and the JPEG preview only.
-PREVIEW_DPI = 40
 
 
 

@@ -4,8 +4,7 @@
 from . import _startup  # noqa: F401  (installs its handler when imported)
 
 # isort: split
-# Each module registers its command on the group when imported.
-from . import batch, catalogue, features, gallery, inspect, motifs, palettes, render, serve  # noqa: F401
+# Each command's module is imported when the command is asked for (see common.LazyGroup).
 from .common import main
 
 __all__ = ["main"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import importlib
 import logging
 import signal
 import sys
@@ -80,7 +81,30 @@ def progress_printer(enabled: bool):
     return progress
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class LazyGroup(click.Group):
+    """A group whose commands are imported when first asked for.
+
+    Each command lives in its own module (``batikgen/cli/<module>.py``) and registers itself on
+    :func:`main` when imported. Importing them all up front costs seconds (MNE, scipy, skia, the
+    exhibition runner), which ``batikgen batch`` paid on every no-op re-run and ``--version`` on
+    every call; now a command pays only for what it uses.
+    """
+
+    #: Command name -> the module of this package that defines it.
+    modules = {"render": "render", "inspect": "inspect", "features": "features", "motifs": "motifs",
+               "palettes": "palettes", "catalogue": "catalogue", "batch": "batch", "gallery": "gallery",
+               "serve": "serve"}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(self.modules) | set(self.commands))
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in self.commands and name in self.modules:
+            importlib.import_module(f"{__package__}.{self.modules[name]}")  # registers itself on main
+        return self.commands.get(name)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "-V", "--version", prog_name="batikgen")
 @click.option("-v", "--verbose", count=True, help="More logging (-v info, -vv debug).")
 @click.pass_context

@@ -8,17 +8,10 @@ from pathlib import Path
 import click
 
 from ..cloth.formats import BORDER_STYLES, CLOTHS, get_cloth
+from ..defaults import DEFAULT_BORDER, DEFAULT_CLOTH, DEFAULT_DPI, DEFAULT_MOTIF, DEFAULT_PALETTE, PREVIEW_DPI
 from ..errors import BatikgenError, ParameterError
 from ..motifs import MOTIFS, PALETTES
-from ..pipeline import (
-    DEFAULT_BORDER,
-    DEFAULT_CLOTH,
-    DEFAULT_DPI,
-    DEFAULT_MOTIF,
-    DEFAULT_PALETTE,
-    PREVIEW_DPI,
-    render_recording,
-)
+from ..pipeline import render_recording
 from ..render.outputs import parse_formats
 from .common import fail_cleanly, main, progress_printer
 

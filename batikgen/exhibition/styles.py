@@ -11,9 +11,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..cloth.formats import BORDER_STYLES, CLOTHS, get_cloth
+from ..defaults import DEFAULT_BORDER, DEFAULT_CLOTH, DEFAULT_DPI, DEFAULT_MOTIF, DEFAULT_PALETTE
 from ..errors import BatikgenError
 from ..motifs import MOTIFS, PALETTES
-from ..pipeline import DEFAULT_BORDER, DEFAULT_CLOTH, DEFAULT_DPI, DEFAULT_MOTIF, DEFAULT_PALETTE
 from ..render.outputs import DEFAULT_FORMATS, FORMATS, parse_formats
 
 #: The keys of ``[defaults]`` and of a piece's overrides (the options of ``batikgen render``).

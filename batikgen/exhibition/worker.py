@@ -37,15 +37,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .. import __version__
 from .._process import die_with_parent
 from ..errors import BatikgenError
 from ..files import file_sha256
-from ..pipeline import features_from_file, render_recording
-from ..signal.features import BandFeatures
 from .limits import format_size
 from .records import OutputFile, PieceResult
+
+if TYPE_CHECKING:  # the pipeline is imported where a piece renders: the coordinator never needs it
+    from ..signal.features import BandFeatures
 
 #: Where outputs are staged inside ``pieces/`` until the coordinator moves them into place.
 STAGING_PREFIX = ".staging-"
@@ -142,6 +144,8 @@ def _cached_features(cache: Path, content_hash: str | None) -> BandFeatures | No
     path = cache / cache_name(content_hash)
     if not path.is_file():
         return None
+    from ..signal.features import BandFeatures
+
     try:
         return BandFeatures.load(path)
     except BatikgenError:  # damaged or from another batikgen: compute afresh
@@ -173,6 +177,8 @@ def render_piece(task: PieceTask, progress: StageCallback | None = None, staging
         ``ok`` with the staging folder and the outputs' hashes (paths as they will be under
         ``pieces/<id>/``), or not ok with a one-line reason free of the recording's name.
     """
+    from ..pipeline import features_from_file, render_recording  # in the worker only (see _fork_context)
+
     started = time.perf_counter()
     report = progress or (lambda text: None)
     exhibition = Path(task.exhibition_dir)
@@ -331,7 +337,7 @@ def _fork_context():
     global _preloaded
     context = multiprocessing.get_context("forkserver")
     if not _preloaded:
-        context.set_forkserver_preload([__name__])
+        context.set_forkserver_preload([__name__, "batikgen.pipeline"])
         _preloaded = True
     return context
 
