@@ -49,6 +49,10 @@ def _parse_time(text: str, path: Path) -> float:
         raise RecordingError(f"{path}: Mind Monitor row with an unreadable TimeStamp {text!r}") from None
 
 
+#: Band powers are log10 µV²; real ones lie within about -3 and 4. Beyond +-12 the file is damaged.
+_MAX_LOG10_POWER = 12.0
+
+
 def read_mind_monitor(path: Path) -> BandFeatures:
     """Read a Mind Monitor CSV as band features (absolute power in V², relative power, a quality mask).
 
@@ -92,7 +96,7 @@ def read_mind_monitor(path: Path) -> BandFeatures:
             return np.nan
 
     times, values, on, contact_ok = [], [], [], []
-    for row in rows[1:]:
+    for line, row in enumerate(rows[1:], start=2):
         # Marker rows (blinks, jaw clenches, notes in "Elements") carry no band powers.
         if len(row) <= max(columns) or any(not row[i].strip() for i in columns):
             continue
@@ -102,6 +106,12 @@ def read_mind_monitor(path: Path) -> BandFeatures:
             continue
         if not all(np.isfinite(powers)):
             continue
+        absurd = next((i for i, value in zip(columns, powers) if abs(value) > _MAX_LOG10_POWER), None)
+        if absurd is not None:  # 10 ** value would be 0 or inf: damaged, not a dropout
+            raise RecordingError(
+                f"{path}: line {line}: {header[absurd]} is {row[absurd].strip()}, not a log10 band power in µV² "
+                f"(Mind Monitor's lie between -{_MAX_LOG10_POWER:g} and {_MAX_LOG10_POWER:g}); the file is damaged"
+            )
         times.append(_parse_time(row[0], path))
         values.append(powers)
         on.append(headband is None or number(row, headband) == 1)
