@@ -33,10 +33,6 @@ MIND_MONITOR_BANDS: dict[str, tuple[float, float]] = {
 _CHANNELS = ("TP9", "AF7", "AF8", "TP10")
 #: Horseshoe indicator: 1 good, 2 medium, 4 bad contact.
 _HSI_BAD = 4
-#: The largest magnitude of a log10 band power (µV²) taken as a measurement: the Muse SDK's values
-#: sit between about -2 and 3 (the shared example spans -0.8 to 1.8); 10**6 µV² is already a
-#: millivolt of signal, so anything past +-6 is a damaged or hand-edited file.
-_MAX_LOG10_POWER = 6.0
 
 
 def is_mind_monitor(head: bytes) -> bool:
@@ -51,6 +47,10 @@ def _parse_time(text: str, path: Path) -> float:
         return dt.datetime.fromisoformat(text.strip()).timestamp()
     except ValueError:
         raise RecordingError(f"{path}: Mind Monitor row with an unreadable TimeStamp {text!r}") from None
+
+
+#: Band powers are log10 µV²; real ones lie within about -3 and 4. Beyond +-12 the file is damaged.
+_MAX_LOG10_POWER = 12.0
 
 
 def read_mind_monitor(path: Path) -> BandFeatures:
@@ -106,12 +106,12 @@ def read_mind_monitor(path: Path) -> BandFeatures:
             continue
         if not all(np.isfinite(powers)):
             continue
-        absurd = next((k for k, value in enumerate(powers) if abs(value) > _MAX_LOG10_POWER), None)
-        if absurd is not None:
+        absurd = next((i for i, value in zip(columns, powers) if abs(value) > _MAX_LOG10_POWER), None)
+        if absurd is not None:  # 10 ** value would be 0 or inf: damaged, not a dropout
             raise RecordingError(
-                f"{path}: line {line}: {rows[0][columns[absurd]]} = {row[columns[absurd]]} is not a plausible "
-                f"log10 band power (Mind Monitor writes about -2 to 3; allowed -{_MAX_LOG10_POWER:g} to "
-                f"{_MAX_LOG10_POWER:g}): the file is damaged")
+                f"{path}: line {line}: {header[absurd]} is {row[absurd].strip()}, not a log10 band power in µV² "
+                f"(Mind Monitor's lie between -{_MAX_LOG10_POWER:g} and {_MAX_LOG10_POWER:g}); the file is damaged"
+            )
         times.append(_parse_time(row[0], path))
         values.append(powers)
         on.append(headband is None or number(row, headband) == 1)

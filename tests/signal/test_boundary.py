@@ -211,3 +211,22 @@ def test_unreadable_files_are_recording_errors(tmp_path):
 
 def test_every_batikgen_error_is_one_hierarchy():
     assert issubclass(RecordingError, BatikgenError)
+
+
+def test_an_absurd_mind_monitor_band_power_is_refused_naming_line_and_column(tmp_path):
+    """A find of the fuzz test: a log10 power of 99999999 became inf in the features."""
+    from batikgen.signal.readers import read_precomputed_features
+
+    source = shared_file("csv/museS_monitor1.csv")
+    lines = source.read_text().splitlines()
+    header = lines[0].split(",")
+    fields = lines[1].split(",")
+    column = header.index("Delta_AF8")
+    fields[column] = "99999999"
+    lines[1] = ",".join(fields)
+    path = tmp_path / "monitor.csv"
+    path.write_text("\n".join(lines) + "\n")
+    with pytest.raises(RecordingError, match=r"^.*monitor.csv: line 2: Delta_AF8 is 99999999, not a log10 band power "
+                                             r"in µV² .*; the file is damaged$"):
+        read_precomputed_features(path)
+    assert np.isfinite(read_precomputed_features(source).absolute).all()
