@@ -288,12 +288,16 @@ class Composition:
         Colour under every layer.
     layers : list of Layer
         Painted in order.
+    finish : str
+        How it is drawn and dyed (``tulis``, ``cap`` or ``crisp``): the hand is already in the
+        geometry; the renderer reads this for the dye passes over the pixels.
     """
 
     width_mm: float
     height_mm: float
     background: tuple[int, int, int]
     layers: list[Layer] = field(default_factory=list)
+    finish: str = "crisp"
 
     def n_shapes(self) -> int:
         """Number of shapes over all layers."""

@@ -42,7 +42,7 @@ from ..errors import FeatureError, PatternError
 from ..motifs.registry import MOTIFS, get_motif
 from ..seeding import SeedTree
 from ..signal.features import DEFAULT_BANDS, BandFeatures
-from .plan import MotifPlan
+from .plan import FINISHES, LEGACY_FINISH, MotifPlan
 
 if TYPE_CHECKING:  # the cloth step lays out the field; the mapping only fills it
     from ..cloth.formats import Cloth
@@ -543,6 +543,7 @@ def map_features(
     mode: str = "relative",
     layout: dict | None = None,
     legend: bool = False,
+    finish: str = LEGACY_FINISH,
 ) -> MotifPlan:
     """Turn a band-power time course into a MotifPlan.
 
@@ -566,6 +567,8 @@ def map_features(
         is the field.
     legend : bool
         Add a legend strip beside the cloth when built.
+    finish : str
+        How the cloth is drawn and dyed, one of :data:`batikgen.mapping.plan.FINISHES`.
 
     Returns
     -------
@@ -573,6 +576,7 @@ def map_features(
     """
     family = get_motif(motif)
     check_choice("normalisation mode", mode, MODES)
+    check_choice("finish", finish, FINISHES)
     table = load_mapping() if table is None else table
     traits = table.traits_for(family.name)
     if features.n_windows < 1:
@@ -619,4 +623,5 @@ def map_features(
         cell_mm=float(cell_mm), columns=columns, rows=rows, seed=seeds.integer("plan"),
         source=dict(features.source), traits=described, mapping_name=table.name, mapping_mode=mode,
         mapping_sha256=table.digest_for(family.name), layout=layout, legend=bool(legend), scale=scale,
+        finish=finish,
     )
