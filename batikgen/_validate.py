@@ -1,4 +1,7 @@
-"""Shared checks whose messages name the parameter, what is allowed and what was given."""
+"""Shared checks whose messages name the parameter, what is allowed and what was given.
+
+One wording throughout: ``<name> must be <what is allowed>; got <the value>``.
+"""
 
 from __future__ import annotations
 
@@ -30,9 +33,9 @@ def check_in_range(name: str, value: float, low: float, high: float, unit: str =
     try:
         number = float(value)
     except (TypeError, ValueError):
-        raise ParameterError(f"{name} must be a number in [{low:g}, {high:g}]{suffix}, got {value!r}") from None
+        raise ParameterError(f"{name} must be a number in [{low:g}, {high:g}]{suffix}; got {value!r}") from None
     if not math.isfinite(number) or not low <= number <= high:
-        raise ParameterError(f"{name} must be in [{low:g}, {high:g}]{suffix}, got {value!r}")
+        raise ParameterError(f"{name} must be in [{low:g}, {high:g}]{suffix}; got {value!r}")
     return number
 
 
@@ -42,9 +45,9 @@ def check_positive(name: str, value: float, unit: str = "") -> float:
     try:
         number = float(value)
     except (TypeError, ValueError):
-        raise ParameterError(f"{name} must be a positive number{suffix}, got {value!r}") from None
+        raise ParameterError(f"{name} must be a positive number{suffix}; got {value!r}") from None
     if not math.isfinite(number) or number <= 0:
-        raise ParameterError(f"{name} must be a positive number{suffix}, got {value!r}")
+        raise ParameterError(f"{name} must be a positive number{suffix}; got {value!r}")
     return number
 
 

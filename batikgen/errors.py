@@ -26,5 +26,13 @@ class PatternError(BatikgenError):
     """A motif, palette or plan is invalid."""
 
 
+class MappingError(PatternError):
+    """A mapping table is malformed: the message names the file, the key and what is allowed."""
+
+
 class RenderError(BatikgenError):
     """An output cannot be rendered or written."""
+
+
+class OutputExistsError(RenderError):
+    """An output file exists and replacing it was not asked for (the CLI says how to ask)."""

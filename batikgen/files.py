@@ -15,14 +15,14 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-from .errors import RenderError
+from .errors import OutputExistsError, RenderError
 
 
 def check_writable(path: str | os.PathLike, overwrite: bool) -> Path:
     """Refuse to clobber an existing file unless ``overwrite``; return the path."""
     target = Path(path)
     if target.exists() and not overwrite:
-        raise RenderError(f"{target}: already exists; pass --overwrite to replace it")
+        raise OutputExistsError(f"{target}: already exists")
     if target.is_dir():
         raise RenderError(f"{target}: is a directory, expected a file path")
     return target

@@ -14,6 +14,7 @@ from .cloth.formats import cloth_layout, get_cloth
 from .mapping.plan import MotifPlan
 from .mapping.table import MappingTable, load_mapping, map_features
 from .motifs import get_motif, get_palette
+from .progress import Progress
 from .render.outputs import DEFAULT_FORMATS, check_outputs_writable, parse_formats, write_outputs
 from .seeding import SeedTree
 from .signal.analyse import features_from_path
@@ -28,11 +29,9 @@ DEFAULT_CLOTH = "kain-panjang"
 DEFAULT_BORDER = "line"
 #: A new render is drawn by hand (tulis); see docs/finish.md.
 DEFAULT_FINISH = "tulis"
-#: --preview: a quick look while iterating: low resolution, PNG and the JPEG preview only.
+#: Resolution of a preview render: a quick look while iterating, PNG and the JPEG preview only.
 PREVIEW_DPI = 40
 
-#: progress(stage, done, total): called as long work advances.
-Progress = Callable[[str, int, int], None]
 
 
 @dataclass
@@ -205,7 +204,7 @@ def render_recording(
     check_outputs_writable(outdir, stem, overwrite, formats, preview=True, proof=not preview)
 
     if features is None:
-        features = features_from_file(path)
+        features = features_from_file(path, progress=progress)
     plan = plan_from_features(features, motif, palette, cloth, mapping=mapping, absolute=absolute,
                               border=border, legend=legend, finish=finish)
     composition = build_composition(plan)

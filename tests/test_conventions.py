@@ -9,7 +9,7 @@ import pytest
 
 import batikgen
 from batikgen._validate import check_choice, check_in_range, check_positive
-from batikgen.errors import BatikgenError, ParameterError, RenderError
+from batikgen.errors import BatikgenError, OutputExistsError, ParameterError
 from batikgen.files import atomic_write, write_bytes_atomic
 from batikgen.seeding import SeedTree
 
@@ -78,9 +78,9 @@ def test_errors_share_one_root():
 
 
 def test_validation_messages_name_parameter_bounds_and_value():
-    with pytest.raises(ParameterError, match=r"fullness must be in \[0.3, 1\] fraction, got 1.5"):
+    with pytest.raises(ParameterError, match=r"fullness must be in \[0.3, 1\] fraction; got 1.5"):
         check_in_range("fullness", 1.5, 0.3, 1.0, "fraction")
-    with pytest.raises(ParameterError, match="dpi must be a positive number, got -3"):
+    with pytest.raises(ParameterError, match="dpi must be a positive number; got -3"):
         check_positive("dpi", -3)
     with pytest.raises(ParameterError, match="palette must be one of a, b; got 'c'"):
         check_choice("palette", "c", ["a", "b"])
@@ -113,8 +113,56 @@ def test_atomic_write_leaves_nothing_on_failure(tmp_path):
 
 def test_atomic_write_refuses_to_overwrite_unless_asked(tmp_path):
     target = write_bytes_atomic(tmp_path / "a.txt", b"one")
-    with pytest.raises(RenderError, match="already exists; pass --overwrite"):
+    with pytest.raises(OutputExistsError, match="already exists$"):
         write_bytes_atomic(target, b"two")
     write_bytes_atomic(target, b"two", overwrite=True)
     assert target.read_bytes() == b"two"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt"]
+
+
+def _core_raises() -> list[tuple[str, ast.Raise]]:
+    """Every ``raise`` in the library outside the command line, with its file."""
+    found = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        if "cli" in path.relative_to(PACKAGE).parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Raise) and node.exc is not None:
+                found.append((str(path.relative_to(PACKAGE)), node))
+    return found
+
+
+def test_library_messages_name_no_command_line_flag():
+    """Flags are the CLI's words (it adds '; pass --overwrite ...'); the library names parameters."""
+    import re
+
+    flag = re.compile(r"(?<![\w-])--[a-z]")
+    offenders = [f"{where}:{node.lineno}" for where, node in _core_raises()
+                 for text in ast.walk(node.exc) if isinstance(text, ast.Constant) and isinstance(text.value, str)
+                 and flag.search(text.value)]
+    assert offenders == []
+
+
+def test_the_core_raises_batikgen_errors_not_bare_builtin_ones():
+    bare = {"ValueError", "TypeError", "RuntimeError", "Exception"}
+    offenders = [f"{where}:{node.lineno}" for where, node in _core_raises()
+                 if isinstance(node.exc, ast.Call) and getattr(node.exc.func, "id", None) in bare]
+    assert offenders == []
+
+
+def test_every_error_class_is_declared_in_errors_py():
+    offenders = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        if path.name == "errors.py" and path.parent == PACKAGE:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ClassDef) and any("Error" in ast.unparse(base) for base in node.bases):
+                offenders.append(f"{path.relative_to(PACKAGE)}: {node.name}")
+    assert offenders == []
+
+
+def test_a_bad_format_name_is_a_parameter_error():
+    from batikgen.render.outputs import parse_formats
+
+    with pytest.raises(ParameterError, match=r"format must be among png, tiff, svg \(comma-separated\); got gif"):
+        parse_formats("png,gif")

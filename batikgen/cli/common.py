@@ -7,9 +7,10 @@ import logging
 import sys
 
 import click
+from tqdm import tqdm
 
 from .. import __version__
-from ..errors import BatikgenError
+from ..errors import BatikgenError, OutputExistsError
 
 
 def fail_cleanly(func):
@@ -20,21 +21,40 @@ def fail_cleanly(func):
         try:
             return func(*args, **kwargs)
         except BatikgenError as exc:
-            click.echo(f"batikgen: error: {exc}", err=True)
+            click.echo(f"batikgen: error: {exc}{cli_hint(exc)}", err=True)
             sys.exit(1)
 
     return wrapper
 
 
 def progress_printer(enabled: bool):
-    """Progress on stderr: one updating line on a terminal, a line per tenth in a log."""
+    """Progress on stderr: on a terminal a bar per stage with its rate and time left (tqdm); in a
+    log (stderr not a terminal) a plain line per tenth of each stage.
+
+    Parameters
+    ----------
+    enabled : bool
+        Show anything at all.
+
+    Returns
+    -------
+    callable
+        A :data:`batikgen.progress.Progress`.
+    """
     interactive = sys.stderr.isatty()
+    bars: dict[str, tqdm] = {}
 
     def progress(stage: str, done: int, total: int) -> None:
-        if not enabled:
+        if not enabled or total <= 0:
             return
         if interactive:
-            click.echo(f"\r{stage}: {done}/{total}", err=True, nl=done == total)
+            bar = bars.get(stage)
+            if bar is None or bar.disable:
+                bar = bars[stage] = tqdm(total=total, desc=stage, file=sys.stderr, dynamic_ncols=True, leave=True)
+            bar.total = total
+            bar.update(done - bar.n)
+            if done >= total:
+                bar.close()
         elif done == total or done * 10 // total != (done - 1) * 10 // total:
             click.echo(f"{stage}: {done}/{total}", err=True)
 
@@ -54,3 +74,9 @@ def main(ctx: click.Context, verbose: int) -> None:
     level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
     logging.basicConfig(level=level, format="batikgen: %(message)s", stream=sys.stderr)
     ctx.obj = {"verbose": verbose}
+
+
+def cli_hint(exc: BatikgenError) -> str:
+    """What the command line adds to a library error: the flag that answers it (the library's
+    messages never name flags)."""
+    return "; pass --overwrite to replace it" if isinstance(exc, OutputExistsError) else ""

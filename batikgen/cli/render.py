@@ -39,7 +39,7 @@ def _check_formats(ctx, param, value):
     try:
         return parse_formats(value)
     except BatikgenError as exc:
-        raise click.BadParameter(str(exc).removeprefix("format: ")) from None
+        raise click.BadParameter(str(exc).removeprefix("format ")) from None
 
 
 @main.command()

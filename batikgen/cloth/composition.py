@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import shapely
 
+from ..errors import PatternError
+
 
 def concat_ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
     """Concatenation of ``arange(s, s + c)`` for each pair, without a Python loop."""
@@ -67,7 +69,7 @@ class PolygonArray:
         self.multi = np.zeros(n, dtype=bool) if multi is None else np.asarray(multi, dtype=bool)
         if (self.ring_offsets[-1] != len(self.coords) or self.part_offsets[-1] != len(self.ring_offsets) - 1
                 or self.shape_offsets[-1] != len(self.part_offsets) - 1 or len(self.multi) != n):
-            raise ValueError("PolygonArray offsets do not match the arrays they index")
+            raise PatternError("PolygonArray offsets do not match the arrays they index")
 
     # -- making ---------------------------------------------------------------------------------
 
@@ -94,7 +96,7 @@ class PolygonArray:
         """
         vertices = np.asarray(vertices, dtype=np.float64)
         if vertices.ndim != 3 or vertices.shape[2] != 2 or vertices.shape[1] < 3:
-            raise ValueError(f"vertices must have shape (n_shapes, n_vertices >= 3, 2), got {vertices.shape}")
+            raise PatternError(f"vertices must have shape (n_shapes, n_vertices >= 3, 2); got {vertices.shape}")
         n, k = vertices.shape[:2]
         closed = np.concatenate([vertices, vertices[:, :1]], axis=1).reshape(-1, 2)
         every = np.arange(n + 1, dtype=np.int64)
@@ -126,7 +128,7 @@ class PolygonArray:
         if wrong.any():
             bad = geoms[np.flatnonzero(wrong)[0]]
             what = "None" if bad is None else getattr(bad, "geom_type", type(bad).__name__)
-            raise ValueError(f"a layer holds polygons only; got a {what}")
+            raise PatternError(f"a layer holds polygons only; got a {what}")
         multi = types == 6
         if not multi.any() and not shapely.get_num_interior_rings(geoms).any() and not shapely.is_empty(geoms).any():
             # Plain polygons, the usual case: one part and one ring a shape.

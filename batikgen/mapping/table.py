@@ -38,7 +38,7 @@ except ModuleNotFoundError:  # Python 3.10
     import tomli as tomllib  # type: ignore[no-redef]
 
 from .._validate import check_choice
-from ..errors import FeatureError, PatternError
+from ..errors import FeatureError, MappingError
 from ..motifs.registry import MOTIFS, get_motif
 from ..seeding import SeedTree
 from ..signal.features import DEFAULT_BANDS, BandFeatures
@@ -68,10 +68,6 @@ _TRAIT_KEYS = ("feature", "parameter", "low", "high", "why", "scope")
 #: A trait varies row by row along the timeline, or takes one value for the whole cloth.
 SCOPES = ("row", "cloth")
 _SMOOTHING_MAX = 101
-
-
-class MappingError(PatternError):
-    """A mapping table is malformed: the message names the file, the key and what is allowed."""
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from ..cloth.composition import Composition
-from ..errors import BatikgenError, RenderError
+from ..errors import BatikgenError, ParameterError, RenderError
 from ..files import atomic_write, check_writable
 from ..mapping.plan import MotifPlan
 from ..motifs.kit.palettes import get_palette
@@ -30,7 +30,7 @@ from .tiff import TiffStripEncoder, tiff_rows_for, write_tiff_strips
 
 log = logging.getLogger(__name__)
 
-#: Formats chosen with ``--format``; the preview and the proof strip are extras written besides.
+#: Formats a render can be asked for; the preview and the proof strip are extras written besides.
 FORMATS = ("png", "tiff", "svg")
 DEFAULT_FORMATS = ("png",)
 _SUFFIXES = {"png": ".png", "tiff": ".tif", "svg": ".svg", "preview": ".preview.jpg", "proof": ".proof.png",
@@ -42,14 +42,15 @@ def parse_formats(formats: str | Iterable[str]) -> tuple[str, ...]:
 
     Raises
     ------
-    RenderError
+    ParameterError
         If a name is not one of :data:`FORMATS` or none is given.
     """
     names = [f.strip().lower() for f in (formats.split(",") if isinstance(formats, str) else formats)]
     names = ["tiff" if n == "tif" else n for n in names if n]
     unknown = [n for n in names if n not in FORMATS]
     if unknown or not names:
-        raise RenderError(f"format: allowed {', '.join(FORMATS)} (comma-separated), got {','.join(unknown) or 'none'}")
+        raise ParameterError(f"format must be among {', '.join(FORMATS)} (comma-separated); "
+                             f"got {','.join(unknown) or 'none'}")
     return tuple(f for f in FORMATS if f in names)
 
 

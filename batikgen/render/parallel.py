@@ -126,7 +126,7 @@ def encoded_strips(
                 result = pending.popleft().result()
             except BrokenProcessPool:
                 raise RenderError("a render worker died before it finished its strip; it may have run out of "
-                                  "memory: try a lower --dpi") from None
+                                  "memory: render at a lower resolution") from None
             done += 1
             if progress:
                 progress(done, total)

@@ -200,7 +200,7 @@ def prepare_scene(composition: Composition, dpi: float, strip_rows: int = DEFAUL
         raise RenderError(f"strip_rows must be a positive integer, got {strip_rows!r}")
     width, height = canvas_size(composition, dpi)
     if width * height > MAX_PIXELS:
-        raise RenderError(f"{width} x {height} px at {dpi:g} dpi is over {MAX_PIXELS:,} pixels; lower --dpi")
+        raise RenderError(f"{width} x {height} px at {dpi:g} dpi is over {MAX_PIXELS:,} pixels; lower the dpi")
     scale = dpi / MM_PER_INCH
     n_strips = -(-height // strip_rows)
     layers = []

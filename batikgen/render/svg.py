@@ -16,6 +16,7 @@ from xml.sax.saxutils import quoteattr
 import numpy as np
 
 from ..cloth.composition import Composition, PolygonArray
+from ..errors import RenderError
 from .proof import hex_colour
 
 #: Shapes formatted at a time (bounds the temporary string arrays to tens of MB).
@@ -41,7 +42,7 @@ def _number_columns(values: np.ndarray) -> np.ndarray:
     magnitude = np.abs(values)
     whole, frac = magnitude // _SCALE, magnitude % _SCALE
     if len(whole) and whole.max() >= 10**_INT_DIGITS:
-        raise ValueError(f"a coordinate of {whole.max()} mm is too large for the SVG writer")
+        raise RenderError(f"a coordinate of {whole.max()} mm is too large for the SVG writer")
     out = np.zeros((len(values), 1 + _INT_DIGITS + 3), dtype=np.uint8)
     out[:, 0] = np.where(values < 0, ord("-"), 0)
     for i in range(_INT_DIGITS):

@@ -13,13 +13,13 @@ analysed range so the power of every band inside it is kept.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 
 import numpy as np
 from scipy import signal as sps
 
 from .._validate import check_positive
 from ..errors import FeatureError, ParameterError
+from ..progress import Progress
 
 log = logging.getLogger(__name__)
 
@@ -32,8 +32,6 @@ NOTCH_Q = 30.0
 BLOCK_CHANNELS = 8
 #: A mains peak must stand this many times above the neighbouring spectrum to be detected.
 LINE_PEAK_RATIO = 5.0
-
-Progress = Callable[[str, int, int], None]
 
 
 def detect_line_frequency(data: np.ndarray, sfreq: float, max_seconds: float = 60.0) -> float | None:

@@ -5,6 +5,7 @@ import pytest
 import shapely
 
 from batikgen.cloth.composition import Composition, Layer, PolygonArray
+from batikgen.errors import PatternError
 
 RING = shapely.box(0, 0, 30, 30).difference(shapely.box(10, 10, 20, 20))
 MIXED = np.array([
@@ -60,14 +61,14 @@ def test_from_vertices_closes_each_ring():
     shapes = PolygonArray.from_vertices(vertices).to_shapely()
     assert _same(shapes, shapely.polygons(vertices))
     assert shapely.area(shapes).tolist() == [6.0, 3.0]
-    with pytest.raises(ValueError, match="n_vertices >= 3"):
+    with pytest.raises(PatternError, match="n_vertices >= 3"):
         PolygonArray.from_vertices(vertices[:, :2])
 
 
 def test_layers_refuse_what_is_not_a_polygon():
-    with pytest.raises(ValueError, match="polygons only; got a LineString"):
+    with pytest.raises(PatternError, match="polygons only; got a LineString"):
         Layer("lines", (0, 0, 0), [shapely.box(0, 0, 1, 1), shapely.LineString([(0, 0), (1, 1)])])
-    with pytest.raises(ValueError, match="got a None"):
+    with pytest.raises(PatternError, match="got a None"):
         Layer("holes", (0, 0, 0), [None])
 
 

@@ -61,7 +61,7 @@ def test_fullness_makes_petals_fuller():
 
 
 def test_parameters_out_of_bounds_are_refused():
-    with pytest.raises(ParameterError, match=r"kawung.fullness must be in \[0.3, 1\], got 1.4"):
+    with pytest.raises(ParameterError, match=r"kawung.fullness must be in \[0.3, 1\]; got 1.4"):
         KAWUNG.validate({"fullness": 1.4})
     with pytest.raises(ParameterError, match="kawung parameter must be one of fullness, core, cecek, line, size_class; got 'petals'"):
         KAWUNG.validate({"petals": 3})

@@ -11,7 +11,7 @@ import tifffile
 from PIL import Image, ImageCms
 
 from batikgen.cloth.composition import Composition, Layer
-from batikgen.errors import RenderError
+from batikgen.errors import ParameterError
 from batikgen.render.outputs import parse_formats, write_raster_outputs
 from batikgen.render.preview import PreviewAccumulator, PreviewStripEncoder, block_factor, preview_size
 from batikgen.render.proof import hex_colour, proof_colours, proof_image
@@ -173,9 +173,9 @@ def test_proof_labels_swatches_with_the_palettes_roles():
 
 def test_formats_are_parsed_and_bad_ones_named():
     assert parse_formats("svg,PNG, tif") == ("png", "tiff", "svg")
-    with pytest.raises(RenderError, match="allowed png, tiff, svg .* got jpeg"):
+    with pytest.raises(ParameterError, match="must be among png, tiff, svg .* got jpeg"):
         parse_formats("png,jpeg")
-    with pytest.raises(RenderError, match="got none"):
+    with pytest.raises(ParameterError, match="got none"):
         parse_formats("")
 
 

@@ -13,7 +13,7 @@ from PIL import Image
 
 from batikgen.cli import main
 from batikgen.cloth.composition import Composition, Layer
-from batikgen.errors import RenderError
+from batikgen.errors import OutputExistsError, RenderError
 from batikgen.mapping.plan import MotifPlan
 from batikgen.render import outputs, raster
 from batikgen.render.outputs import output_paths, write_outputs
@@ -73,7 +73,7 @@ def test_existing_outputs_are_refused_before_any_work(tmp_path, monkeypatch):
         raise AssertionError("rendering started although an output exists")
 
     monkeypatch.setattr(outputs, "prepare_scene", must_not_run)
-    with pytest.raises(RenderError, match="piece.svg: already exists; pass --overwrite"):
+    with pytest.raises(OutputExistsError, match="piece.svg: already exists$"):
         _write(tmp_path)
     assert [p.name for p in tmp_path.iterdir()] == ["piece.svg"] and (tmp_path / "piece.svg").read_text() == "mine"
 
@@ -140,7 +140,7 @@ def test_cli_formats_and_preview(tmp_path, sample_path):
 def test_cli_bad_format_is_a_usage_error(tmp_path, sample_path):
     result = CliRunner().invoke(main, ["render", str(sample_path), "-o", str(tmp_path), "--format", "png,gif"])
     assert result.exit_code == 2
-    assert "allowed png, tiff, svg" in result.output and "gif" in result.output
+    assert "'--format': must be among png, tiff, svg" in result.output and "gif" in result.output
     assert list(tmp_path.iterdir()) == []
 
 

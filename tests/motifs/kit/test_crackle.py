@@ -64,7 +64,7 @@ def test_amount_drives_how_much_crackle():
 
 def test_crackle_is_darker_dye_and_bad_amount_is_refused():
     assert sum(crackle_colour(PALETTE)) < sum(PALETTE.rgb("motif"))
-    with pytest.raises(ParameterError, match=r"crackle must be in \[0, 1\], got 1.5"):
+    with pytest.raises(ParameterError, match=r"crackle must be in \[0, 1\]; got 1.5"):
         _layer(1.5)
 
 

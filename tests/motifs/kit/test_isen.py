@@ -76,9 +76,9 @@ def test_empty_or_tiny_regions_give_nothing():
 def test_unknown_kind_and_bad_density_and_scale_are_refused():
     with pytest.raises(ParameterError, match="isen kind must be one of"):
         isen_fill("sparkles", REGION, 0.5, 3.0, SeedTree("t").rng("x"))
-    with pytest.raises(ParameterError, match=r"isen density must be in \[0, 1\], got 2"):
+    with pytest.raises(ParameterError, match=r"isen density must be in \[0, 1\]; got 2"):
         isen_fill("cecek", REGION, 2, 3.0, SeedTree("t").rng("x"))
-    with pytest.raises(ParameterError, match="isen scale_mm must be a positive number mm, got 0"):
+    with pytest.raises(ParameterError, match="isen scale_mm must be a positive number mm; got 0"):
         isen_fill("sisik", REGION, 0.5, 0, SeedTree("t").rng("x"))
     with pytest.raises(ParameterError, match="isen scale_mm is too small"):
         isen_fill("cecek", shapely.box(0, 0, 2000, 2000), 0.5, 0.5, SeedTree("t").rng("x"))
