@@ -17,6 +17,7 @@ from ..motifs.registry import MotifFamily, get_motif
 from ..seeding import SeedTree
 from .composition import Composition, Layer, PolygonArray
 from .crackle import add_crackle
+from .hand import hand_layers
 from .legend import legend_layers, legend_width
 
 
@@ -58,8 +59,10 @@ def field_layers(plan: MotifPlan, palette: Palette, field: list[float]) -> list[
     x0, y0, x1, y1 = field
     collected = draw_band(family, [row.params for row in plan.rows], x0, y0, plan.cell_mm, plan.columns,
                           plan.seeds())
-    return [Layer(layer.name, layer.colour, _clip(layer.shapes, x0, y0, x1, y1))
-            for layer in _layers(family, palette, collected)]
+    # The hand moves edges a fraction of a millimetre: it comes before the clip, so the field's edge stays straight.
+    drawn = hand_layers(_layers(family, palette, collected), dict(family.layer_roles), plan.finish,
+                        plan.seeds().integer("hand"))
+    return [Layer(layer.name, layer.colour, _clip(layer.shapes, x0, y0, x1, y1)) for layer in drawn]
 
 
 def head_panel_layers(plan: MotifPlan, palette: Palette, head: HeadPanel | None) -> list[Layer]:
@@ -83,7 +86,10 @@ def head_panel_layers(plan: MotifPlan, palette: Palette, head: HeadPanel | None)
         upper = _clip(layer.shapes.transformed(scale=(1.0, stretch), offset=(0.0, y0)), x0, y0, x1, middle)
         lower = upper.transformed(scale=(1.0, -1.0), offset=(0.0, 2 * middle))
         layers.append(Layer(layer.name, layer.colour, PolygonArray.concatenate([upper, lower])))
-    return layers
+    # By hand after the mirror (a hand does not draw mirror images), then kept inside the panel.
+    roles = {f"head-{name}": role for name, role in family.layer_roles}
+    layers = hand_layers(layers, roles, plan.finish, plan.seeds().integer("hand"))
+    return [Layer(layer.name, layer.colour, _clip(layer.shapes, x0, y0, x1, y1)) for layer in layers]
 
 
 def _frame(outer: tuple[float, float, float, float], inset_a: float, inset_b: float) -> shapely.Geometry:
@@ -135,7 +141,9 @@ def _border_motif(plan: MotifPlan, palette: Palette, cloth: tuple, band: float) 
     for x in (inner, width - outer):
         run(span_y, lambda s, size, x=x: shapely.transform(s, lambda xy: xy[:, ::-1] + [x + (cell - size) / 2,
                                                                                          inner + cell]))
-    return _layers(family, palette, collected, prefix="border-")
+    roles = {f"border-{name}": role for name, role in family.layer_roles}
+    return hand_layers(_layers(family, palette, collected, prefix="border-"), roles, plan.finish,
+                       plan.seeds().integer("hand"))
 
 
 def build_composition(plan: MotifPlan) -> Composition:
@@ -162,5 +170,5 @@ def build_composition(plan: MotifPlan) -> Composition:
     composition = Composition(width, height, palette.rgb("ground"), layers, finish=plan.finish)
     # Veins of dye through cracked wax, cut to the field's waxed areas (the legend, border and head
     # panel layers carry no family role, so they get none); none at all when plan.crackle is 0.
-    roles = dict(get_motif(plan.motif).layer_roles)
+    roles = dict(get_motif(plan.motif).layer_roles)  # crackle only in the field's waxed areas
     return add_crackle(composition, roles, plan.crackle, palette, plan.seeds().child("crackle"))
