@@ -167,7 +167,8 @@ def build_composition(plan: MotifPlan) -> Composition:
     if plan.legend:
         layers += legend_layers(plan, palette, layout.field, x0=width)
         width += legend_width(plan)
-    composition = Composition(width, height, palette.rgb("ground"), layers, finish=plan.finish)
+    composition = Composition(width, height, palette.rgb("ground"), layers, finish=plan.finish,
+                              dye_seed=plan.seeds().integer("dye"))
     # Veins of dye through cracked wax, cut to the field's waxed areas (the legend, border and head
     # panel layers carry no family role, so they get none); none at all when plan.crackle is 0.
     roles = dict(get_motif(plan.motif).layer_roles)  # crackle only in the field's waxed areas

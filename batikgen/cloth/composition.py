@@ -293,6 +293,8 @@ class Composition:
     finish : str
         How it is drawn and dyed (``tulis``, ``cap`` or ``crisp``): the hand is already in the
         geometry; the renderer reads this for the dye passes over the pixels.
+    dye_seed : int
+        Seeds the dye passes' noise (cap and tulis).
     """
 
     width_mm: float
@@ -300,6 +302,7 @@ class Composition:
     background: tuple[int, int, int]
     layers: list[Layer] = field(default_factory=list)
     finish: str = "crisp"
+    dye_seed: int = 0
 
     def n_shapes(self) -> int:
         """Number of shapes over all layers."""

@@ -71,7 +71,7 @@ _OCTAVES = ((14.0, 0.85), (5.0, 0.15))
 #: Length (mm) of the swell at a stroke's start.
 _SWELL_MM = 1.2
 #: Dots: relative size (radius) spread and position jitter (in dot radii).
-_DOT_SIZE, _DOT_SHIFT = 0.085, 0.45
+_DOT_SIZE, _DOT_SHIFT = 0.075, 0.45
 
 
 def _spout(role: str) -> Spout:

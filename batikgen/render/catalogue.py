@@ -66,7 +66,7 @@ def swatch_composition(family: MotifFamily, palette: Palette, params: dict | Non
         composition = Composition(size[0], size[1], palette.rgb("ground"),
                                   [Layer(name, palette.rgb(role), drawn.get(name, [])) for name, role in family.layer_roles])
     composition.layers = hand_layers(composition.layers, dict(family.layer_roles), finish, seeds.integer("hand"))
-    composition.finish = finish
+    composition.finish, composition.dye_seed = finish, seeds.integer("dye")
     if crackle > 0:
         add_crackle(composition, dict(family.layer_roles), crackle, palette, seeds.child("crackle"))
     return composition
