@@ -120,3 +120,19 @@ def test_enumerated_parameters_are_labelled_by_name_and_long_rows_wrap():
     narrow = make_catalogue(["kawung"], ["proof", "lasem"], px=48, crackle=0, max_columns=3)
     assert narrow.width == 10 + 3 * 58  # the parameter swatches wrap onto rows of at most three
     assert narrow.height > make_catalogue(["kawung"], ["proof", "lasem"], px=48, crackle=0).height
+
+
+def test_a_jittered_truntum_swatch_is_flowers_from_top_to_bottom():
+    """Its repeat is a block of cells wider than tall: the swatch stacks copies until it is square
+    instead of scaling one band to the width between empty margins."""
+    from batikgen.motifs import get_palette
+    from batikgen.render.catalogue import render_swatch, swatch_composition
+
+    palette = get_palette("proof")
+    composition = swatch_composition(MOTIFS["truntum"], palette, {"jitter": 0.3})
+    assert composition.width_mm == composition.height_mm
+    image = render_swatch(composition, 96).astype(int)
+    drawn = (np.abs(image - palette.rgb("ground")).sum(axis=2) > 60).mean(axis=1)  # share of each pixel row
+    quarter = len(drawn) // 4
+    middle = drawn[quarter:-quarter].mean()
+    assert middle > 0.1 and drawn[:quarter].mean() > 0.5 * middle and drawn[-quarter:].mean() > 0.5 * middle

@@ -1,43 +1,35 @@
 """Progress: a bar with a rate on a terminal, plain lines in a log; render shows the signal stage too."""
 
+import contextlib
 import fcntl
 import os
 import pty
 import struct
-import subprocess
-import sys
 import termios
 
 from click.testing import CliRunner
 
 from batikgen.cli import main
 
-SHOW = ("from batikgen.cli.common import progress_printer; p = progress_printer(True)\n"
-        "for i in range(1, 41): p('band power', i, 40)\n")
-
 
 def test_on_a_terminal_progress_is_a_bar_with_a_rate():
+    from batikgen.cli.common import progress_printer
+
     controller, terminal = pty.openpty()
     fcntl.ioctl(terminal, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))  # a 100-column terminal
     try:
-        process = subprocess.run([sys.executable, "-c", SHOW], stderr=terminal, stdout=subprocess.DEVNULL,
-                                 timeout=60, check=True)
-        assert process.returncode == 0
-        os.close(terminal)
-        terminal = -1
+        with os.fdopen(terminal, "w", closefd=False) as tty, contextlib.redirect_stderr(tty):
+            progress = progress_printer(True)  # stderr is a terminal now
+            for i in range(1, 41):
+                progress("band power", i, 40)
+        os.set_blocking(controller, False)
         shown = b""
-        while True:
-            try:
-                chunk = os.read(controller, 4096)
-            except OSError:  # the terminal's other end is closed: all read
-                break
-            if not chunk:
-                break
-            shown += chunk
+        with contextlib.suppress(BlockingIOError, OSError):
+            while chunk := os.read(controller, 65536):
+                shown += chunk
     finally:
+        os.close(terminal)
         os.close(controller)
-        if terminal >= 0:
-            os.close(terminal)
     text = shown.decode("utf-8", "replace")
     assert "band power" in text and "40/40" in text and "it/s" in text  # tqdm's counter and rate
 
@@ -52,7 +44,7 @@ def test_in_a_log_progress_is_plain_lines(capfd):
 
 
 def test_render_shows_the_signal_stage_and_the_render(tmp_path, sample_path):
-    result = CliRunner().invoke(main, ["-v", "render", str(sample_path), "-o", str(tmp_path), "--preview"])
+    result = CliRunner().invoke(main, ["-v", "render", str(sample_path), "-o", str(tmp_path), "--preview", "--cloth", "A4"])
     assert result.exit_code == 0, result.output
     stages = {line.split(":")[0] for line in result.stderr.splitlines() if "/" in line and ": " in line}
     assert {"filtering", "band power", "render"} <= stages, result.stderr

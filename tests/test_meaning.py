@@ -5,7 +5,6 @@ import dataclasses
 
 import numpy as np
 import pytest
-from scipy.ndimage import gaussian_filter
 
 from batikgen.cloth.build import build_composition
 from batikgen.mapping.table import load_mapping
@@ -14,21 +13,17 @@ from batikgen.pipeline import features_from_file, plan_from_features
 from batikgen.render.raster import render_array
 from batikgen.signal.readers import READERS
 from tests.conftest import shared_file
+from tests.perceptual import ssim
 
 DPI = 20
 OPENBCI = "csv/OpenBCI_GUI-v6-blinks-jawClench-alpha.txt"
 
 
-def ssim(a: np.ndarray, b: np.ndarray) -> float:
-    """Mean structural similarity of two RGB images' luminance (Gaussian window, sigma 1.5 px):
-    1 for identical images, lower as structure, contrast and brightness part."""
+def luma_ssim(a: np.ndarray, b: np.ndarray) -> float:
+    """Structural similarity (tests/perceptual.py) of two RGB images' luminance, 0-255: 1 for
+    identical images, lower as structure, contrast and brightness part."""
     a, b = (np.asarray(x, dtype=float) @ [0.299, 0.587, 0.114] for x in (a, b))
-    mu_a, mu_b = gaussian_filter(a, 1.5), gaussian_filter(b, 1.5)
-    var_a = gaussian_filter(a * a, 1.5) - mu_a**2
-    var_b = gaussian_filter(b * b, 1.5) - mu_b**2
-    cov = gaussian_filter(a * b, 1.5) - mu_a * mu_b
-    c1, c2 = (0.01 * 255) ** 2, (0.03 * 255) ** 2
-    return float(np.mean((2 * mu_a * mu_b + c1) * (2 * cov + c2) / ((mu_a**2 + mu_b**2 + c1) * (var_a + var_b + c2))))
+    return ssim(a, b, data_range=255.0)
 
 
 def _alpha_trait(table):
@@ -43,11 +38,11 @@ def two_recordings():
             features_from_file(shared_file("edf/mnetd_test_edf_overlapping_annotations.edf")))
 
 
-def test_ssim_measures_what_it_should():
+def test_luma_ssim_measures_what_it_should():
     rng = np.random.default_rng(0)
     image = rng.integers(0, 255, (60, 40, 3))
-    assert ssim(image, image) == pytest.approx(1.0)
-    assert ssim(image, 255 - image) < 0.1
+    assert luma_ssim(image, image) == pytest.approx(1.0)
+    assert luma_ssim(image, 255 - image) < 0.1
 
 
 def test_two_real_recordings_give_clearly_different_plans_and_images(two_recordings):
@@ -63,15 +58,15 @@ def test_two_real_recordings_give_clearly_different_plans_and_images(two_recordi
         assert np.abs(a - b).mean() > 0.12, name
     plans = [plan_from_features(f, cloth="A3") for f in two_recordings]
     images = [render_array(build_composition(plan), DPI) for plan in plans]
-    assert ssim(images[0], images[0]) == 1.0
-    assert ssim(*images) < 0.5  # measured 0.12: different scale and different traits
+    assert luma_ssim(images[0], images[0]) == 1.0
+    assert luma_ssim(*images) < 0.5  # measured 0.12: different scale and different traits
 
     # On the same grid (the table without its [scale] section) the traits alone still part the
     # images: structural similarity measured 0.83, where identical is 1.
     same_grid = _without_scale(load_mapping())
     plans = [plan_from_features(f, cloth="A3", mapping=same_grid) for f in two_recordings]
     assert plans[0].cell_mm == plans[1].cell_mm
-    assert ssim(*(render_array(build_composition(plan), DPI) for plan in plans)) < 0.9
+    assert luma_ssim(*(render_array(build_composition(plan), DPI) for plan in plans)) < 0.9
 
     # In absolute mode the EEGLAB recording's strong alpha (relative ~0.45, against ~0.06 in the
     # motor-imagery run) makes visibly fuller petals: measured 0.71 against 0.03 of the trait's range.
@@ -79,7 +74,7 @@ def test_two_real_recordings_give_clearly_different_plans_and_images(two_recordi
     trait, direction = _alpha_trait(load_mapping())
     level = [np.mean(plan.traits[trait.name]["rows"]) for plan in absolute]
     assert direction * (level[0] - level[1]) > 0.4
-    assert ssim(*(render_array(build_composition(plan), DPI) for plan in absolute)) < 0.7  # measured 0.49
+    assert luma_ssim(*(render_array(build_composition(plan), DPI) for plan in absolute)) < 0.7  # measured 0.49
 
 
 def _without_scale(table):

@@ -93,6 +93,8 @@ def draw_patch(family: MotifFamily, cell_mm: float, params: dict[str, float], or
         drawn = family.draw_row(k * cell_mm, cell_mm, n_columns, params, seeds.child(f"row-{k % period if period else k}"))
         for name, shapes in drawn.items():
             collected.setdefault(name, []).extend(shapes)
+    # Not geometry.clip_to_box: its faster clip_by_rect moves a few edge pixels of the goldens by
+    # 1-3 levels (measured), and a tile's cut must be exact for the seam checks.
     frame = shapely.box(ox, oy, ox + w, oy + h)
     shapely.prepare(frame)
     out = {}

@@ -14,7 +14,8 @@ Normalisation, before the table's ``low``/``high`` apply:
 - relative mode (default): per recording and robust. Rejected windows are replaced by
   interpolation from their good neighbours, a centred moving average smooths the series, then
   (value - median) / interquartile range of the good windows goes through a logistic to 0-1, so
-  one artefact cannot flatten the rest of the cloth.
+  one artefact cannot flatten the rest of the cloth. This (:func:`robust_unit`) is batikgen's one
+  normalisation: the feature stage hands over raw band powers and indices.
 - absolute mode: fixed reference ranges from the table's ``[reference]`` section map the feature
   linearly to 0-1 (band power in µV² on a log scale), clipped, the same for everybody.
 """

@@ -26,7 +26,8 @@ from __future__ import annotations
 import numpy as np
 import shapely
 
-from .kit.geometry import circle, clip_to_box, copies, lens, mended, rotate, stroke, teardrop, transform_all
+from .kit.geometry import circle, clip_to_box, copies, lens, mended, rotate, teardrop, transform_all
+from .kit.strokes import stroke_ring
 from .registry import MotifFamily, Parameter
 
 PARAMETERS = (
@@ -53,7 +54,7 @@ def bend(cell: float, period: float, amp: float, params: dict[str, float]) -> di
     phi = -np.pi * 0.75 + turn
     points = centre + np.column_stack([r * np.cos(phi), r * np.sin(phi)])
     points = np.vstack([[0.0, 0.0], points])  # start on the stem
-    tendril = mended(stroke(points, np.linspace(0.7 * line, 0.25 * line, len(points))))
+    tendril = mended(stroke_ring(points, 2 * np.linspace(0.7 * line, 0.25 * line, len(points))))
     if tendril is not None:
         layers["stem"].append(tendril)
     if params["bloom"] > 0:
@@ -83,7 +84,7 @@ def draw_row(y0: float, cell_mm: float, n_columns: int, params: dict[str, float]
     # Samples every 1/80 of a wave: half a wave is a whole number of steps, so the glide is exact.
     x = np.arange(-2, 83) * period / 80
     wave = np.column_stack([x, amp * np.sin(2 * np.pi * x / period)])
-    stem = mended(stroke(wave, line / 2))  # a deep, short wave can bend tighter than the stem is wide
+    stem = mended(stroke_ring(wave, line))  # a deep, short wave can bend tighter than the stem is wide
     starts = np.arange(-1, np.ceil(width / period) + 1) * period
     out: dict[str, list] = {"stem": copies([stem], np.column_stack([starts, np.full(len(starts), yc)])),
                             "leaf": [], "flower": [], "heart": []}

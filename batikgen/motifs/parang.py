@@ -30,9 +30,9 @@ What drives which parameter is the mapping table's (``batikgen/mapping/default.t
 from __future__ import annotations
 
 import numpy as np
-import shapely
 
-from .kit.geometry import clip_to_box, place, stroke
+from .kit.geometry import clip_to_box, mended_ring, place
+from .kit.strokes import stroke_ring
 from .registry import MotifFamily, Parameter
 
 SQRT2 = float(np.sqrt(2.0))
@@ -87,16 +87,16 @@ def band_geometry(params: dict[str, float], mlinjon: bool) -> dict[str, list[np.
     # Thickness across the stroke: full in the middle, a knife's point at each band edge.
     spacing = pitch / params["blades"]
     half = params["thickness"] * spacing / 2 * np.clip(1 - t**2, 0, None) ** 0.45
-    layers: dict[str, list[np.ndarray]] = {"blade_outline": [_ring(stroke(centre, half))], "blade": [], "spine": [],
+    layers: dict[str, list[np.ndarray]] = {"blade_outline": [mended_ring(stroke_ring(centre, 2 * half))], "blade": [], "spine": [],
                                            "strip_line": [], "mlinjon": []}
     inner = half - line
     keep = inner > 0.05 * line
     if keep.sum() >= 3:
-        layers["blade"].append(_ring(stroke(centre[keep], inner[keep])))
+        layers["blade"].append(mended_ring(stroke_ring(centre[keep], 2 * inner[keep])))
         # The spine: a hairline S through the body, pointed at both ends (the cecek-less isen of parang).
         mid = np.abs(t) < 0.7 * np.abs(t[keep]).max()
         taper = np.minimum(0.28 * line, 0.4 * inner[mid]) * np.clip(1 - (t[mid] / np.abs(t[mid]).max()) ** 2, 0, None) ** 0.5
-        layers["spine"].append(_ring(stroke(centre[mid], taper)))
+        layers["spine"].append(mended_ring(stroke_ring(centre[mid], 2 * taper)))
     # Further blades of the same period, each a spacing further along the band.
     for layer in ("blade_outline", "blade", "spine"):
         layers[layer] = [ring + [k * spacing, 0.0] for ring in layers[layer] for k in range(int(params["blades"]))]
@@ -114,17 +114,6 @@ def band_geometry(params: dict[str, float], mlinjon: bool) -> dict[str, list[np.
         for quarter in (0.25, 0.75):
             layers["mlinjon"].append(rhomb + [(quarter - 0.5) * pitch, pitch / 2])
     return layers
-
-
-def _ring(vertices: np.ndarray) -> np.ndarray:
-    """``vertices`` as a simple ring: a stroke bent tighter than its width is mended once here."""
-    polygon = shapely.Polygon(vertices)
-    if polygon.is_valid:
-        return vertices
-    mended = shapely.make_valid(polygon)
-    parts = [g for g in getattr(mended, "geoms", [mended]) if g.geom_type == "Polygon"]
-    largest = max(parts, key=lambda g: g.area)
-    return np.asarray(largest.exterior.coords)[:-1]
 
 
 def _blade_centres(y0: float, y1: float, x1: float, pitch: float, margin: float) -> np.ndarray:

@@ -30,8 +30,9 @@ import numpy as np
 import shapely
 
 from ..seeding import SeedTree
-from .kit.geometry import clip_to_box, copies, lens, mended, polygonal, rotate, stroke, transform_all
+from .kit.geometry import clip_to_box, copies, lens, mended, polygonal, rotate, transform_all
 from .kit.isen import isen_fill
+from .kit.strokes import stroke_ring
 from .registry import MotifFamily, Parameter, isen_kind, isen_parameters
 
 PARAMETERS = (
@@ -98,7 +99,7 @@ def meru(cell: float, height: float) -> tuple[shapely.Geometry | None, list]:
         # Lower ridges follow the skyline, as the slopes of the mountain (galaran of the meru).
         inner = x[np.abs(x) < width * (0.42 - 0.12 * drop)]
         y = foot - meru_profile(width, height, inner) * (1 - drop) - 0.04 * height
-        ridge = mended(stroke(np.column_stack([inner, y]), 0.012 * cell))
+        ridge = mended(stroke_ring(np.column_stack([inner, y]), 2 * (0.012 * cell)))
         if ridge is not None:
             ridges.append(ridge)
     return shape, ridges
@@ -115,7 +116,7 @@ def tendril(cell: float, turns: float, leaves: int, line: float) -> tuple[list, 
     phi = np.pi * 0.85 - 2 * np.pi * turns * t
     points = centre + np.column_stack([radius * np.cos(phi), -radius * np.sin(phi)])
     half = (1.6 * line) * (1 - 0.7 * t) + 0.2 * line
-    body = mended(stroke(points, half))
+    body = mended(stroke_ring(points, 2 * half))
     shapes = [body] if body is not None else []
     cores = []
     for s in np.linspace(0.15, 0.6, leaves) if leaves else []:

@@ -57,7 +57,13 @@ def swatch_composition(family: MotifFamily, palette: Palette, params: dict | Non
     seeds = seeds or SeedTree("swatch")
     params = family.validate(params or {})
     w, h = tile_size(family, cell_mm, params)
-    copies = (max(1, math.ceil(min_cells * cell_mm / w - 1e-9)), max(1, math.ceil(min_cells * cell_mm / h - 1e-9)))
+    across = max(1, math.ceil(min_cells * cell_mm / w - 1e-9))
+    down = max(1, math.ceil(min_cells * cell_mm / h - 1e-9))
+    # Close to square: a repeat much wider than tall (truntum's jittered block spans several cells)
+    # gets more copies down, or the swatch would be a band of flowers between empty margins.
+    down = max(down, round(across * w / h))
+    across = max(across, round(down * h / w))
+    copies = (across, down)
     if getattr(family, "periodic", True):
         composition = tiled_composition(family, draw_tile(family, cell_mm, params, seeds), (w, h), palette, copies)
     else:  # no repeat tile: a stretch of the family's own drawing

@@ -142,27 +142,6 @@ class BandFeatures:
             raise FeatureError(f"kind must be 'relative' or 'absolute', got {kind!r}")
         return self._channel_mean(self.relative if kind == "relative" else self.absolute)
 
-    def normalised(self, name: str) -> np.ndarray:
-        """A band's channel-mean relative power, or an index, robustly normalised over this recording.
-
-        Parameters
-        ----------
-        name : str
-            A band name (``"alpha"``) or an index name (``"engagement"``).
-
-        Returns
-        -------
-        numpy.ndarray, shape (n_windows,)
-            ``(x - median) / IQR`` over the good windows (see :func:`robust_normalise`).
-        """
-        if name in self.bands:
-            return robust_normalise(self.band(name), self.good)
-        if name in self.indices:
-            return robust_normalise(self.indices[name], self.good)
-        raise FeatureError(
-            f"unknown band or index {name!r}; these features have {', '.join([*self.bands, *self.indices])}"
-        )
-
     def save(self, path: str | os.PathLike, overwrite: bool = False) -> Path:
         """Write the features to an ``.npz`` file (atomically); return its path."""
         meta = {
@@ -206,32 +185,6 @@ class BandFeatures:
             raise
         except (OSError, ValueError, KeyError) as exc:
             raise FeatureError(f"{path}: not a batikgen features file ({exc})") from exc
-
-
-def robust_normalise(values: np.ndarray, good: np.ndarray | None = None) -> np.ndarray:
-    """Centre on the median and scale by the interquartile range of the good windows.
-
-    Robust to the few windows an artefact spoils, so one blink does not squash the whole scale.
-
-    Parameters
-    ----------
-    values : numpy.ndarray, shape (n_windows, ...)
-        A per-window series (or several along further axes).
-    good : numpy.ndarray of bool, optional
-        Windows that set the scale; all windows when omitted or when none is good.
-
-    Returns
-    -------
-    numpy.ndarray
-        ``(values - median) / IQR``; a constant series becomes zeros.
-    """
-    values = np.asarray(values, dtype=float)
-    reference = values if good is None or not np.any(good) else values[np.asarray(good, dtype=bool)]
-    median = np.median(reference, axis=0)
-    q1, q3 = np.percentile(reference, [25, 75], axis=0)
-    iqr = q3 - q1
-    scale = np.where(iqr > 0, iqr, 1.0)
-    return (values - median) / scale
 
 
 def _check_bands(bands: dict[str, tuple[float, float]], resolution: float, l_freq: float, h_freq: float) -> None:

@@ -206,25 +206,3 @@ def _blocked_mean(data: np.ndarray, use: np.ndarray) -> np.ndarray:
     for start in range(0, rows.size, BLOCK_CHANNELS):
         total += data[rows[start : start + BLOCK_CHANNELS]].sum(axis=0)
     return total / rows.size
-
-
-def bandpass(raw, l_freq: float, h_freq: float, line_freq: float | None = None) -> np.ndarray:
-    """Band-pass (and optionally notch) a copy of every channel of an MNE Raw.
-
-    Parameters
-    ----------
-    raw : mne.io.BaseRaw
-        EEG data in volts; not modified.
-    l_freq, h_freq : float
-        Pass band edges in Hz; ``h_freq`` is lowered to 45 % of the sample rate if needed.
-    line_freq : float, optional
-        Mains frequency to notch out.
-
-    Returns
-    -------
-    numpy.ndarray
-        Filtered data, channels x samples, in volts.
-    """
-    sfreq = float(raw.info["sfreq"])
-    h_freq = min(check_positive("h_freq", h_freq, "Hz"), 0.45 * sfreq)
-    return filter_in_place(raw.get_data(), filter_sos(sfreq, l_freq, h_freq, line_freq))

@@ -87,3 +87,27 @@ def test_packed_layers_are_much_smaller_than_shapely_objects():
     packed = PolygonArray.from_shapely(dots)
     packed_bytes = sum(getattr(packed, name).nbytes for name in PolygonArray.__slots__)
     assert packed_bytes < 300 * len(dots)
+
+
+def test_packing_keeps_what_shapelys_ragged_arrays_lose():
+    """Why PolygonArray packs with its own code rather than shapely.to_ragged_array: given Polygons
+    and MultiPolygons together, shapely's ragged arrays make every shape a MultiPolygon, and with an
+    empty polygon among them from_ragged_array crashes the interpreter (shapely 2.2, run in a
+    subprocess here). PolygonArray keeps each shape's type and the empty shape in place.
+    When this test fails because shapely got it right, switch to shapely's ragged arrays."""
+    import subprocess
+    import sys
+
+    code = ("import numpy as np, shapely\n"
+            "mixed = np.array([shapely.box(0, 0, 1, 1), shapely.Polygon(),\n"
+            "                  shapely.MultiPolygon([shapely.box(2, 2, 3, 3), shapely.box(4, 4, 5, 5)])], dtype=object)\n"
+            "back = shapely.from_ragged_array(*shapely.to_ragged_array(mixed))\n"
+            "print(list(shapely.get_type_id(back)))\n")
+    shapelys = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert shapelys.returncode != 0 or shapelys.stdout.strip() != "[3, 3, 6]"  # a crash, or the types lost
+
+    mixed = np.array([shapely.box(0, 0, 1, 1), shapely.Polygon(),
+                      shapely.MultiPolygon([shapely.box(2, 2, 3, 3), shapely.box(4, 4, 5, 5)])], dtype=object)
+    back = PolygonArray.from_shapely(mixed).to_shapely()
+    assert list(shapely.get_type_id(back)) == [3, 3, 6] and back[1].is_empty
+    assert all(shapely.equals(a, b) for a, b in zip(back[[0, 2]], mixed[[0, 2]]))

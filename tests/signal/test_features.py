@@ -94,7 +94,7 @@ def test_eeglab_tutorial_has_an_alpha_peak():
 # --- preprocessing, indices and the real recordings -------------------------------------------
 
 from batikgen.errors import ParameterError  # noqa: E402
-from batikgen.signal.features import preprocess_recording, robust_normalise  # noqa: E402
+from batikgen.signal.features import preprocess_recording  # noqa: E402
 from batikgen.signal.plausibility import check_plausible  # noqa: E402
 from batikgen.signal.preprocess import detect_line_frequency  # noqa: E402
 from batikgen.signal.readers import READERS  # noqa: E402
@@ -199,20 +199,6 @@ def test_blinks_mask_frontal_windows_but_not_occipital_alpha():
     clean = compute_band_features(_recording(simulate_eeg(duration_s=60, seed=7, eyes_closed=None,
                                                            blink_interval_s=0)))
     assert features.channel_good.all() == False and clean.channel_good.all()  # noqa: E712
-
-
-def test_robust_normalisation_ignores_an_outlier_window():
-    values = np.array([1.0, 2.0, 3.0, 4.0, 5.0, 1000.0])
-    good = np.array([True, True, True, True, True, False])
-    normalised = robust_normalise(values, good)
-    assert normalised[2] == 0.0 and normalised[4] - normalised[0] == pytest.approx(2.0)
-    assert np.all(robust_normalise(np.full(5, 3.0)) == 0)
-    features = compute_band_features(_recording(sine_mixture({10.0: 20.0, 20.0: 5.0}, noise_uv=3, duration_s=40)))
-    for name in ("alpha", "engagement"):
-        series = features.normalised(name)
-        assert np.median(series[features.good]) == pytest.approx(0, abs=1e-9)
-    with pytest.raises(FeatureError, match="unknown band or index 'mu'"):
-        features.normalised("mu")
 
 
 def test_openbci_eyes_closed_part_has_more_alpha_than_the_first_part():

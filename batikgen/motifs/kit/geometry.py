@@ -64,11 +64,6 @@ def place(template: np.ndarray, offsets: np.ndarray) -> np.ndarray:
     return shapely.polygons(template[None, :, :] + offsets[:, None, :])
 
 
-def rings_of(polygon: shapely.Polygon) -> np.ndarray:
-    """The exterior vertices of a hole-free polygon, without the closing repeat."""
-    return np.asarray(polygon.exterior.coords)[:-1]
-
-
 def star(points: int, outer: float, inner: float, rotation: float = 0.0) -> np.ndarray:
     """Vertices of a star with ``points`` tips on radius ``outer`` and notches on ``inner``.
 
@@ -111,26 +106,6 @@ def teardrop(length: float, half_width: float, n: int = 24) -> np.ndarray:
     x = length * (1 - np.cos(t)) / 2
     y = half_width * 1.3 * np.sin(t) * np.sin(t / 2) ** 2
     return np.column_stack([x, y])
-
-
-def stroke(points: np.ndarray, half_width) -> np.ndarray:
-    """Ring of a thick line along an open polyline, offset sideways by ``half_width`` at each vertex.
-
-    Parameters
-    ----------
-    points : numpy.ndarray, shape (n, 2)
-        Centre line; should bend gently compared with the width, or the ring self-intersects.
-    half_width : float or numpy.ndarray, shape (n,)
-        Half the thickness at each vertex (0 gives a pointed end).
-
-    Returns
-    -------
-    numpy.ndarray, shape (2 * n, 2)
-    """
-    tangent = np.gradient(points, axis=0)
-    tangent /= np.maximum(np.linalg.norm(tangent, axis=1, keepdims=True), 1e-12)
-    normal = np.column_stack([-tangent[:, 1], tangent[:, 0]]) * np.broadcast_to(half_width, len(points))[:, None]
-    return np.vstack([points + normal, (points - normal)[::-1]])
 
 
 def transform_all(geoms, matrix: np.ndarray, offset=(0.0, 0.0)) -> np.ndarray:
@@ -278,11 +253,6 @@ def split_by_pieces(geoms, pieces) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
             np.concatenate([geom_idx[inside], geom_idx[~inside][keep]]))
 
 
-def clip_to_pieces(geoms, pieces) -> list:
-    """The parts of ``geoms`` inside any of ``pieces`` (see :func:`split_by_pieces`)."""
-    return list(split_by_pieces(geoms, pieces)[0])
-
-
 def mended(ring: np.ndarray):
     """A valid polygonal geometry from a ring that may cross itself (e.g. a stroke bent tighter
     than its width); None if nothing with area is left. Meant for templates made once per row."""
@@ -290,6 +260,15 @@ def mended(ring: np.ndarray):
     if polygon.is_valid:
         return polygon
     return polygonal(shapely.make_valid(polygon))
+
+
+def mended_ring(ring: np.ndarray) -> np.ndarray:
+    """:func:`mended` as one ring of vertices, for templates that are placed as vertex arrays: the
+    ring itself when it is simple, else the outline of the largest part that mending leaves."""
+    if shapely.Polygon(ring).is_valid:
+        return ring
+    largest = max(shapely.get_parts(mended(ring)), key=lambda part: part.area)
+    return np.asarray(largest.exterior.coords)[:-1]
 
 
 def cell_row(cell_layers, y0: float, cell_mm: float, n_columns: int, params: dict, seeds) -> dict[str, list]:

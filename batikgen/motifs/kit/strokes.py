@@ -36,6 +36,12 @@ def stroke_rings(paths: np.ndarray, widths: np.ndarray | float) -> np.ndarray:
     return np.concatenate([paths + normal * half, (paths - normal * half)[:, ::-1]], axis=1)
 
 
+def stroke_ring(path: np.ndarray, width: np.ndarray | float) -> np.ndarray:
+    """The outline of one stroke along ``path`` (n, 2), ``width`` wide (a float, or one per vertex;
+    0 makes a pointed end): :func:`stroke_rings` for a single path, shape (2n, 2)."""
+    return stroke_rings(np.asarray(path, dtype=float)[None], width)[0]
+
+
 def stroke_polygons(paths: np.ndarray, widths: np.ndarray | float) -> np.ndarray:
     """Strokes along polylines as shapely polygons (see :func:`stroke_rings`).
 
