@@ -33,8 +33,11 @@ def _clip(shapes: PolygonArray, x0: float, y0: float, x1: float, y1: float) -> P
     return PolygonArray.concatenate([shapes.take(inside), PolygonArray.from_shapely(cut)])
 
 
-def _layers(family: MotifFamily, palette: Palette, collected: dict[str, list], prefix: str = "") -> list[Layer]:
-    return [Layer(f"{prefix}{name}", palette.rgb(role), PolygonArray.concatenate(collected.get(name, [])))
+def _layers(family: MotifFamily, palette: Palette, collected: dict[str, list], prefix: str = "",
+            finish: str = "crisp") -> list[Layer]:
+    # Cap and tulis mix blended roles (mega mendung's gradations) as dyes, in OKLCh.
+    return [Layer(f"{prefix}{name}", palette.rgb(role, perceptual=finish != "crisp"),
+                  PolygonArray.concatenate(collected.get(name, [])))
             for name, role in family.layer_roles]
 
 
@@ -60,7 +63,7 @@ def field_layers(plan: MotifPlan, palette: Palette, field: list[float]) -> list[
     collected = draw_band(family, [row.params for row in plan.rows], x0, y0, plan.cell_mm, plan.columns,
                           plan.seeds())
     # The hand moves edges a fraction of a millimetre: it comes before the clip, so the field's edge stays straight.
-    drawn = hand_layers(_layers(family, palette, collected), dict(family.layer_roles), plan.finish,
+    drawn = hand_layers(_layers(family, palette, collected, finish=plan.finish), dict(family.layer_roles), plan.finish,
                         plan.seeds().integer("hand"))
     return [Layer(layer.name, layer.colour, _clip(layer.shapes, x0, y0, x1, y1)) for layer in drawn]
 
@@ -82,7 +85,7 @@ def head_panel_layers(plan: MotifPlan, palette: Palette, head: HeadPanel | None)
     collected = draw_band(family, [head.params] * n_rows, x0, 0.0, cell, head.columns,
                           plan.seeds().child("head-panel"))
     layers = []
-    for layer in _layers(family, palette, collected, prefix="head-"):
+    for layer in _layers(family, palette, collected, prefix="head-", finish=plan.finish):
         upper = _clip(layer.shapes.transformed(scale=(1.0, stretch), offset=(0.0, y0)), x0, y0, x1, middle)
         lower = upper.transformed(scale=(1.0, -1.0), offset=(0.0, 2 * middle))
         layers.append(Layer(layer.name, layer.colour, PolygonArray.concatenate([upper, lower])))
@@ -142,7 +145,7 @@ def _border_motif(plan: MotifPlan, palette: Palette, cloth: tuple, band: float) 
         run(span_y, lambda s, size, x=x: shapely.transform(s, lambda xy: xy[:, ::-1] + [x + (cell - size) / 2,
                                                                                          inner + cell]))
     roles = {f"border-{name}": role for name, role in family.layer_roles}
-    return hand_layers(_layers(family, palette, collected, prefix="border-"), roles, plan.finish,
+    return hand_layers(_layers(family, palette, collected, prefix="border-", finish=plan.finish), roles, plan.finish,
                        plan.seeds().integer("hand"))
 
 

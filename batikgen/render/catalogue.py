@@ -71,7 +71,11 @@ def swatch_composition(family: MotifFamily, palette: Palette, params: dict | Non
         drawn = draw_patch(family, cell_mm, params, (w, h), size, seeds)
         composition = Composition(size[0], size[1], palette.rgb("ground"),
                                   [Layer(name, palette.rgb(role), drawn.get(name, [])) for name, role in family.layer_roles])
-    composition.layers = hand_layers(composition.layers, dict(family.layer_roles), finish, seeds.integer("hand"))
+    roles = dict(family.layer_roles)
+    composition.layers = hand_layers(composition.layers, roles, finish, seeds.integer("hand"))
+    if finish != "crisp":  # blended roles mixed as dyes (OKLCh), as the cloth's build does
+        for layer in composition.layers:
+            layer.colour = palette.rgb(roles[layer.name], perceptual=True)
     composition.finish, composition.dye_seed = finish, seeds.integer("dye")
     if crackle > 0:
         add_crackle(composition, dict(family.layer_roles), crackle, palette, seeds.child("crackle"))

@@ -44,14 +44,15 @@ def oklab_to_srgb(lab) -> np.ndarray:
     return linear_to_srgb(lms @ _M1_INV.T)
 
 
-def oklch_ramp(start, end, steps: int) -> np.ndarray:
-    """``steps`` colours from ``start`` to ``end`` (sRGB in [0, 1]), evenly spaced in OKLCh.
+def oklch_mix(start, end, fraction) -> np.ndarray:
+    """The colour ``fraction`` (0 to 1, scalar or array) of the way from ``start`` to ``end``
+    (sRGB in [0, 1]) in OKLCh.
 
     Lightness and chroma go linearly, hue the short way round, so a ramp between two dyes keeps
-    its chroma instead of dipping through grey. Returns shape (steps, 3), sRGB in [0, 1].
+    its chroma instead of dipping through grey. Returns shape (..., 3), sRGB in [0, 1].
     """
     a, b = srgb_to_oklab(np.asarray(start, float)), srgb_to_oklab(np.asarray(end, float))
-    t = np.linspace(0.0, 1.0, steps)[:, None]
+    t = np.atleast_1d(np.asarray(fraction, dtype=float))[:, None]
     ca, cb = np.hypot(a[1], a[2]), np.hypot(b[1], b[2])
     ha, hb = np.arctan2(a[2], a[1]), np.arctan2(b[2], b[1])
     dh = (hb - ha + np.pi) % (2 * np.pi) - np.pi
@@ -60,4 +61,5 @@ def oklch_ramp(start, end, steps: int) -> np.ndarray:
     else:
         L, C, h = a[0] + (b[0] - a[0]) * t[:, 0], ca + (cb - ca) * t[:, 0], ha + dh * t[:, 0]
         lab = np.column_stack([L, C * np.cos(h), C * np.sin(h)])
-    return oklab_to_srgb(lab)
+    out = oklab_to_srgb(lab)
+    return out[0] if np.ndim(fraction) == 0 else out
