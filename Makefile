@@ -32,4 +32,4 @@ sample: $(STAMP)
 	$(BIN)/python scripts/make_sample_eeg.py $(SAMPLE)
 
 clean:
-	rm -rf $(VENV) out .pytest_cache
+	rm -rf $(VENV) out .pytest_cache .ruff_cache

@@ -123,8 +123,9 @@ def recipe_command(recipe: dict) -> list[str]:
         elif param.is_flag:
             args += [max(param.opts, key=len)] if value else []
         elif value is not None:
-            text = ",".join(value) if isinstance(value, (list, tuple)) else f"{value:g}" if isinstance(value, float) else str(value)
-            args += [max(param.opts, key=len), text]
+            if isinstance(value, (list, tuple)):
+                value = ",".join(value)
+            args += [max(param.opts, key=len), f"{value:g}" if isinstance(value, float) else str(value)]
     unknown = sorted(set(recipe) - used)
     if unknown:
         raise ParameterError(f"recipe fields without a render option: {', '.join(unknown)}")

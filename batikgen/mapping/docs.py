@@ -33,7 +33,8 @@ def traits_markdown(family: str, table: MappingTable | None = None) -> str:
         When the table has no section for ``family``.
     """
     table = table or load_mapping()
-    lines = [BEGIN, "", "| trait | feature | parameter | lowest -> highest | scope | why |", "|---|---|---|---|---|---|"]
+    lines = [BEGIN, "", "| trait | feature | parameter | lowest -> highest | scope | why |",
+             "|---|---|---|---|---|---|"]
     for trait in table.traits_for(family):
         lines.append(f"| {trait.name} | `{trait.feature}` | `{trait.parameter}` | "
                      f"{_number(trait.low)} -> {_number(trait.high)} | {trait.scope} | {trait.why} |")

@@ -351,13 +351,15 @@ def _read_plan(data) -> MotifPlan:
     traits = {}
     for name, trait in _dict("traits", data.get("traits", {})).items():
         where = f"traits.{name}"
-        _keys(where, _dict(where, trait), ("feature", "parameter", "low", "high", "rows", "values"),
-              ("why", "scope", "missing"))
+        # The first plans recorded only a trait's parameter, band and rows: the legend needs no more.
+        _keys(where, _dict(where, trait), ("rows",),
+              ("feature", "parameter", "low", "high", "values", "why", "scope", "missing", "band"))
         traits[name] = TraitRecord(
-            _text(f"{where}.feature", trait["feature"]), _text(f"{where}.parameter", trait["parameter"]),
-            _number(f"{where}.low", trait["low"]), _number(f"{where}.high", trait["high"]),
+            _text(f"{where}.feature", trait.get("feature", name)),
+            _text(f"{where}.parameter", trait.get("parameter", name)),
+            _number(f"{where}.low", trait.get("low", 0.0)), _number(f"{where}.high", trait.get("high", 1.0)),
             [_number(f"{where}.rows[{i}]", v) for i, v in enumerate(trait["rows"])],
-            [None if v is None else _number(f"{where}.values[{i}]", v) for i, v in enumerate(trait["values"])],
+            [None if v is None else _number(f"{where}.values[{i}]", v) for i, v in enumerate(trait.get("values", []))],
             _text(f"{where}.why", trait.get("why", "")), _text(f"{where}.scope", trait.get("scope", "row")),
             bool(trait.get("missing", False)))
     scale = _dict("scale", data.get("scale") or {})

@@ -2,6 +2,7 @@
 version 2 plans round-trip, and a damaged plan is refused naming the field that is wrong."""
 
 import copy
+import dataclasses
 import hashlib
 import json
 from pathlib import Path
@@ -18,8 +19,8 @@ GOLDEN = Path(__file__).resolve().parents[1] / "golden"
 #: A sarong with a head panel, a motif border and a legend, mapped and saved by batikgen before
 #: plans had a version (commit b2b458b), and the SHA-256 of its pixels as that code drew it, read back
 #: from this file, at 10 dpi (skia-python 87 with its own fonts on this platform).
-V1_PLAN = GOLDEN / "plan_v1_sarong_ceplok.json"
-V1_PIXELS_SHA256 = "bcf1a5eabacdb87f4ba5e6c7136023a90892c33649aa15ca580c7c2c04f5513d"
+V1_PLAN = GOLDEN / "plan_v1_sarong_kawung.json"
+V1_PIXELS_SHA256 = "01b75f428abbb211362cce2446caf91f78342e76573c176c87f2a3dcfe2ac32b"
 
 
 def _v1() -> dict:
@@ -61,7 +62,8 @@ def _damaged(change) -> dict:
     (lambda d: d["layout"]["head_panel"].update(columns=0), r"plan: layout.head_panel.columns must be a whole number >= 1"),
     (lambda d: d.update(crackle=2), r"plan: crackle must be in \[0, 1\]; got 2"),
     (lambda d: d.update(legend="yes"), "plan: legend must be true or false"),
-    (lambda d: d["traits"]["fullness"].pop("parameter"), "plan: traits.fullness.parameter is missing"),
+    (lambda d: d["traits"]["fullness"].pop("rows"), "plan: traits.fullness.rows is missing"),
+    (lambda d: d["traits"]["fullness"].update(low="0.3"), "plan: traits.fullness.low must be a number"),
 ])
 def test_a_damaged_plan_is_refused_naming_the_field(change, message):
     with pytest.raises(PatternError, match=message):
@@ -75,7 +77,21 @@ def test_a_plan_read_back_from_its_json_draws_the_same_cloth_and_legend():
 
     t = np.arange(30)
     features = _features(0.2 + 0.15 * np.sin(t / 4), theta=0.15 + 0.05 * np.cos(t / 3), beta=0.1 + 0.04 * np.sin(t / 2))
-    plan = plan_from_features(features, motif="ceplok", cloth="A4", legend=True)
+    plan = plan_from_features(features, motif="kawung", cloth="A4", legend=True)
     assert list(plan.traits) != sorted(plan.traits)  # the table's order is not alphabetical
     read_back = MotifPlan.from_dict(json.loads(plan.to_json()))
     assert np.array_equal(render_array(build_composition(plan), 20), render_array(build_composition(read_back), 20))
+
+
+def test_a_plan_from_the_first_mapping_loads_and_builds():
+    """Before tables, layouts and crackle: traits held a parameter, a band and the rows only."""
+    data = _v1()
+    first = {key: data[key] for key in ("mapping_version", "motif", "palette", "cloth", "cell_mm", "columns", "rows",
+                                        "seed", "source")}
+    first["traits"] = {"fullness": {"parameter": "fullness", "band": "relative alpha",
+                                    "rows": data["traits"]["fullness"]["rows"]}}
+    plan = MotifPlan.from_dict(first)
+    assert plan.traits["fullness"].parameter == "fullness" and plan.layout.border.style == "none"
+    assert plan.crackle == 0.3 and not plan.legend
+    assert build_composition(dataclasses.replace(plan, cloth=dataclasses.replace(plan.cloth, height_mm=300.0),
+                                                 rows=plan.rows[:2])).all_valid()
