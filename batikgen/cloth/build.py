@@ -11,6 +11,7 @@ import numpy as np
 import shapely
 
 from ..mapping.plan import HeadPanel, Layout, MotifPlan
+from ..mapping.table import HAND_PARAMETER
 from ..motifs.kit.geometry import clip_to_box, copies
 from ..motifs.kit.palettes import Palette, get_palette
 from ..motifs.registry import MotifFamily, get_motif
@@ -49,7 +50,8 @@ def draw_band(family: MotifFamily, rows_params: list[dict], x0: float, y0: float
     """
     collected: dict[str, list] = {name: [] for name, _ in family.layer_roles}
     for index, params in enumerate(rows_params):
-        drawn = family.draw_row(y0 + index * cell_mm, cell_mm, columns, family.validate(params),
+        own = {k: v for k, v in params.items() if k != HAND_PARAMETER}  # the hand is the finish's
+        drawn = family.draw_row(y0 + index * cell_mm, cell_mm, columns, family.validate(own),
                                 seeds.child(f"row-{index}"))
         for name, shapes in drawn.items():
             collected[name].append(PolygonArray.from_shapely(shapes).transformed(offset=(x0, 0.0)))
@@ -63,8 +65,9 @@ def field_layers(plan: MotifPlan, palette: Palette, field: list[float]) -> list[
     collected = draw_band(family, [row.params for row in plan.rows], x0, y0, plan.cell_mm, plan.columns,
                           plan.seeds())
     # The hand moves edges a fraction of a millimetre: it comes before the clip, so the field's edge stays straight.
+    unsteady = (y0, plan.cell_mm, [row.params.get(HAND_PARAMETER, 1.0) for row in plan.rows])
     drawn = hand_layers(_layers(family, palette, collected, finish=plan.finish), dict(family.layer_roles), plan.finish,
-                        plan.seeds().integer("hand"))
+                        plan.seeds().integer("hand"), rows=unsteady)
     return [Layer(layer.name, layer.colour, _clip(layer.shapes, x0, y0, x1, y1)) for layer in drawn]
 
 

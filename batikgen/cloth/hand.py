@@ -110,7 +110,18 @@ def _shape_of_ring(shapes: PolygonArray) -> np.ndarray:
     return shape_of_part[part_of_ring]
 
 
-def breathe(shapes: PolygonArray, spout: Spout, seed: int) -> PolygonArray:
+def _row_factor(shapes: PolygonArray, rows) -> np.ndarray:
+    """Each shape's unsteadiness: the factor of the row its centre lies in (1 without rows)."""
+    if rows is None:
+        return np.ones(len(shapes))
+    y0, cell_mm, factors = rows
+    bounds = shapes.bounds()
+    centre = np.nan_to_num((bounds[:, 1] + bounds[:, 3]) / 2, nan=y0)
+    index = np.clip(np.floor((centre - y0) / cell_mm).astype(np.int64), 0, len(factors) - 1)
+    return np.asarray(factors, dtype=float)[index]
+
+
+def breathe(shapes: PolygonArray, spout: Spout, seed: int, rows=None) -> PolygonArray:
     """Move every edge of ``shapes`` along its outward normal by smooth noise of its position.
 
     A stroke (both sides moved) or a filled outline (its outer edge moved) then varies in width
@@ -124,6 +135,9 @@ def breathe(shapes: PolygonArray, spout: Spout, seed: int) -> PolygonArray:
         How much to move.
     seed : int
         The plan's hand seed.
+    rows : (float, float, array_like), optional
+        ``(y0, cell_mm, factors)``: the rows of the field from ``y0`` down, and each row's
+        unsteadiness (the mapping's ``hand``), which scales how far its shapes move.
 
     Returns
     -------
@@ -170,7 +184,7 @@ def breathe(shapes: PolygonArray, spout: Spout, seed: int) -> PolygonArray:
     shape_ring = _shape_of_ring(shapes)
     area = np.bincount(shape_ring, np.abs(area2) / 2 * np.where(shapes.exterior_rings(), 1, -1), len(shapes))
     thickness = 2 * area / np.maximum(np.bincount(shape_ring, perimeter, len(shapes)), 1e-9)
-    amplitude = np.minimum(spout.wobble_mm, spout.relative * thickness)[shape_ring][ring]
+    amplitude = (np.minimum(spout.wobble_mm, spout.relative * thickness) * _row_factor(shapes, rows))[shape_ring][ring]
     seed = seed + 1000 * spout.stream
     wobble = sum(w * value_noise(x, y, period, seed + i) for i, (period, w) in enumerate(_OCTAVES)) / 0.43
     # The swell: arc length from the ring's start, both ways round.
@@ -242,7 +256,7 @@ def is_dot(shapes: PolygonArray) -> np.ndarray:
         return (n_rings == 1) & (size <= DOT_MM)
 
 
-def hand_layer(layer: Layer, role: str, seed: int) -> Layer:
+def hand_layer(layer: Layer, role: str, seed: int, rows=None) -> Layer:
     """A layer as a tulis hand draws it: its dots dabbed, its lines and fills breathing.
 
     Parameters
@@ -252,6 +266,8 @@ def hand_layer(layer: Layer, role: str, seed: int) -> Layer:
         The layer's palette role (picks the spout: :data:`SPOUTS`).
     seed : int
         The plan's hand seed.
+    rows : optional
+        Per-row unsteadiness, as for :func:`breathe`.
 
     Returns
     -------
@@ -262,11 +278,11 @@ def hand_layer(layer: Layer, role: str, seed: int) -> Layer:
         return layer
     dots = is_dot(layer.shapes)
     shapes = PolygonArray.concatenate([dab(layer.shapes.take(dots), seed + 101),
-                                       breathe(layer.shapes.take(~dots), _spout(role), seed)])
+                                       breathe(layer.shapes.take(~dots), _spout(role), seed, rows)])
     return Layer(layer.name, layer.colour, shapes)
 
 
-def hand_layers(layers: list[Layer], roles: dict[str, str], finish: str, seed: int) -> list[Layer]:
+def hand_layers(layers: list[Layer], roles: dict[str, str], finish: str, seed: int, rows=None) -> list[Layer]:
     """The layers as the finish draws them: by hand for ``tulis``, as they are otherwise.
 
     Parameters
@@ -277,6 +293,8 @@ def hand_layers(layers: list[Layer], roles: dict[str, str], finish: str, seed: i
     finish : str
         ``tulis``, ``cap`` or ``crisp``.
     seed : int
+    rows : (float, float, array_like), optional
+        Per-row unsteadiness of the hand, as for :func:`breathe`.
 
     Returns
     -------
@@ -284,7 +302,7 @@ def hand_layers(layers: list[Layer], roles: dict[str, str], finish: str, seed: i
     """
     if finish != "tulis":
         return layers
-    return [hand_layer(layer, roles[layer.name], seed) if layer.name in roles else layer for layer in layers]
+    return [hand_layer(layer, roles[layer.name], seed, rows) if layer.name in roles else layer for layer in layers]
 
 
 __all__ = ["SPOUTS", "Spout", "breathe", "dab", "densify", "hand_layer", "hand_layers", "is_dot"]
