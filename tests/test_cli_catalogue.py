@@ -26,7 +26,8 @@ def test_motifs_lists_every_family_with_its_description():
 
 def _bounds_text(spec):
     if spec.choices:
-        return f"(one of {', '.join(spec.choices)}, default {spec.choices[int(spec.default)]})"
+        listed = ", ".join(f"{i}={option}" for i, option in enumerate(spec.choices))
+        return f"(one of {listed}, default {spec.choices[int(spec.default)]})"
     unit = "" if spec.unit in ("fraction", "count") else f" {spec.unit}"
     return f"({'whole ' if spec.integer else ''}{spec.low:g}-{spec.high:g}{unit}, default {spec.default:g})"
 
@@ -40,7 +41,7 @@ def test_motif_detail_and_verbose_list_parameters_with_bounds():
     for spec, line in zip(kawung.parameters, lines[1:]):
         assert re.fullmatch(rf"  {spec.name} +{re.escape(spec.doc)} {re.escape(_bounds_text(spec))}", line), line
     assert "fullness" in result.output and "(0.3-1, default 0.55)" in result.output  # one spelled out
-    assert "(one of picis, bribil, sen, default sen)" in result.output  # a named option by its names
+    assert "(one of 0=picis, 1=bribil, 2=sen, default sen)" in result.output  # a named option by its names
     for args in (("-v", "motifs"), ("motifs", "--verbose")):
         verbose = _invoke(*args)
         assert verbose.exit_code == 0

@@ -11,7 +11,8 @@ from .common import fail_cleanly, main
 
 def _bounds(spec) -> str:
     if spec.choices:
-        return f"one of {', '.join(spec.choices)}, default {spec.label(spec.default)}"
+        listed = ", ".join(f"{i}={option}" for i, option in enumerate(spec.choices))
+        return f"one of {listed}, default {spec.label(spec.default)}"
     unit = "" if spec.unit in ("fraction", "count") else f" {spec.unit}"
     kind = "whole " if spec.integer else ""
     return f"{kind}{spec.low:g}-{spec.high:g}{unit}, default {spec.default:g}"

@@ -62,12 +62,11 @@ class Parameter:
         default : int or str
             Index or name of the default option.
         doc : str
-            What the option selects; the names are appended for listings.
+            What the option selects (listings add the options with their indices).
         """
         choices = tuple(choices)
         index = choices.index(default) if isinstance(default, str) else int(default)
-        listed = ", ".join(f"{i}={option}" for i, option in enumerate(choices))
-        return cls(name, 0, len(choices) - 1, index, "choice", f"{doc}: {listed}", integer=True, choices=choices)
+        return cls(name, 0, len(choices) - 1, index, "choice", doc, integer=True, choices=choices)
 
     def label(self, value: float) -> str:
         """``value`` as shown to people: an option's name, or the number."""
