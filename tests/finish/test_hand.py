@@ -78,3 +78,22 @@ def test_densify_keeps_rings_and_bounds_edges():
     assert len(dense.coords) == 33 and (dense.coords[0] == dense.coords[-1]).all()
     assert np.hypot(*np.diff(dense.coords, axis=0).T).max() <= 0.5 + 1e-12
     assert dense.to_shapely()[0].equals(square.to_shapely()[0])
+
+
+def test_the_svg_carries_the_hand_drawn_outlines():
+    import io
+
+    from batikgen.motifs import get_motif, get_palette
+    from batikgen.render.catalogue import swatch_composition
+    from batikgen.render.svg import write_svg
+    from batikgen.seeding import SeedTree
+
+    svgs = {}
+    for finish in ("tulis", "crisp"):
+        composition = swatch_composition(get_motif("kawung"), get_palette("proof"), min_cells=1,
+                                         seeds=SeedTree("svg"), finish=finish)
+        handle = io.BytesIO()
+        write_svg(handle, composition)
+        svgs[finish] = handle.getvalue()
+    # The hand's outlines, densified and moved, are what the SVG draws.
+    assert svgs["tulis"] != svgs["crisp"] and len(svgs["tulis"]) > 1.5 * len(svgs["crisp"])
