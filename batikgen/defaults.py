@@ -11,3 +11,5 @@ DEFAULT_CLOTH = "kain-panjang"
 DEFAULT_BORDER = "line"
 #: Resolution of a preview render: a quick look while iterating, PNG and the JPEG preview only.
 PREVIEW_DPI = 40
+#: A new render is drawn by hand (tulis); see docs/finish.md.
+DEFAULT_FINISH = "tulis"

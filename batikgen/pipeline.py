@@ -11,7 +11,15 @@ from pathlib import Path
 from ._validate import check_piece_name
 from .cloth.build import build_composition
 from .cloth.formats import cloth_layout, get_cloth
-from .defaults import DEFAULT_BORDER, DEFAULT_CLOTH, DEFAULT_DPI, DEFAULT_MOTIF, DEFAULT_PALETTE, PREVIEW_DPI
+from .defaults import (
+    DEFAULT_BORDER,
+    DEFAULT_CLOTH,
+    DEFAULT_DPI,
+    DEFAULT_FINISH,
+    DEFAULT_MOTIF,
+    DEFAULT_PALETTE,
+    PREVIEW_DPI,
+)
 from .mapping.plan import MotifPlan
 from .mapping.table import MappingTable, load_mapping, map_features
 from .motifs import get_motif, get_palette
@@ -48,6 +56,7 @@ class Recipe:
     formats: list[str]
     preview: bool
     name: str | None
+    finish: str = DEFAULT_FINISH
 
     def to_dict(self) -> dict:
         """Plain-data form."""
@@ -86,12 +95,14 @@ def plan_from_features(
     absolute: bool = False,
     border: str = DEFAULT_BORDER,
     legend: bool = False,
+    finish: str = DEFAULT_FINISH,
 ) -> MotifPlan:
     """Map features to a plan; the seed comes from the recording's content and the style.
 
     ``mapping`` is a mapping TOML file or a loaded table (the default table when None);
     ``absolute`` uses its fixed reference ranges instead of per-recording normalisation;
-    ``border`` is the pinggiran style (none, line, motif); ``legend`` adds the legend strip.
+    ``border`` is the pinggiran style (none, line, motif); ``legend`` adds the legend strip;
+    ``finish`` is how the cloth is drawn and dyed (tulis, cap or crisp).
     """
     get_motif(motif), get_palette(palette)  # fail early with the list of names
     table = mapping if isinstance(mapping, MappingTable) else load_mapping(mapping)
@@ -99,7 +110,8 @@ def plan_from_features(
     size = get_cloth(cloth)
     layout = cloth_layout(size, border, motif=motif, legend=legend)
     return map_features(features, motif, palette, size, seeds, table=table,
-                        mode="absolute" if absolute else "relative", layout=layout, legend=legend)
+                        mode="absolute" if absolute else "relative", layout=layout, legend=legend,
+                        finish=finish)
 
 
 #: Endings of one recording file that are taken off as a whole to name its piece.
@@ -139,6 +151,7 @@ def render_recording(
     workers: int | None = None,
     name: str | None = None,
     features: BandFeatures | None = None,
+    finish: str = DEFAULT_FINISH,
 ) -> RenderResult:
     """Render a recording as a batik cloth: PNG plus metadata JSON.
 
@@ -175,6 +188,8 @@ def render_recording(
     features : BandFeatures, optional
         Features already computed from ``path`` (a batch shares them between styles); the
         recording is then not read again.
+    finish : str
+        ``tulis`` (hand-drawn, default), ``cap`` (stamped) or ``crisp`` (exact vectors).
 
     Returns
     -------
@@ -192,17 +207,17 @@ def render_recording(
         if features is None:
             features = features_from_file(path, progress=progress)
         plan = plan_from_features(features, motif, palette, cloth, mapping=mapping, absolute=absolute,
-                                  border=border, legend=legend)
+                                  border=border, legend=legend, finish=finish)
         composition = build_composition(plan)
         recipe = Recipe(recording=path.name, content_hash=str(features.source.get("content_hash", "")),
                         motif=motif, palette=palette, cloth=cloth, border=border,
                         mapping=Path(mapping).name if mapping else None, absolute=absolute, legend=legend,
                         dpi=dpi, formats=list(formats), preview=preview,
-                        name=None if name == default_piece_name(path) else name)
+                        name=None if name == default_piece_name(path) else name, finish=finish)
         if callable(command):
             command = command(recipe.to_dict())
         settings = {"motif": motif, "palette": palette, "cloth": cloth, "border": border, "legend": legend,
-                    "mapping": plan.mapping_name, "normalisation": plan.mapping_mode}
+                    "mapping": plan.mapping_name, "normalisation": plan.mapping_mode, "finish": plan.finish}
         outputs = write_outputs(composition, plan, outdir, stem, dpi, settings, command, overwrite, progress,
                                 formats=formats, preview=True, proof=not preview, workers=workers,
                                 recipe=recipe.to_dict(), claim=claim)

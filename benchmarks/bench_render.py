@@ -27,6 +27,7 @@ Run: ``python -m benchmarks render`` (``BATIKGEN_BENCH_REPEAT=1`` for one run pe
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import statistics
@@ -42,8 +43,9 @@ TARGETS = {"A0": (6.0, 600.0), "kain-panjang": (20.0, 1000.0)}  # seconds, MB
 DPI = 300
 
 
-def kawung_composition(width_mm: float, height_mm: float, cell_mm: float = 25.0):
-    """A kawung cloth built through the pattern engine, with row parameters that vary smoothly."""
+def kawung_composition(width_mm: float, height_mm: float, cell_mm: float = 25.0, finish: str = "crisp"):
+    """A kawung cloth built through the pattern engine, with row parameters that vary smoothly,
+    drawn with ``finish`` (crisp: the exact geometry this benchmark has always measured)."""
     import numpy as np
 
     from batikgen.cloth.build import build_composition
@@ -62,7 +64,7 @@ def kawung_composition(width_mm: float, height_mm: float, cell_mm: float = 25.0)
         for i in range(n_rows)
     ]
     plan = MotifPlan(1, "kawung", "sogan-yogya", {"name": "bench", "width_mm": width_mm, "height_mm": height_mm},
-                     cell, columns, rows, seed=1)
+                     cell, columns, rows, seed=1, finish=finish)
     return build_composition(plan)
 
 
@@ -100,7 +102,10 @@ def flat_composition(width_mm: float, height_mm: float):
     return Composition(width_mm, height_mm, (243, 237, 225), [])
 
 
-SCENES = {"kawung": kawung_composition, "dense": dense_composition, "flat": flat_composition}
+SCENES = {"kawung": kawung_composition, "dense": dense_composition, "flat": flat_composition,
+          # The same plan drawn by hand and stamped (benchmarks/bench_finish.py compares them).
+          "kawung-tulis": functools.partial(kawung_composition, finish="tulis"),
+          "kawung-cap": functools.partial(kawung_composition, finish="cap")}
 
 
 def _child(size: str, scene: str, outdir: str) -> None:

@@ -28,8 +28,9 @@ def test_the_recipe_names_the_recording_by_file_name_and_the_command_has_no_dire
     assert recipe["recording"] == "session.edf" and recipe["mapping"] == "calm.toml"
     assert recipe["content_hash"] == meta["plan"]["source"]["content_hash"] and len(recipe["content_hash"]) == 64
     assert (recipe["palette"], recipe["cloth"], recipe["legend"], recipe["preview"]) == ("lasem", "A4", True, True)
+    assert meta["settings"]["finish"] == meta["plan"]["finish"] == recipe["finish"] == "tulis"  # the default
     assert meta["command"] == ("batikgen render session.edf --motif kawung --palette lasem --cloth A4 --border line "
-                               "--mapping calm.toml --legend --dpi 40 --format png --preview")
+                               "--mapping calm.toml --legend --dpi 40 --format png --preview --finish tulis")
 
 
 def test_the_command_parses_back_to_the_recipe_with_the_options_as_defined():

@@ -23,9 +23,10 @@ SWATCH_PX = 128
 REGEN = "`.venv/bin/python -m pytest tests/test_golden.py --regen-golden`"
 
 
-def _swatch(family: str, palette: str, params=None, crackle: float = 0.0, px: int = SWATCH_PX, cells: int = 2) -> np.ndarray:
+def _swatch(family: str, palette: str, params=None, crackle: float = 0.0, px: int = SWATCH_PX, cells: int = 2,
+            finish: str = "crisp") -> np.ndarray:
     composition = swatch_composition(get_motif(family), get_palette(palette), params, min_cells=cells,
-                                     crackle=crackle, seeds=SeedTree("golden"))
+                                     crackle=crackle, seeds=SeedTree("golden"), finish=finish)
     return render_swatch(composition, px)
 
 
@@ -56,6 +57,13 @@ def _check_golden(name: str, image: np.ndarray, regen: bool) -> None:
 @pytest.mark.parametrize("family", sorted(MOTIFS))
 def test_family_in_palette_matches_golden(family, palette, regen_golden):
     _check_golden(f"{family}-{palette}", _swatch(family, palette), regen_golden)
+
+
+@pytest.mark.parametrize("family", sorted(MOTIFS))
+def test_family_drawn_by_hand_matches_golden(family, regen_golden):
+    """Tulis (hand-drawn, hand-dyed, grown crackle), one cell at 180 px so the hand shows."""
+    _check_golden(f"tulis-{family}", _swatch(family, "indigo-soga", crackle=0.5, px=180, cells=1, finish="tulis"),
+                  regen_golden)
 
 
 def test_crackle_matches_golden(regen_golden):

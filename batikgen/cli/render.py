@@ -8,8 +8,17 @@ from pathlib import Path
 import click
 
 from ..cloth.formats import BORDER_STYLES, CLOTHS, get_cloth
-from ..defaults import DEFAULT_BORDER, DEFAULT_CLOTH, DEFAULT_DPI, DEFAULT_MOTIF, DEFAULT_PALETTE, PREVIEW_DPI
+from ..defaults import (
+    DEFAULT_BORDER,
+    DEFAULT_CLOTH,
+    DEFAULT_DPI,
+    DEFAULT_FINISH,
+    DEFAULT_MOTIF,
+    DEFAULT_PALETTE,
+    PREVIEW_DPI,
+)
 from ..errors import BatikgenError, ParameterError
+from ..mapping.plan import FINISHES, LEGACY_FINISH
 from ..motifs import MOTIFS, PALETTES
 from ..pipeline import render_recording
 from ..render.outputs import parse_formats
@@ -60,11 +69,14 @@ def _check_formats(ctx, param, value):
 @click.option("--name", default=None,
               help="The piece's name: outputs are NAME-MOTIF.*  [default: the recording's file name "
                    "without its extension]")
+@click.option("--finish", type=click.Choice(FINISHES), default=DEFAULT_FINISH, show_default=True,
+              help="How the cloth is drawn and dyed: tulis (by hand with a canting), cap (stamped: even "
+                   "lines, identical repeats), crisp (exact vectors, for plotters).")
 @click.option("--overwrite", is_flag=True, help="Replace existing output files.")
 @click.pass_context
 @fail_cleanly
 def render(ctx, recording, outdir, motif, palette, cloth, border, mapping, absolute, legend, dpi, formats, preview,
-           name, overwrite):
+           name, finish, overwrite):
     """Render RECORDING (any supported recording, or a features .npz saved by batikgen) as a batik cloth.
 
     Writes OUTDIR/NAME-MOTIF.png (and .tif, .svg as asked), NAME-MOTIF.preview.jpg,
@@ -74,7 +86,7 @@ def render(ctx, recording, outdir, motif, palette, cloth, border, mapping, absol
     result = render_recording(recording, outdir, motif=motif, palette=palette, cloth=cloth, dpi=dpi,
                               overwrite=overwrite, command=recipe_command, progress=progress_printer(show),
                               mapping=mapping, absolute=absolute, border=border, legend=legend,
-                              formats=formats, preview=preview, name=name)
+                              formats=formats, preview=preview, name=name, finish=finish)
     for path in result.outputs:
         click.echo(str(path))
 
@@ -100,6 +112,7 @@ def recipe_command(recipe: dict) -> list[str]:
         out only when unset (None).
     """
     args, used = ["batikgen", "render"], {"content_hash"}  # the hash identifies; no option takes it
+    recipe = {"finish": LEGACY_FINISH, **recipe}  # recipes written before the finish existed drew crisp
     for param in render.params:
         if param.name in _NOT_IN_RECIPE:
             continue

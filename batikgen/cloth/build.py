@@ -11,12 +11,14 @@ import numpy as np
 import shapely
 
 from ..mapping.plan import HeadPanel, Layout, MotifPlan
+from ..mapping.table import HAND_PARAMETER
 from ..motifs.kit.geometry import clip_to_box, copies
 from ..motifs.kit.palettes import Palette, get_palette
 from ..motifs.registry import MotifFamily, get_motif
 from ..seeding import SeedTree
 from .composition import Composition, Layer, PolygonArray
 from .crackle import add_crackle
+from .hand import hand_layers
 from .legend import legend_layers, legend_width
 
 
@@ -32,8 +34,11 @@ def _clip(shapes: PolygonArray, x0: float, y0: float, x1: float, y1: float) -> P
     return PolygonArray.concatenate([shapes.take(inside), PolygonArray.from_shapely(cut)])
 
 
-def _layers(family: MotifFamily, palette: Palette, collected: dict[str, list], prefix: str = "") -> list[Layer]:
-    return [Layer(f"{prefix}{name}", palette.rgb(role), PolygonArray.concatenate(collected.get(name, [])))
+def _layers(family: MotifFamily, palette: Palette, collected: dict[str, list], prefix: str = "",
+            finish: str = "crisp") -> list[Layer]:
+    # Cap and tulis mix blended roles (mega mendung's gradations) as dyes, in OKLCh.
+    return [Layer(f"{prefix}{name}", palette.rgb(role, perceptual=finish != "crisp"),
+                  PolygonArray.concatenate(collected.get(name, [])))
             for name, role in family.layer_roles]
 
 
@@ -45,7 +50,8 @@ def draw_band(family: MotifFamily, rows_params: list[dict], x0: float, y0: float
     """
     collected: dict[str, list] = {name: [] for name, _ in family.layer_roles}
     for index, params in enumerate(rows_params):
-        drawn = family.draw_row(y0 + index * cell_mm, cell_mm, columns, family.validate(params),
+        own = {k: v for k, v in params.items() if k != HAND_PARAMETER}  # the hand is the finish's
+        drawn = family.draw_row(y0 + index * cell_mm, cell_mm, columns, family.validate(own),
                                 seeds.child(f"row-{index}"))
         for name, shapes in drawn.items():
             collected[name].append(PolygonArray.from_shapely(shapes).transformed(offset=(x0, 0.0)))
@@ -58,8 +64,11 @@ def field_layers(plan: MotifPlan, palette: Palette, field: list[float]) -> list[
     x0, y0, x1, y1 = field
     collected = draw_band(family, [row.params for row in plan.rows], x0, y0, plan.cell_mm, plan.columns,
                           plan.seeds())
-    return [Layer(layer.name, layer.colour, _clip(layer.shapes, x0, y0, x1, y1))
-            for layer in _layers(family, palette, collected)]
+    # The hand moves edges a fraction of a millimetre: it comes before the clip, so the field's edge stays straight.
+    unsteady = (y0, plan.cell_mm, [row.params.get(HAND_PARAMETER, 1.0) for row in plan.rows])
+    drawn = hand_layers(_layers(family, palette, collected, finish=plan.finish), dict(family.layer_roles), plan.finish,
+                        plan.seeds().integer("hand"), rows=unsteady)
+    return [Layer(layer.name, layer.colour, _clip(layer.shapes, x0, y0, x1, y1)) for layer in drawn]
 
 
 def head_panel_layers(plan: MotifPlan, palette: Palette, head: HeadPanel | None) -> list[Layer]:
@@ -79,11 +88,14 @@ def head_panel_layers(plan: MotifPlan, palette: Palette, head: HeadPanel | None)
     collected = draw_band(family, [head.params] * n_rows, x0, 0.0, cell, head.columns,
                           plan.seeds().child("head-panel"))
     layers = []
-    for layer in _layers(family, palette, collected, prefix="head-"):
+    for layer in _layers(family, palette, collected, prefix="head-", finish=plan.finish):
         upper = _clip(layer.shapes.transformed(scale=(1.0, stretch), offset=(0.0, y0)), x0, y0, x1, middle)
         lower = upper.transformed(scale=(1.0, -1.0), offset=(0.0, 2 * middle))
         layers.append(Layer(layer.name, layer.colour, PolygonArray.concatenate([upper, lower])))
-    return layers
+    # By hand after the mirror (a hand does not draw mirror images), then kept inside the panel.
+    roles = {f"head-{name}": role for name, role in family.layer_roles}
+    layers = hand_layers(layers, roles, plan.finish, plan.seeds().integer("hand"))
+    return [Layer(layer.name, layer.colour, _clip(layer.shapes, x0, y0, x1, y1)) for layer in layers]
 
 
 def _frame(outer: tuple[float, float, float, float], inset_a: float, inset_b: float) -> shapely.Geometry:
@@ -135,7 +147,9 @@ def _border_motif(plan: MotifPlan, palette: Palette, cloth: tuple, band: float) 
     for x in (inner, width - outer):
         run(span_y, lambda s, size, x=x: shapely.transform(s, lambda xy: xy[:, ::-1] + [x + (cell - size) / 2,
                                                                                          inner + cell]))
-    return _layers(family, palette, collected, prefix="border-")
+    roles = {f"border-{name}": role for name, role in family.layer_roles}
+    return hand_layers(_layers(family, palette, collected, prefix="border-", finish=plan.finish), roles, plan.finish,
+                       plan.seeds().integer("hand"))
 
 
 def build_composition(plan: MotifPlan) -> Composition:
@@ -159,8 +173,9 @@ def build_composition(plan: MotifPlan) -> Composition:
     if plan.legend:
         layers += legend_layers(plan, palette, layout.field, x0=width)
         width += legend_width(plan)
-    composition = Composition(width, height, palette.rgb("ground"), layers)
+    composition = Composition(width, height, palette.rgb("ground"), layers, finish=plan.finish,
+                              dye_seed=plan.seeds().integer("dye"))
     # Veins of dye through cracked wax, cut to the field's waxed areas (the legend, border and head
     # panel layers carry no family role, so they get none); none at all when plan.crackle is 0.
-    roles = dict(get_motif(plan.motif).layer_roles)
+    roles = dict(get_motif(plan.motif).layer_roles)  # crackle only in the field's waxed areas
     return add_crackle(composition, roles, plan.crackle, palette, plan.seeds().child("crackle"))

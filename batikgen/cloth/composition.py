@@ -290,12 +290,19 @@ class Composition:
         Colour under every layer.
     layers : list of Layer
         Painted in order.
+    finish : str
+        How it is drawn and dyed (``tulis``, ``cap`` or ``crisp``): the hand is already in the
+        geometry; the renderer reads this for the dye passes over the pixels.
+    dye_seed : int
+        Seeds the dye passes' noise (cap and tulis).
     """
 
     width_mm: float
     height_mm: float
     background: tuple[int, int, int]
     layers: list[Layer] = field(default_factory=list)
+    finish: str = "crisp"
+    dye_seed: int = 0
 
     def n_shapes(self) -> int:
         """Number of shapes over all layers."""

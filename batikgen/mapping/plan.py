@@ -23,6 +23,12 @@ PLAN_VERSION = 2
 #: Crackle of a plan that does not say: :data:`batikgen.motifs.kit.crackle.DEFAULT_AMOUNT` (not
 #: imported, so the plan's module needs nothing from the drawing kit).
 DEFAULT_CRACKLE = 0.3
+#: How a cloth is drawn and dyed (docs/finish.md): ``tulis`` hand-drawn with a canting (the default of
+#: a new render), ``cap`` stamped (even lines, repeats identical, hand-dyed), ``crisp`` exact vectors
+#: (plotters, vector work; the look of every plan made before the finish existed).
+FINISHES = ("tulis", "cap", "crisp")
+#: The finish of a plan that does not say: plans saved before the finish existed drew crisp.
+LEGACY_FINISH = "crisp"
 
 
 class _Record:
@@ -171,6 +177,9 @@ class MotifPlan:
         Whether a legend strip is built beside the cloth.
     scale : ScaleChoice or None
         How the scale class was chosen, when the mapping has a ``[scale]`` section.
+    finish : str
+        One of :data:`FINISHES`. Saved only when it is not ``crisp``, so a crisp plan reads as every
+        plan did before the finish existed (and such plans load as crisp).
     plan_version : int
         :data:`PLAN_VERSION` for plans made now.
 
@@ -195,6 +204,7 @@ class MotifPlan:
     legend: bool = False
     scale: ScaleChoice | None = None
     plan_version: int = PLAN_VERSION
+    finish: str = LEGACY_FINISH
 
     def __post_init__(self) -> None:
         if isinstance(self.cloth, dict):
@@ -207,6 +217,8 @@ class MotifPlan:
             self.layout = Layout([0.0, 0.0, self.cloth.width_mm, self.cloth.height_mm], Border())
         if isinstance(self.scale, dict):
             self.scale = ScaleChoice(**self.scale) if self.scale else None
+        if self.finish not in FINISHES:
+            raise PatternError(f"plan: finish must be one of {', '.join(FINISHES)}; got {self.finish!r:.60}")
 
     def seeds(self) -> SeedTree:
         """The root of the plan's seed tree: rows, border, head panel and crackle branch from it."""
@@ -216,6 +228,8 @@ class MotifPlan:
         """Plain-data form (what goes into metadata.json)."""
         out = {f.name: _plain(getattr(self, f.name)) for f in fields(self)}
         out["scale"] = out["scale"] or {}
+        if out["finish"] == LEGACY_FINISH:  # as plans were written before the finish existed
+            del out["finish"]
         return out
 
     def to_json(self) -> str:
@@ -314,7 +328,7 @@ def _layout(data: dict, where: str = "layout") -> Layout:
 
 _TOP_REQUIRED = ("mapping_version", "motif", "palette", "cloth", "cell_mm", "columns", "rows", "seed")
 _TOP_OPTIONAL = ("crackle", "source", "traits", "mapping_name", "mapping_mode", "mapping_sha256", "layout",
-                 "legend", "scale", "plan_version")
+                 "legend", "scale", "plan_version", "finish")
 
 
 def _read_plan(data) -> MotifPlan:
@@ -358,6 +372,9 @@ def _read_plan(data) -> MotifPlan:
     legend = data.get("legend", False)
     if not isinstance(legend, bool):
         raise _fail("legend", f"must be true or false; got {legend!r:.60}")
+    finish = data.get("finish", LEGACY_FINISH)
+    if finish not in FINISHES:
+        raise _fail("finish", f"must be one of {', '.join(FINISHES)}; got {finish!r:.60}")
     return MotifPlan(
         mapping_version=_integer("mapping_version", data["mapping_version"]),
         motif=_text("motif", data["motif"]), palette=_text("palette", data["palette"]),
@@ -371,5 +388,5 @@ def _read_plan(data) -> MotifPlan:
         mapping_mode=_text("mapping_mode", data.get("mapping_mode", "relative")),
         mapping_sha256=_text("mapping_sha256", data.get("mapping_sha256", "")),
         layout=_layout(layout) if layout else None, legend=legend, scale=scale or None,
-        plan_version=PLAN_VERSION,
+        plan_version=PLAN_VERSION, finish=finish,
     )

@@ -44,7 +44,7 @@ from ..motifs.registry import MOTIFS, get_motif
 from ..seeding import SeedTree
 from ..signal.features import DEFAULT_BANDS, BandFeatures
 from .bounds import bounds_problem, read_toml
-from .plan import MotifPlan
+from .plan import FINISHES, LEGACY_FINISH, MotifPlan
 
 if TYPE_CHECKING:  # the cloth step lays out the field; the mapping only fills it
     from ..cloth.formats import Cloth
@@ -62,7 +62,10 @@ MODES = ("relative", "absolute")
 #: Cell size: the field's width holds this many cells, rounded, for a kawung of about 5 cm.
 TARGET_CELL_MM = 50.0
 
-_TOP_KEYS = ("name", "version", "description", "normalisation", "reference", "scale", "motif")
+_TOP_KEYS = ("name", "version", "description", "normalisation", "reference", "scale", "motif", "hand")
+#: The tulis hand's unsteadiness: a factor on how much a canting line breathes (1 as designed).
+HAND_PARAMETER = "hand"
+HAND_RANGE = (0.25, 2.0)
 _SCALE_KEYS = ("feature", "low_mm", "high_mm", "why")
 #: Allowed cell sizes for the scale class, in mm: fine klithik to large barong.
 SCALE_RANGE_MM = (10.0, 200.0)
@@ -150,6 +153,9 @@ class MappingTable:
         Family name to its traits, in table order.
     scale : Scale or None
         The whole cloth's scale class; None keeps cells at :data:`TARGET_CELL_MM`.
+    hand : Trait or None
+        The ``[hand]`` section: a rhythm that makes a tulis cloth's canting line less steady (the
+        row parameter ``hand``, a factor on the lines' breathing); used only by the tulis finish.
     """
 
     name: str
@@ -161,6 +167,7 @@ class MappingTable:
     references: dict[str, tuple[float, float]]
     motifs: dict[str, tuple[Trait, ...]]
     scale: Scale | None = None
+    hand: Trait | None = None
 
     def traits_for(self, motif: str) -> tuple[Trait, ...]:
         """The traits of ``motif``; MappingError if the table has no section for it."""
@@ -172,7 +179,7 @@ class MappingTable:
             )
         return self.motifs[motif]
 
-    def digest_for(self, motif: str) -> str:
+    def digest_for(self, motif: str, finish: str = "crisp") -> str:
         """SHA-256 of what this table does to ``motif`` (name, version, normalisation, references,
         traits), so a plan names exactly which mapping made it, and adding another family's
         section or a comment to the file leaves the plans of this one unchanged."""
@@ -182,6 +189,8 @@ class MappingTable:
             "traits": [vars(t) for t in self.traits_for(motif)],
             "scale": vars(self.scale) if self.scale else None,
         }
+        if finish == "tulis" and self.hand:  # the hand drives only tulis: other plans keep their digest
+            used["hand"] = vars(self.hand)
         return hashlib.sha256(json.dumps(used, sort_keys=True).encode("utf-8")).hexdigest()
 
 
@@ -278,6 +287,28 @@ def _parse_scale(source: str, table, references: dict) -> Scale | None:
     return Scale(feature, sizes[0], sizes[1], why)
 
 
+def _parse_hand(source: str, table) -> Trait | None:
+    if table is None:
+        return None
+    if not isinstance(table, dict):
+        raise _fail(source, "[hand]", f"must be a table with keys feature, low, high, got {table!r}")
+    _check_keys(source, "[hand] ", table, ("feature", "low", "high", "why"))
+    for key in ("feature", "low", "high"):
+        if key not in table:
+            raise _fail(source, "[hand]", f"missing key {key!r}; the hand needs feature, low, high")
+    feature = check_feature(source, "[hand] feature", table["feature"])
+    bounds = []
+    for key in ("low", "high"):
+        value = _number(source, f"[hand] {key}", table[key])
+        if not HAND_RANGE[0] <= value <= HAND_RANGE[1]:
+            raise _fail(source, f"[hand] {key}", f"must be in [{HAND_RANGE[0]:g}, {HAND_RANGE[1]:g}], got {value:g}")
+        bounds.append(value)
+    why = table.get("why", "")
+    if not isinstance(why, str):
+        raise _fail(source, "[hand] why", f"must be a string, got {why!r}")
+    return Trait("hand", feature, HAND_PARAMETER, bounds[0], bounds[1], why, "row")
+
+
 def parse_mapping(data: dict, source: str = "<table>", sha256: str = "") -> MappingTable:
     """Validate a mapping table already read from TOML.
 
@@ -360,7 +391,8 @@ def parse_mapping(data: dict, source: str = "<table>", sha256: str = "") -> Mapp
                 raise _fail(source, f"[motif.{family}.{trait.name}] scope",
                             f'"cloth" needs a reference range reference."{trait.feature}" = [low, high]')
         motifs[family] = parsed
-    return MappingTable(name, version, description, source, sha256, smoothing, references, motifs, scale)
+    return MappingTable(name, version, description, source, sha256, smoothing, references, motifs, scale,
+                        _parse_hand(source, data.get("hand")))
 
 
 def load_mapping(path: str | os.PathLike | None = None) -> MappingTable:
@@ -545,6 +577,7 @@ def map_features(
     mode: str = "relative",
     layout: dict | None = None,
     legend: bool = False,
+    finish: str = LEGACY_FINISH,
 ) -> MotifPlan:
     """Turn a band-power time course into a MotifPlan.
 
@@ -568,6 +601,8 @@ def map_features(
         is the field.
     legend : bool
         Add a legend strip beside the cloth when built.
+    finish : str
+        How the cloth is drawn and dyed, one of :data:`batikgen.mapping.plan.FINISHES`.
 
     Returns
     -------
@@ -575,8 +610,11 @@ def map_features(
     """
     family = get_motif(motif)
     check_choice("normalisation mode", mode, MODES)
+    check_choice("finish", finish, FINISHES)
     table = load_mapping() if table is None else table
     traits = table.traits_for(family.name)
+    if finish == "tulis" and table.hand:  # the hand is a trait of tulis cloths only
+        traits = traits + (table.hand,)
     if features.n_windows < 1:
         raise FeatureError("the features hold no window; nothing to map")
     if layout is None:
@@ -615,10 +653,14 @@ def map_features(
         for row, u in zip(rows, row_unit):
             row["params"][trait.parameter] = float(trait.low + u * (trait.high - trait.low))
     for row in rows:
+        hand = row["params"].pop(HAND_PARAMETER, None)  # the finish's, not the family's
         row["params"] = family.validate(row["params"])
+        if hand is not None:
+            row["params"][HAND_PARAMETER] = hand
     return MotifPlan(
         mapping_version=table.version, motif=family.name, palette=palette, cloth=cloth.to_dict(),
         cell_mm=float(cell_mm), columns=columns, rows=rows, seed=seeds.integer("plan"),
         source=dict(features.source), traits=described, mapping_name=table.name, mapping_mode=mode,
-        mapping_sha256=table.digest_for(family.name), layout=layout, legend=bool(legend), scale=scale,
+        mapping_sha256=table.digest_for(family.name, finish), layout=layout, legend=bool(legend), scale=scale,
+        finish=finish,
     )

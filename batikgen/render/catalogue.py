@@ -14,6 +14,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from ..cloth.composition import Composition, Layer
 from ..cloth.crackle import add_crackle
+from ..cloth.hand import hand_layers
 from ..cloth.tile import draw_patch, draw_tile, tile_size, tiled_composition
 from ..motifs.kit.palettes import PALETTES, Palette
 from ..motifs.registry import MOTIFS, MotifFamily
@@ -26,7 +27,7 @@ SWATCH_CELL_MM = 40.0
 
 def swatch_composition(family: MotifFamily, palette: Palette, params: dict | None = None,
                        cell_mm: float = SWATCH_CELL_MM, min_cells: int = 2, crackle: float = 0.0,
-                       seeds: SeedTree | None = None) -> Composition:
+                       seeds: SeedTree | None = None, finish: str = "crisp") -> Composition:
     """Whole repeat tiles of a family, at least ``min_cells`` cells each way.
 
     A family with no repeat (``periodic`` False) is drawn directly over the same area.
@@ -44,7 +45,10 @@ def swatch_composition(family: MotifFamily, palette: Palette, params: dict | Non
     crackle : float
         Amount of wax crackle over the swatch, 0 to 1.
     seeds : SeedTree, optional
-        For the rows and the crackle.
+        For the rows, the crackle and the hand.
+    finish : str
+        ``crisp`` (exact, the default here: swatches show the family's geometry), ``cap`` or
+        ``tulis`` (drawn by hand: see :mod:`batikgen.cloth.hand`).
 
     Returns
     -------
@@ -67,6 +71,12 @@ def swatch_composition(family: MotifFamily, palette: Palette, params: dict | Non
         drawn = draw_patch(family, cell_mm, params, (w, h), size, seeds)
         composition = Composition(size[0], size[1], palette.rgb("ground"),
                                   [Layer(name, palette.rgb(role), drawn.get(name, [])) for name, role in family.layer_roles])
+    roles = dict(family.layer_roles)
+    composition.layers = hand_layers(composition.layers, roles, finish, seeds.integer("hand"))
+    if finish != "crisp":  # blended roles mixed as dyes (OKLCh), as the cloth's build does
+        for layer in composition.layers:
+            layer.colour = palette.rgb(roles[layer.name], perceptual=True)
+    composition.finish, composition.dye_seed = finish, seeds.integer("dye")
     if crackle > 0:
         add_crackle(composition, dict(family.layer_roles), crackle, palette, seeds.child("crackle"))
     return composition

@@ -22,6 +22,7 @@ import skia
 from .._validate import check_in_range
 from ..cloth.composition import Composition, Layer, PolygonArray, concat_ranges
 from ..errors import RenderError
+from .dye import dye_pass, reach_px
 
 MM_PER_INCH = 25.4
 DEFAULT_STRIP_ROWS = 512
@@ -38,6 +39,10 @@ _VERB_MOVE, _VERB_LINE, _VERB_CLOSE = 0, 1, 5
 #: the first and last rows of a surface when a shape crosses them, so strips are drawn with a
 #: margin and cropped, and the image does not depend on where the strips are cut.
 _MARGIN = 4
+#: Extra rows drawn round a strip when the dye passes read beyond it: measured, skia's edge rows
+#: can differ deeper than _MARGIN into a small surface (tests/finish check strips against the
+#: whole canvas).
+_DYE_SLACK = 16
 #: Rings whose winding is checked at a time when preparing a layer.
 _PREP_CHUNK = 50_000
 
@@ -139,7 +144,7 @@ def _rings_to_reverse(shapes: PolygonArray) -> np.ndarray:
     return out
 
 
-def _prepare_layer(layer: Layer, scale: float, strip_rows: int, n_strips: int) -> PreparedLayer:
+def _prepare_layer(layer: Layer, scale: float, strip_rows: int, n_strips: int, margin: int) -> PreparedLayer:
     shapes = layer.shapes
     bounds = shapes.bounds()
     drawn = np.diff(shapes.shape_offsets) > 0
@@ -148,7 +153,7 @@ def _prepare_layer(layer: Layer, scale: float, strip_rows: int, n_strips: int) -
                           "every vertex must be a finite number of millimetres")
     shape_ring_start, shape_ring_count = shapes.rings_of_shapes()
     bounds = np.nan_to_num(bounds * scale, nan=-1.0)
-    reach = _MARGIN + 1  # the margin, and the anti-aliased edge
+    reach = margin + 1  # the margin, and the anti-aliased edge
     first = np.clip(np.floor((bounds[:, 1] - reach) / strip_rows).astype(np.int64), 0, n_strips - 1)
     last = np.clip(np.floor((bounds[:, 3] + reach) / strip_rows).astype(np.int64), 0, n_strips - 1)
     last[~drawn] = -1  # nothing to draw
@@ -161,6 +166,8 @@ class PreparedScene:
     """A Composition ready to be drawn strip by strip at one resolution.
 
     Made once, then shared by every worker (inherited on fork, so it is never pickled there).
+    ``margin`` rows are drawn above and below each strip and cropped: enough for skia's edges and,
+    in cap and tulis, for the dye passes to read beyond the strip (:func:`batikgen.render.dye.reach_px`).
     """
 
     width: int
@@ -168,6 +175,10 @@ class PreparedScene:
     strip_rows: int
     background: tuple[int, int, int]
     layers: list[PreparedLayer]
+    margin: int = _MARGIN
+    dpi: float = 0.0
+    finish: str = "crisp"
+    dye_seed: int = 0
 
     @property
     def n_strips(self) -> int:
@@ -203,11 +214,14 @@ def prepare_scene(composition: Composition, dpi: float, strip_rows: int = DEFAUL
         raise RenderError(f"{width} x {height} px at {dpi:g} dpi is over {MAX_PIXELS:,} pixels; lower the dpi")
     scale = dpi / MM_PER_INCH
     n_strips = -(-height // strip_rows)
+    finish = getattr(composition, "finish", "crisp")
+    margin = _MARGIN + (reach_px(dpi) + _DYE_SLACK if finish != "crisp" else 0)
     layers = []
     for layer in composition.layers:
         if len(layer):
-            layers.append(_prepare_layer(layer, scale, strip_rows, n_strips))
-    return PreparedScene(width, height, strip_rows, tuple(int(c) for c in composition.background), layers)
+            layers.append(_prepare_layer(layer, scale, strip_rows, n_strips, margin))
+    return PreparedScene(width, height, strip_rows, tuple(int(c) for c in composition.background), layers,
+                         margin, float(dpi), finish, int(getattr(composition, "dye_seed", 0)))
 
 
 class StripPainter:
@@ -220,7 +234,7 @@ class StripPainter:
 
     def __init__(self, scene: PreparedScene) -> None:
         self.scene = scene
-        self._buffer = np.empty((scene.strip_rows + 2 * _MARGIN, scene.width, 4), dtype=np.uint8)
+        self._buffer = np.empty((scene.strip_rows + 2 * scene.margin, scene.width, 4), dtype=np.uint8)
         self._surface = skia.Surface(self._buffer, skia.kRGBA_8888_ColorType, skia.kPremul_AlphaType)
         self._paints = [skia.Paint(Color=_skia_colour(layer.colour), AntiAlias=True, Style=skia.Paint.kFill_Style)
                         for layer in scene.layers]
@@ -234,18 +248,30 @@ class StripPainter:
         canvas.clear(self._background)
         path = skia.Path()
         for layer, paint in zip(scene.layers, self._paints):
-            data = layer.path_bytes(strip, strip * scene.strip_rows - _MARGIN)
+            data = layer.path_bytes(strip, strip * scene.strip_rows - scene.margin)
             if data is None:
                 continue
             if path.readFromMemory(data) != len(data):
                 raise RenderError(f"skia rejected the path of strip {strip}; the geometry may hold NaN coordinates")
             canvas.drawPath(path, paint)
         # Every pixel is opaque (the background is), so premultiplied RGBA is plain RGBA.
-        inner = self._buffer[_MARGIN : _MARGIN + rows]
+        if scene.finish != "crisp":
+            return self._dyed(strip, rows)
+        inner = self._buffer[scene.margin : scene.margin + rows]
         rgb = np.empty((rows, scene.width, 3), dtype=np.uint8)
         for channel in range(3):  # one long strided copy per channel: 6x faster than inner[..., :3]
             np.copyto(rgb[..., channel], inner[..., channel])
         return rgb
+
+
+    def _dyed(self, strip: int, rows: int) -> np.ndarray:
+        """The strip after the dye passes, read from the strip and the rows drawn round it."""
+        scene = self.scene
+        reach = scene.margin - _MARGIN - _DYE_SLACK
+        start = _MARGIN + _DYE_SLACK
+        block = np.ascontiguousarray(self._buffer[start : scene.margin + rows + reach, :, :3])
+        dyed = dye_pass(block, strip * scene.strip_rows - reach, scene.dpi, scene.dye_seed)
+        return np.ascontiguousarray(dyed[reach : reach + rows])
 
 
 def render_strips(

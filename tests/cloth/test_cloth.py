@@ -101,7 +101,7 @@ def test_motif_border_draws_small_cells_all_round_inside_the_band():
 
 def _head_panel_plan(motif_for_head: str):
     features = _features(np.linspace(0.1, 0.5, 60))
-    plan = plan_from_features(features, cloth="sarong")
+    plan = plan_from_features(features, cloth="sarong", finish="crisp")  # exact: the halves mirror exactly
     head = plan.layout["head_panel"]
     assert head is not None and head["family"] == motif_for_head
     return plan, head

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..._validate import check_choice, check_in_range
+from .oklab import oklch_mix
 
 #: The colour roles every palette defines.
 ROLES = ("ground", "motif", "outline", "accent")
@@ -61,15 +62,17 @@ class Palette:
     origin: str
     colours: dict[str, str]
 
-    def rgb(self, role: str) -> tuple[int, int, int]:
+    def rgb(self, role: str, perceptual: bool = False) -> tuple[int, int, int]:
         """The colour of ``role`` as an (r, g, b) tuple of 0-255 integers.
 
         ``role`` is one of :data:`ROLES`, or a blend ``"a>b:t"`` of two roles: the colour a
         fraction ``t`` (0 to 1) of the way from role ``a`` to role ``b`` (e.g. the gradations of
-        mega mendung, ``"motif>outline:0.5"``), mixed in sRGB as dyers' overlaps are judged by eye.
+        mega mendung, ``"motif>outline:0.5"``). Mixed in sRGB (the crisp finish, as every cloth
+        was before the finish existed) or, with ``perceptual``, in OKLCh (cap and tulis): even
+        steps of lightness, and no dip through grey between two dyes.
         """
         if ">" in role:
-            return blend_role(self, role)
+            return blend_role(self, role, perceptual)
         value = self.colours[check_choice("colour role", role, ROLES)].lstrip("#")
         return tuple(int(value[i : i + 2], 16) for i in (0, 2, 4))  # type: ignore[return-value]
 
@@ -79,12 +82,15 @@ def blend(first: str, second: str, fraction: float) -> str:
     return f"{first}>{second}:{fraction:.4g}"
 
 
-def blend_role(palette: Palette, role: str) -> tuple[int, int, int]:
+def blend_role(palette: Palette, role: str, perceptual: bool = False) -> tuple[int, int, int]:
     """Resolve a blended role ``"a>b:t"`` of ``palette`` (see :meth:`Palette.rgb`)."""
     pair, _, amount = role.partition(":")
     first, _, second = pair.partition(">")
     fraction = check_in_range(f"blend fraction in colour role {role!r}", amount, 0.0, 1.0)
     a, b = np.array(palette.rgb(first), float), np.array(palette.rgb(second), float)
+    if perceptual:
+        mixed = oklch_mix(a / 255.0, b / 255.0, fraction) * 255.0
+        return tuple(int(round(v)) for v in mixed)  # type: ignore[return-value]
     return tuple(int(round(v)) for v in a + (b - a) * fraction)  # type: ignore[return-value]
 
 

@@ -1,0 +1,308 @@
+"""The hand of a tulis cloth, as geometry: canting lines that breathe, dots drawn one by one.
+
+A batik tulis is drawn with a canting, a small copper cup with a spout. Its line is not even: the
+width breathes over several millimetres as the wax cools and the hand slows, and it swells where
+the spout first touches the cloth. Isen dots (cecek) are dabbed one at a time, each a little
+bigger or smaller, a little off the grid. Stamped cloth (cap) and exact vectors (crisp) have
+neither; they keep the family's geometry as drawn.
+
+Everything here moves vertices by hashed noise of their absolute position on the cloth
+(:mod:`batikgen.motifs.kit.noise`) and the plan's seed, never by a generator's state, so repeats of
+a cell differ, and the raster strips, the whole canvas and the SVG all carry the same outlines.
+
+Spout classes (sizes at the cloth's size, from batik practice): cecek and sawut spouts draw dots and
+fine lines of about 0.25-1 mm, klowong spouts the outlines of 1-2 mm, tembok spouts the broad wax
+fills of 1-3 mm. Each class breathes by its own amount (:data:`SPOUTS`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import shapely
+
+from ..motifs.kit.noise import hash_uniform, value_noise
+from .composition import Layer, PolygonArray
+
+#: Vertices are added along rings so no edge is longer than this (mm): the width then breathes
+#: smoothly along long straight edges too.
+STEP_MM = 0.5
+#: A shape whose bounding box is at most this across (mm) and has one ring is a dot (cecek),
+#: dabbed whole rather than drawn as a line.
+DOT_MM = 2.6
+
+
+@dataclass(frozen=True)
+class Spout:
+    """How one class of canting spout breathes.
+
+    Attributes
+    ----------
+    name : str
+        cecek/sawut, klowong or tembokan.
+    wobble_mm : float
+        Standard deviation (about) of the edge's movement, in mm; never more than
+        ``relative`` of the shape's own thickness.
+    relative : float
+        Cap on the movement as a fraction of the shape's thickness (2 x area / perimeter), so fine
+        lines breathe in proportion and never vanish.
+    swell_mm : float
+        Extra half-width where the stroke starts.
+    stream : int
+        Each class draws its own noise, so an outline and the fill beside it do not move together
+        (which would shift the line instead of changing its width).
+    """
+
+    name: str
+    wobble_mm: float
+    relative: float
+    swell_mm: float
+    stream: int
+
+
+SPOUTS = {
+    "outline": Spout("klowong", 0.18, 0.08, 0.12, 0),
+    "motif": Spout("tembokan", 0.15, 0.06, 0.10, 1),
+    "accent": Spout("cecek-sawut", 0.08, 0.07, 0.05, 2),
+}
+#: Correlation lengths (mm) of the two octaves of the breathing, and their weights.
+_OCTAVES = ((14.0, 0.85), (5.0, 0.15))
+#: Length (mm) of the swell at a stroke's start.
+_SWELL_MM = 1.2
+#: Dots: relative size (radius) spread and position jitter (in dot radii).
+_DOT_SIZE, _DOT_SHIFT = 0.075, 0.45
+
+
+def _spout(role: str) -> Spout:
+    """The spout of a layer role; a blend (``motif>outline:0.4``) takes its first role's."""
+    return SPOUTS.get(role.split(">")[0].split(":")[0], SPOUTS["motif"])
+
+
+def densify(shapes: PolygonArray, step: float = STEP_MM) -> PolygonArray:
+    """The same shapes with vertices added so no edge is longer than ``step`` (mm)."""
+    coords, offsets = shapes.coords, shapes.ring_offsets
+    n = len(coords)
+    if n < 2:
+        return shapes
+    # Edges run from each vertex to the next, except from a ring's closing vertex.
+    last = np.zeros(n, dtype=bool)
+    last[offsets[1:] - 1] = True
+    seg = np.diff(coords, axis=0, append=coords[-1:])
+    length = np.hypot(seg[:, 0], seg[:, 1])
+    pieces = np.where(last, 1, np.maximum(1, np.ceil(length / step).astype(np.int64)))
+    if (pieces == 1).all():
+        return shapes
+    starts = np.cumsum(pieces) - pieces
+    t = (np.arange(int(pieces.sum())) - np.repeat(starts, pieces)) / np.repeat(pieces, pieces)
+    out = np.repeat(coords, pieces, axis=0) + t[:, None] * np.repeat(np.where(last[:, None], 0.0, seg), pieces, axis=0)
+    new_offsets = np.concatenate([[0], np.cumsum(pieces)[offsets[1:] - 1]])
+    return PolygonArray(out, new_offsets, shapes.part_offsets, shapes.shape_offsets, shapes.multi)
+
+
+def _ring_index(shapes: PolygonArray) -> np.ndarray:
+    return np.repeat(np.arange(len(shapes.ring_offsets) - 1), shapes.ring_lengths)
+
+
+def _shape_of_ring(shapes: PolygonArray) -> np.ndarray:
+    part_of_ring = np.repeat(np.arange(len(shapes.part_offsets) - 1), np.diff(shapes.part_offsets))
+    shape_of_part = np.repeat(np.arange(len(shapes)), np.diff(shapes.shape_offsets))
+    return shape_of_part[part_of_ring]
+
+
+def _row_factor(shapes: PolygonArray, rows) -> np.ndarray:
+    """Each shape's unsteadiness: the factor of the row its centre lies in (1 without rows)."""
+    if rows is None:
+        return np.ones(len(shapes))
+    y0, cell_mm, factors = rows
+    bounds = shapes.bounds()
+    centre = np.nan_to_num((bounds[:, 1] + bounds[:, 3]) / 2, nan=y0)
+    index = np.clip(np.floor((centre - y0) / cell_mm).astype(np.int64), 0, len(factors) - 1)
+    return np.asarray(factors, dtype=float)[index]
+
+
+def breathe(shapes: PolygonArray, spout: Spout, seed: int, rows=None) -> PolygonArray:
+    """Move every edge of ``shapes`` along its outward normal by smooth noise of its position.
+
+    A stroke (both sides moved) or a filled outline (its outer edge moved) then varies in width
+    along its length, correlated over several millimetres, with a swell at each ring's start.
+
+    Parameters
+    ----------
+    shapes : PolygonArray
+        Shapes in cloth millimetres.
+    spout : Spout
+        How much to move.
+    seed : int
+        The plan's hand seed.
+    rows : (float, float, array_like), optional
+        ``(y0, cell_mm, factors)``: the rows of the field from ``y0`` down, and each row's
+        unsteadiness (the mapping's ``hand``), which scales how far its shapes move.
+
+    Returns
+    -------
+    PolygonArray
+        Same structure, more vertices (:func:`densify`).
+    """
+    if not len(shapes):
+        return shapes
+    shapes = densify(shapes)
+    c, offsets = shapes.coords, shapes.ring_offsets
+    lengths = shapes.ring_lengths
+    ring = _ring_index(shapes)
+    first = offsets[:-1][ring]
+    k = np.arange(len(c)) - first                      # position in ring
+    m = lengths[ring] - 1                               # distinct vertices in the ring
+    k = np.where(k >= m, 0, k)                          # the closing repeat acts as vertex 0
+    m1 = np.maximum(m, 1)
+    prev = first + (k - 1) % m1
+    nxt = first + (k + 1) % m1
+    tangent = c[nxt] - c[prev]
+    norm = np.hypot(tangent[:, 0], tangent[:, 1])
+    tangent /= np.where(norm > 0, norm, 1.0)[:, None]
+    # Corners and cusps (tips of petals, blade points) are held still, easing back to full movement
+    # over a few vertices: a sideways push there would fold the outline over itself.
+    into, out = c - c[prev], c[nxt] - c
+    turn = np.einsum("ij,ij->i", into, out) / np.maximum(np.hypot(*into.T) * np.hypot(*out.T), 1e-12)
+    hold = np.clip((turn + 0.2) / 0.6, 0.0, 1.0)
+    for _ in range(4):
+        hold = np.minimum(hold, np.minimum(hold[prev], hold[nxt]) * 0.5 + 0.5)
+    # Outward of the material: for a ring of positive shoelace area the outside lies to the right
+    # of travel (y-down or y-up, it is the same arithmetic); holes face the other way.
+    x, y = c[:, 0], c[:, 1]
+    cross = np.zeros(len(c))
+    cross[:-1] = x[:-1] * y[1:] - x[1:] * y[:-1]
+    cross[offsets[1:] - 1] = 0.0
+    area2 = np.add.reduceat(cross, offsets[:-1])
+    sign = np.where(area2 >= 0, 1.0, -1.0) * np.where(shapes.exterior_rings(), 1.0, -1.0)
+    normal = np.column_stack([tangent[:, 1], -tangent[:, 0]]) * sign[ring][:, None]
+    # How far each shape may move: its class's wobble, never more than its share of its thickness.
+    seg = np.diff(c, axis=0, append=c[-1:])
+    seg_len = np.hypot(seg[:, 0], seg[:, 1])
+    seg_len[offsets[1:] - 1] = 0.0
+    perimeter = np.add.reduceat(seg_len, offsets[:-1])
+    shape_ring = _shape_of_ring(shapes)
+    area = np.bincount(shape_ring, np.abs(area2) / 2 * np.where(shapes.exterior_rings(), 1, -1), len(shapes))
+    thickness = 2 * area / np.maximum(np.bincount(shape_ring, perimeter, len(shapes)), 1e-9)
+    amplitude = (np.minimum(spout.wobble_mm, spout.relative * thickness) * _row_factor(shapes, rows))[shape_ring][ring]
+    seed = seed + 1000 * spout.stream
+    wobble = sum(w * value_noise(x, y, period, seed + i) for i, (period, w) in enumerate(_OCTAVES)) / 0.43
+    # The swell: arc length from the ring's start, both ways round.
+    arc = np.cumsum(seg_len) - seg_len
+    arc -= arc[first]
+    total = perimeter[ring]
+    from_start = np.minimum(arc, total - arc)
+    swell = spout.swell_mm * np.exp(-((from_start / _SWELL_MM) ** 2))
+    swell = np.minimum(swell, spout.relative * thickness[shape_ring][ring])
+    moved = c + normal * (hold * (amplitude * wobble + swell))[:, None]
+    moved[offsets[1:] - 1] = moved[offsets[:-1]]        # rings stay closed
+    return _valid(PolygonArray(moved, offsets, shapes.part_offsets, shapes.shape_offsets, shapes.multi))
+
+
+def _valid(shapes: PolygonArray) -> PolygonArray:
+    """The shapes, with any that a push folded over itself repaired (``shapely.make_valid``, its
+    polygon parts kept): renderers would fill them anyway, but wax crackle and the SVG want
+    valid geometry."""
+    geoms = shapes.to_shapely()
+    bad = np.flatnonzero(~shapely.is_valid(geoms))
+    if not len(bad):
+        return shapes
+    fixed = shapely.make_valid(geoms[bad])
+    parts, index = shapely.get_parts(fixed, return_index=True)
+    polygonal = np.isin(shapely.get_type_id(parts), (3, 6))
+    for i in range(len(bad)):
+        kept = parts[polygonal & (index == i)]
+        geoms[bad[i]] = shapely.unary_union(kept) if len(kept) else shapely.Polygon()
+    return PolygonArray.from_shapely(geoms)
+
+
+def dab(shapes: PolygonArray, seed: int) -> PolygonArray:
+    """Each shape (a dot) scaled about its centre and moved a little, by a hash of where it is.
+
+    Square dots (nitik) stay square: a dot is only scaled and moved, never reshaped.
+
+    Parameters
+    ----------
+    shapes : PolygonArray
+        Dots, in cloth millimetres.
+    seed : int
+
+    Returns
+    -------
+    PolygonArray
+    """
+    if not len(shapes):
+        return shapes
+    bounds = shapes.bounds()
+    centre = (bounds[:, :2] + bounds[:, 2:]) / 2
+    radius = np.max(bounds[:, 2:] - bounds[:, :2], axis=1) / 2
+    qx, qy = np.round(centre[:, 0] * 1000).astype(np.int64), np.round(centre[:, 1] * 1000).astype(np.int64)
+    # Three roughly normal variates per dot (sums of three uniforms, centred), from its position.
+    u = [sum(hash_uniform(qx, qy, seed + 17 * j + i) for i in range(3)) - 1.5 for j in range(3)]
+    scale = 1.0 + _DOT_SIZE * 2.0 * u[0]
+    shift = np.column_stack(u[1:]) * 2.0 * _DOT_SHIFT * radius[:, None] * 0.5
+    vertex_shape = _shape_of_ring(shapes)[_ring_index(shapes)]
+    c = shapes.coords
+    moved = centre[vertex_shape] + (c - centre[vertex_shape]) * scale[vertex_shape, None] + shift[vertex_shape]
+    return PolygonArray(moved, shapes.ring_offsets, shapes.part_offsets, shapes.shape_offsets, shapes.multi)
+
+
+def is_dot(shapes: PolygonArray) -> np.ndarray:
+    """True for each shape that is a dot: one ring, at most :data:`DOT_MM` across."""
+    bounds = shapes.bounds()
+    _, n_rings = shapes.rings_of_shapes()
+    with np.errstate(invalid="ignore"):
+        size = np.max(bounds[:, 2:] - bounds[:, :2], axis=1)
+        return (n_rings == 1) & (size <= DOT_MM)
+
+
+def hand_layer(layer: Layer, role: str, seed: int, rows=None) -> Layer:
+    """A layer as a tulis hand draws it: its dots dabbed, its lines and fills breathing.
+
+    Parameters
+    ----------
+    layer : Layer
+    role : str
+        The layer's palette role (picks the spout: :data:`SPOUTS`).
+    seed : int
+        The plan's hand seed.
+    rows : optional
+        Per-row unsteadiness, as for :func:`breathe`.
+
+    Returns
+    -------
+    Layer
+        A new layer, same name and colour; the dots keep their order, then the other shapes.
+    """
+    if not len(layer):
+        return layer
+    dots = is_dot(layer.shapes)
+    shapes = PolygonArray.concatenate([dab(layer.shapes.take(dots), seed + 101),
+                                       breathe(layer.shapes.take(~dots), _spout(role), seed, rows)])
+    return Layer(layer.name, layer.colour, shapes)
+
+
+def hand_layers(layers: list[Layer], roles: dict[str, str], finish: str, seed: int, rows=None) -> list[Layer]:
+    """The layers as the finish draws them: by hand for ``tulis``, as they are otherwise.
+
+    Parameters
+    ----------
+    layers : list of Layer
+    roles : dict of str to str
+        Layer name to palette role; layers without one (a legend) are left as they are.
+    finish : str
+        ``tulis``, ``cap`` or ``crisp``.
+    seed : int
+    rows : (float, float, array_like), optional
+        Per-row unsteadiness of the hand, as for :func:`breathe`.
+
+    Returns
+    -------
+    list of Layer
+    """
+    if finish != "tulis":
+        return layers
+    return [hand_layer(layer, roles[layer.name], seed, rows) if layer.name in roles else layer for layer in layers]
+
+
+__all__ = ["SPOUTS", "Spout", "breathe", "dab", "densify", "hand_layer", "hand_layers", "is_dot"]

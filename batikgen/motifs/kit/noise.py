@@ -1,0 +1,71 @@
+"""Hashed noise of absolute position: the irregularity of a hand, the same wherever it is asked for.
+
+Every value is a pure function of a position (millimetres on the cloth, or a pixel's absolute
+coordinates) and a seed, so the geometry, the SVG, any strip of the raster and the whole canvas
+all see the same hand, and two repeats of a cell (at different positions) differ. No generator
+state is kept: nothing depends on the order in which shapes or strips are visited.
+
+The hash is SplitMix64's finaliser (Steele, Lea and Flood, "Fast splittable pseudorandom number
+generators", OOPSLA 2014), applied with numpy's wrapping uint64 arithmetic; value noise is the
+lattice-value noise of Perlin's 1985 paper with the smoothstep fade.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+_M1, _M2 = np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB)
+_Y = np.uint64(0xD6E8FEB86659FD93)  # mixes the second coordinate in (an odd constant)
+
+
+def hash_uniform(ix, iy, seed: int) -> np.ndarray:
+    """Uniform values in [0, 1) from integer coordinates and a seed.
+
+    Parameters
+    ----------
+    ix, iy : array_like of int
+        Integer coordinates (any shape, broadcast together).
+    seed : int
+        Any integer; different seeds give unrelated values.
+
+    Returns
+    -------
+    numpy.ndarray of float64
+    """
+    with np.errstate(over="ignore"):
+        z = (np.asarray(ix).astype(np.int64).view(np.uint64) * _GOLDEN
+             ^ np.asarray(iy).astype(np.int64).view(np.uint64) * _Y
+             ^ np.uint64(seed & 0xFFFFFFFFFFFFFFFF))
+        z = (z ^ (z >> np.uint64(30))) * _M1
+        z = (z ^ (z >> np.uint64(27))) * _M2
+        z = z ^ (z >> np.uint64(31))
+    return (z >> np.uint64(11)).astype(np.float64) * (1.0 / (1 << 53))
+
+
+def value_noise(x, y, period: float, seed: int) -> np.ndarray:
+    """Smooth noise in [-1, 1] whose features are about ``period`` across.
+
+    Parameters
+    ----------
+    x, y : array_like of float
+        Positions (same unit as ``period``), broadcast together.
+    period : float
+        Lattice spacing: values are correlated over about this distance.
+    seed : int
+
+    Returns
+    -------
+    numpy.ndarray of float64
+        Mean 0, standard deviation about 0.43 (uniform lattice values, bilinear with a fade).
+    """
+    gx, gy = np.asarray(x, dtype=np.float64) / period, np.asarray(y, dtype=np.float64) / period
+    ix, iy = np.floor(gx), np.floor(gy)
+    fx, fy = gx - ix, gy - iy
+    ux, uy = fx * fx * (3 - 2 * fx), fy * fy * (3 - 2 * fy)
+    ix, iy = ix.astype(np.int64), iy.astype(np.int64)
+    v00, v10 = hash_uniform(ix, iy, seed), hash_uniform(ix + 1, iy, seed)
+    v01, v11 = hash_uniform(ix, iy + 1, seed), hash_uniform(ix + 1, iy + 1, seed)
+    top = v00 + (v10 - v00) * ux
+    bottom = v01 + (v11 - v01) * ux
+    return 2.0 * (top + (bottom - top) * uy) - 1.0

@@ -1,0 +1,109 @@
+"""Dye over the drawn cloth (cap and tulis): a little seep under wax edges, a faint mottle.
+
+Dye creeps a short way under the edge of the wax, unevenly, so a hand-dyed edge darkens over a
+fraction of a millimetre on its waxed (lighter) side instead of stepping from one colour to the
+next; and a dye bath never takes perfectly evenly, so flat dyed fields are faintly mottled.
+
+Both are per-pixel passes over a strip. Every value depends only on the pixels within
+:func:`reach_px` of it and on hashed noise of its absolute position (in millimetres, from
+:mod:`batikgen.motifs.kit.noise`), so a strip drawn with that many extra rows above and below gives
+exactly the bytes a whole-canvas render gives, whatever the strip height or the number of workers.
+
+The seep: the strip is blurred by two passes of a box filter (in integers) (a tent, 2 x ``radius`` wide), and each
+channel takes the darker of its own value and a mix towards the blur. Darkening only: dye takes
+light away, so seep shows on the waxed side of an edge and never lightens the dyed side. The mix
+weight varies along edges (noise correlated over a few millimetres), so the seep's width varies.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import ndimage
+
+from ..motifs.kit.noise import value_noise
+
+MM_PER_INCH = 25.4
+#: Half-width of the seep's blur (mm): a 10-90 % rise of roughly 0.2-0.7 mm across a wax edge.
+SEEP_MM = 0.22
+#: Range of the seep's strength along an edge, and the distance (mm) over which it changes.
+SEEP_WEIGHT = (0.35, 1.0)
+SEEP_PERIOD_MM = 4.0
+#: Mottle: relative darkening of dyed fields (at most), and its patch size in mm.
+MOTTLE = 0.12
+MOTTLE_PERIOD_MM = 7.0
+#: Noise fields are evaluated on a lattice of this many mm and interpolated between nodes
+#: (anchored at absolute positions, so any strip sees the same values).
+_NODE_MM = 0.5
+
+
+def radius_px(dpi: float) -> int:
+    """Half-width in pixels of one box pass of the seep blur at ``dpi`` (at least 1)."""
+    return max(1, int(round(SEEP_MM * dpi / MM_PER_INCH)))
+
+
+def reach_px(dpi: float) -> int:
+    """How many rows beyond a strip the pass reads: the extra rows each strip must be drawn with."""
+    return 2 * radius_px(dpi)
+
+
+def _field(top: int, rows: int, width: int, dpi: float, period_mm: float, seed: int) -> np.ndarray:
+    """Value noise over pixel rows ``top .. top + rows`` (absolute), shape (rows, width), float32.
+
+    Computed at lattice nodes every :data:`_NODE_MM` and interpolated linearly: a pixel's value
+    depends only on the nodes round it, which sit at absolute positions.
+    """
+    node_px = _NODE_MM * dpi / MM_PER_INCH
+    y = np.arange(top, top + rows) + 0.5
+    x = np.arange(width) + 0.5
+    ny0, ny1 = int(np.floor(y[0] / node_px)), int(np.floor(y[-1] / node_px)) + 1
+    nx1 = int(np.floor(x[-1] / node_px)) + 1
+    gy, gx = np.arange(ny0, ny1 + 1) * _NODE_MM, np.arange(0, nx1 + 1) * _NODE_MM
+    nodes = value_noise(gx[None, :], gy[:, None], period_mm, seed)  # (ny, nx)
+    ix = np.floor(x / node_px).astype(np.int64)
+    fx = (x / node_px - ix).astype(np.float64)
+    along = nodes[:, ix] * (1 - fx) + nodes[:, ix + 1] * fx            # (ny, width)
+    iy = np.floor(y / node_px).astype(np.int64) - ny0
+    fy = (y / node_px - np.floor(y / node_px))[:, None]
+    return (along[iy] * (1 - fy) + along[iy + 1] * fy).astype(np.float32)
+
+
+def _box_sum(a: np.ndarray, r: int, axis: int) -> np.ndarray:
+    """Sum over a window of 2r + 1 along ``axis`` (edges repeated), in integers: each output is
+    summed directly (scipy's correlate1d, no running sum), so it is exact wherever the strip starts."""
+    return ndimage.correlate1d(a, np.ones(2 * r + 1, dtype=a.dtype), axis=axis, mode="nearest")
+
+
+def dye_pass(rgb: np.ndarray, top: int, dpi: float, seed: int) -> np.ndarray:
+    """Seep and mottle over a block of rows of the image.
+
+    Parameters
+    ----------
+    rgb : numpy.ndarray, shape (rows, width, 3), uint8
+        The drawn pixels of absolute rows ``top .. top + rows``. Only rows at least
+        :func:`reach_px` from the block's top and bottom come out as in a whole-canvas render.
+    top : int
+        Absolute row of ``rgb[0]`` (may be negative: rows drawn above the image).
+    dpi : float
+    seed : int
+        The plan's dye seed.
+
+    Returns
+    -------
+    numpy.ndarray, shape (rows, width, 3), uint8
+    """
+    rows, width, _ = rgb.shape
+    r = radius_px(dpi)
+    image = rgb.astype(np.float32)
+    # Two box passes each way (a tent), summed in integers: exact, so a pixel's value cannot depend
+    # on where its strip begins (a running float sum would carry rounding from the strip's top).
+    total = rgb.astype(np.int32)
+    for _ in range(2):
+        total = _box_sum(_box_sum(total, r, 0), r, 1)
+    blur = total.astype(np.float32) / np.float32((2 * r + 1) ** 4)
+    low, high = SEEP_WEIGHT
+    weight = low + (high - low) * np.clip(0.5 + 1.2 * _field(top, rows, width, dpi, SEEP_PERIOD_MM, seed), 0, 1)
+    seeped = np.minimum(image, image + weight[..., None] * (blur - image))
+    # Mottle: dyed (darker) pixels darken a little more or less in soft patches; wax-white stays.
+    dyed = 1.0 - seeped.max(axis=2, keepdims=True) / 255.0
+    mottle = 1.0 - MOTTLE * dyed * (0.5 + 0.5 * _field(top, rows, width, dpi, MOTTLE_PERIOD_MM, seed + 1))[..., None]
+    return np.clip(np.rint(seeped * mottle), 0, 255).astype(np.uint8)
