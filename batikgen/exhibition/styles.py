@@ -11,13 +11,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..cloth.formats import BORDER_STYLES, CLOTHS, get_cloth
-from ..defaults import DEFAULT_BORDER, DEFAULT_CLOTH, DEFAULT_DPI, DEFAULT_MOTIF, DEFAULT_PALETTE
+from ..defaults import DEFAULT_BORDER, DEFAULT_CLOTH, DEFAULT_DPI, DEFAULT_FINISH, DEFAULT_MOTIF, DEFAULT_PALETTE
 from ..errors import BatikgenError
+from ..mapping.plan import FINISHES
 from ..motifs import MOTIFS, PALETTES
 from ..render.outputs import DEFAULT_FORMATS, FORMATS, parse_formats
 
 #: The keys of ``[defaults]`` and of a piece's overrides (the options of ``batikgen render``).
-STYLE_KEYS = ("motif", "palette", "cloth", "dpi", "formats", "border", "legend", "mapping", "absolute")
+STYLE_KEYS = ("motif", "palette", "cloth", "dpi", "formats", "border", "legend", "mapping", "absolute", "finish")
 
 #: What a piece gets for a key that neither it nor ``[defaults]`` sets (``render``'s own defaults).
 BUILTIN_DEFAULTS = {
@@ -30,6 +31,7 @@ BUILTIN_DEFAULTS = {
     "legend": False,
     "mapping": None,
     "absolute": False,
+    "finish": DEFAULT_FINISH,
 }
 
 #: The dpi range ``batikgen render --dpi`` accepts.
@@ -91,6 +93,7 @@ _CHECKS: dict[str, Callable[[object], object]] = {
     "border": _choice(BORDER_STYLES),
     "legend": _flag,
     "absolute": _flag,
+    "finish": _choice(FINISHES),
 }
 
 
@@ -137,4 +140,5 @@ def check_style(key: str, value, base: Path) -> object:
 def style_names() -> dict[str, list[str]]:
     """The names a manifest may use, by key (for documentation and messages)."""
     return {"motif": sorted(MOTIFS), "palette": list(PALETTES), "cloth": list(CLOTHS),
-            "border": list(BORDER_STYLES), "formats": list(FORMATS)}
+            "border": list(BORDER_STYLES), "formats": list(FORMATS),
+            "finish": list(FINISHES)}

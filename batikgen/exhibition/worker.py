@@ -41,6 +41,7 @@ from typing import TYPE_CHECKING
 
 from .. import __version__
 from .._process import die_with_parent
+from ..defaults import DEFAULT_FINISH
 from ..errors import BatikgenError
 from ..files import file_sha256
 from .limits import format_size
@@ -213,6 +214,7 @@ def render_piece(task: PieceTask, progress: StageCallback | None = None, staging
                          dpi=s["dpi"], command=command, progress=on_progress,
                          mapping=s.get("mapping"), absolute=s.get("absolute", False), border=s["border"],
                          legend=s.get("legend", False), formats=s["formats"], workers=task.workers,
+                         finish=s.get("finish", DEFAULT_FINISH),
                          name=task.piece_id, features=features)
         features.save(staging / FEATURES_NAME)
         report("hashing")

@@ -48,7 +48,7 @@ def test_loads_pieces_with_defaults_and_overrides(tmp_path):
     assert (first.title, first.note, second.title, second.note) == ("At rest", "Quiet.", "task_02", None)
     assert first.settings == {"motif": "parang", "palette": "sogan-yogya", "cloth": "kain-panjang", "dpi": 20,
                               "formats": ["png", "svg"], "border": "line", "legend": False, "mapping": None,
-                              "absolute": False}
+                              "absolute": False, "finish": "tulis"}
     assert (second.settings["motif"], second.settings["palette"], second.settings["formats"]) == \
         ("truntum", "indigo-soga", ["png", "tiff"])
     # A folder holding the manifest works the same.
@@ -66,6 +66,7 @@ def test_loads_pieces_with_defaults_and_overrides(tmp_path):
     (('recording = "/abs/b.edf"', ''), ["piece 'task_02'", "key 'recording'", "required"]),
     (('formats = ["tiff", "png"]', 'formats = ["gif"]'), ["piece 'task_02'", "key 'formats'", "png, tiff, svg"]),
     (('palette = "indigo-soga"', 'legend = "yes"'), ["piece 'task_02'", "key 'legend'", "true or false"]),
+    (('palette = "indigo-soga"', 'finish = "printed"'), ["piece 'task_02'", "key 'finish'", "tulis, cap, crisp"]),
     (('palette = "indigo-soga"', 'cloth = "tablecloth"'), ["piece 'task_02'", "key 'cloth'", "kain-panjang"]),
     (('palette = "indigo-soga"', 'mapping = "nowhere.toml"'), ["piece 'task_02'", "key 'mapping'", "nowhere.toml"]),
     (('[exhibition]', '[exhibit]'), ["key 'exhibit'", "allowed keys are exhibition, defaults, piece"]),

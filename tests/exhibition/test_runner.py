@@ -1,6 +1,7 @@
 """The batch runner on real recordings plus a corrupt, a crashing and a slow one: fault isolation,
 resume, re-runs that do nothing, changes that redo exactly what changed, and privacy."""
 
+import json
 import shutil
 from pathlib import Path
 
@@ -34,7 +35,7 @@ def exhibition(tmp_path_factory):
     slow = folder / "participant-slow.slow"
     slow.write_text(f"SLOW 600 {SAMPLE}")
     text = ('[exhibition]\ntitle = "Test show"\n\n[defaults]\ncloth = "A4"\ndpi = 10\n\n'
-            + piece("rest", SAMPLE) + piece("rest-indigo", SAMPLE, palette="indigo-soga")
+            + piece("rest", SAMPLE) + piece("rest-indigo", SAMPLE, palette="indigo-soga", finish="crisp")
             + piece("attention", shared_file("eeglab/eeglab_data.set"), motif="parang")
             + piece("motor", shared_file("edf/mnetd_test_edf_overlapping_annotations.edf"), motif="truntum")
             + piece("vision", shared_file("brainvision/testbva.vhdr"), motif="nitik")
@@ -69,6 +70,10 @@ def test_the_good_pieces_are_made_and_the_bad_ones_fail_alone(exhibition):
         for output in record.outputs.values():
             assert (folder / output.path).stat().st_size == output.bytes
     assert records["rest"].content_hash == records["rest-indigo"].content_hash
+    # The finish reaches the render: the manifest's (crisp) or render's default (tulis).
+    finishes = {piece_id: json.loads((folder / records[piece_id].outputs["metadata"].path).read_text())["plan"]
+                .get("finish", "crisp") for piece_id in ("rest", "rest-indigo")}
+    assert finishes == {"rest": "tulis", "rest-indigo": "crisp"}
     # Four recordings were analysed once each; the second style of the sample reused its features.
     assert len(list((folder / ".cache" / "features").glob("*.npz"))) == 4
     assert {r.status for r in records.values()} == {"done", "failed"}  # nothing left running
