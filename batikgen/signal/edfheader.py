@@ -194,3 +194,42 @@ def refuse_gaps(path: Path, header: EdfHeader) -> None:
         f"(after data record {record + 1}){more}; batikgen does not join separate stretches of EEG: "
         f"export each continuous stretch as its own file"
     )
+
+
+def check_gdf_header(path: Path) -> None:
+    """Check the numbers of a GDF header that size what MNE allocates, before MNE reads it.
+
+    A damaged GDF header (one byte lost shifts every binary field) makes MNE allocate for
+    billions of channels: the process is killed for memory instead of refusing the file.
+    GDF 1.x keeps the header length (int64) at byte 184 and the number of signals (uint32) at
+    252; GDF 2.x the header length in 256-byte blocks (uint16) at 184 and the signals (uint16) at
+    252 (GDF specification, Schlögl 2006).
+
+    Raises
+    ------
+    RecordingError
+        Naming the header field, when the version, the number of signals or the header length
+        cannot be right.
+    """
+    with open(path, "rb") as handle:
+        fixed = handle.read(_FIXED_BYTES)
+    size = path.stat().st_size
+    if len(fixed) < _FIXED_BYTES:
+        raise RecordingError(f"{path}: GDF header cut short ({len(fixed)} of 256 bytes)")
+    try:
+        version = float(fixed[4:8].decode("ascii"))
+    except (UnicodeDecodeError, ValueError):
+        raise RecordingError(f"{path}: GDF header field 'version' is {fixed[:8]!r}, expected 'GDF 1.xx' or 'GDF 2.xx'") from None
+    if version < 1.9:
+        n_signals = int.from_bytes(fixed[252:256], "little")
+        header_bytes = int.from_bytes(fixed[184:192], "little", signed=True)
+    else:
+        n_signals = int.from_bytes(fixed[252:254], "little")
+        header_bytes = 256 * int.from_bytes(fixed[184:186], "little")
+    if not 0 < n_signals <= 4096:
+        raise RecordingError(f"{path}: GDF header field 'number of signals' is {n_signals}, expected 1-4096")
+    if header_bytes < _FIXED_BYTES * (n_signals + 1) or header_bytes > size:
+        raise RecordingError(
+            f"{path}: GDF header field 'length of header' is {header_bytes} bytes, which does not fit "
+            f"{n_signals} signals (at least {_FIXED_BYTES * (n_signals + 1)} bytes) in a file of {size} bytes"
+        )

@@ -9,7 +9,13 @@ import mne
 import numpy as np
 
 from ..errors import RecordingError
-from .preprocess import BLOCK_CHANNELS, filter_in_place, highpass_sos
+from .preprocess import (
+    BLOCK_CHANNELS,
+    LONG_ROW_SAMPLES,
+    filter_in_place,
+    filtered_runs,
+    highpass_sos,
+)
 from .recording import Recording, samples
 
 log = logging.getLogger(__name__)
@@ -57,6 +63,16 @@ def highpassed_sd_uv(raw: mne.io.BaseRaw, l_freq: float = 1.0) -> np.ndarray:
     data = samples(raw)
     sos = highpass_sos(sfreq, l_freq) if sfreq > 4 * l_freq and data.shape[1] > 3 * sfreq / l_freq else None
     sd = np.empty(data.shape[0])
+    if sos is not None and data.shape[1] > LONG_ROW_SAMPLES:  # long rows: moments over filtered runs
+        padlen = min(6 * len(sos), data.shape[1] - 1)
+        for channel, row in enumerate(data):
+            total = squares = 0.0
+            for _, run in filtered_runs(sos, row, padlen):
+                total += float(run.sum())
+                squares += float(np.dot(run, run))
+            mean = total / row.size
+            sd[channel] = np.sqrt(max(squares / row.size - mean * mean, 0.0))
+        return sd * 1e6
     for start in range(0, data.shape[0], BLOCK_CHANNELS):  # a filtered copy of a block at a time
         block = data[start : start + BLOCK_CHANNELS].copy()
         if sos is not None:

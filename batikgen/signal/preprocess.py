@@ -13,6 +13,7 @@ analysed range so the power of every band inside it is kept.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 
 import numpy as np
 from scipy import signal as sps
@@ -160,21 +161,30 @@ _RUN_SAMPLES = 1 << 22
 _RUN_MARGIN = 1 << 20
 
 
-def _filtfilt_in_runs(sos: np.ndarray, row: np.ndarray, padlen: int) -> None:
-    """Zero-phase filter one long row in place, a run at a time, each run with real samples as margin.
+def filtered_runs(sos: np.ndarray, row: np.ndarray, padlen: int) -> Iterator[tuple[int, np.ndarray]]:
+    """Zero-phase filter a long row a run at a time, each run with real samples as margin.
 
-    Equal to filtering the whole row within the transient left after :data:`_RUN_MARGIN`
-    samples (far below float precision for the filters used here), with temporaries of a few
-    runs' size instead of several times the row.
+    Yields ``(start, filtered run)`` in order, without changing ``row``: the original samples a
+    run needs before it are kept aside, so the caller may write each run back in place. Equal
+    to filtering the whole row within the transient left after :data:`_RUN_MARGIN` samples (far
+    below float precision for the filters used here), with temporaries of a few runs' size
+    instead of several times the row.
     """
     n = row.size
     before = row[:0].copy()  # the original samples just before the current run
     for start in range(0, n, _RUN_SAMPLES):
         stop = min(start + _RUN_SAMPLES, n)
-        segment = np.concatenate([before, row[start : min(stop + _RUN_MARGIN, n)]])
-        before = row[max(stop - _RUN_MARGIN, 0) : stop].copy()  # taken before this run is overwritten
+        end = min(stop + _RUN_MARGIN, n)
+        segment = np.concatenate([before, row[start:end]])
+        before = row[max(stop - _RUN_MARGIN, 0) : stop].copy()  # taken before the run may be overwritten
         filtered = sps.sosfiltfilt(sos, segment, padtype="odd", padlen=min(padlen, segment.size - 1))
-        row[start:stop] = filtered[len(segment) - (min(stop + _RUN_MARGIN, n) - start) :][: stop - start]
+        yield start, filtered[len(segment) - (end - start) :][: stop - start]
+
+
+def _filtfilt_in_runs(sos: np.ndarray, row: np.ndarray, padlen: int) -> None:
+    """Zero-phase filter one long row in place, a run at a time (see :func:`filtered_runs`)."""
+    for start, run in filtered_runs(sos, row, padlen):
+        row[start : start + run.size] = run
 
 
 def find_bad_channels(data: np.ndarray, ch_names: list[str], ratio: float = 5.0) -> dict[str, str]:

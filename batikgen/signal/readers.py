@@ -21,7 +21,7 @@ import numpy as np
 from ..errors import BatikgenError, RecordingError
 from .boundary import describe, stage
 from .channels import classify_label, clean_label, unique_labels
-from .edfheader import read_edf_header, refuse_gaps
+from .edfheader import check_gdf_header, read_edf_header, refuse_gaps
 from .features import BandFeatures
 from .memory import check_fits
 from .mindmonitor import is_mind_monitor, read_mind_monitor
@@ -108,6 +108,11 @@ def _checked_edf_header(path: Path, sample_bytes: int) -> None:
 def _read_bdf(path: Path) -> mne.io.BaseRaw:
     _checked_edf_header(path, 3)
     return _loaded(path, mne.io.read_raw_bdf(path, preload=False, verbose="error"))
+
+
+def _read_gdf(path: Path) -> mne.io.BaseRaw:
+    check_gdf_header(path)
+    return _loaded(path, mne.io.read_raw_gdf(path, preload=False, verbose="error"))
 
 
 def _read_edf(path: Path) -> mne.io.BaseRaw:
@@ -230,7 +235,7 @@ def _read_cnt(path: Path) -> mne.io.BaseRaw:
 READERS: list[Reader] = [
     Reader("edf", "European Data Format (EDF/EDF+)", (".edf",), _is_edf, _read_edf),
     Reader("bdf", "BioSemi Data Format (BDF)", (".bdf",), _is_bdf, _read_bdf),
-    Reader("gdf", "General Data Format (GDF)", (".gdf",), _is_gdf, _quiet(mne.io.read_raw_gdf)),
+    Reader("gdf", "General Data Format (GDF)", (".gdf",), _is_gdf, _read_gdf),
     Reader("fif", "MNE/Neuromag FIF", (".fif", ".fif.gz"), _is_fif, _quiet(mne.io.read_raw_fif)),
     Reader(
         "brainvision",

@@ -230,3 +230,17 @@ def test_an_absurd_mind_monitor_band_power_is_refused_naming_line_and_column(tmp
                                              r"in µV² .*; the file is damaged$"):
         read_precomputed_features(path)
     assert np.isfinite(read_precomputed_features(source).absolute).all()
+
+
+def test_a_gdf_header_shifted_by_a_lost_byte_is_refused_not_killed_for_memory(tmp_path):
+    """A find of the fuzz test: one byte fewer in the patient field shifted every binary field,
+    and MNE allocated for billions of channels until the kernel killed the process."""
+    from tests.signal.filewriters import write_gdf1
+
+    rng = np.random.default_rng(2)
+    path = write_gdf1(tmp_path / "rec.gdf", 20 * rng.standard_normal((4, 2560)), 256, ["Fz", "Cz", "Pz", "Oz"])
+    assert read_recording(path).ch_names == ["Fz", "Cz", "Pz", "Oz"]
+    data = path.read_bytes()
+    path.write_bytes(data[:9] + data[10:])  # 'P01 Jane_Doe' -> 'P0 Jane_Doe', the rest one byte earlier
+    with pytest.raises(RecordingError, match=r"rec.gdf: GDF header field '(number of signals|length of header)' is "):
+        read_recording(path)

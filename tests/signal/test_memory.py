@@ -105,3 +105,12 @@ def test_long_rows_are_filtered_in_runs_that_agree_with_one_pass():
     runs = row[None, :].copy()
     preprocess.filter_in_place(runs, sos)
     assert np.max(np.abs(runs[0] - whole)) < 1e-6 * np.max(np.abs(whole))
+
+    # The plausibility check's SD of a long row comes from the same runs, without a copy of the row.
+    import mne
+
+    from batikgen.signal.plausibility import highpassed_sd_uv
+
+    raw = mne.io.RawArray(row[None, :], mne.create_info(["Cz"], sfreq, "eeg"), verbose="error")
+    one_pass = preprocess.sps.sosfiltfilt(preprocess.highpass_sos(sfreq, 1.0), row, padtype="odd", padlen=6 * 2)
+    assert highpassed_sd_uv(raw)[0] == pytest.approx(np.std(one_pass) * 1e6, rel=1e-6)
