@@ -9,13 +9,7 @@ import mne
 import numpy as np
 
 from ..errors import RecordingError
-from .preprocess import (
-    BLOCK_CHANNELS,
-    LONG_ROW_SAMPLES,
-    filter_in_place,
-    filtered_runs,
-    highpass_sos,
-)
+from .preprocess import BLOCK_CHANNELS, LONG_ROW_SAMPLES, filter_in_place, filtered_runs, highpass_sos
 from .recording import Recording, samples
 
 log = logging.getLogger(__name__)
