@@ -126,7 +126,8 @@ def test_mapping_texts_follow_an_edited_table_and_fall_back_to_the_plan(tmp_path
     # A custom table with the same traits but new words: read from that file.
     edited = tmp_path / "mine.toml"
     edited.write_text(DEFAULT_MAPPING_PATH.read_text().replace("swells the petals", "makes the petals bloom"))
-    plan_custom = MotifPlan.from_dict({**metadata["plan"], "mapping_sha256": load_mapping(edited).digest_for("kawung")})
+    digest = load_mapping(edited).digest_for("kawung", plan.finish)
+    plan_custom = MotifPlan.from_dict({**metadata["plan"], "mapping_sha256": digest})
     lines, _, _ = mapping_lines(plan_custom, str(edited))
     assert any("makes the petals bloom" in line.why for line in lines)
     # A table no longer at hand: the plan's record of its texts.
