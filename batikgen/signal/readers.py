@@ -129,7 +129,7 @@ def _read_edf(path: Path) -> mne.io.BaseRaw:
 
 def _read_eeglab(path: Path) -> mne.io.BaseRaw:
     try:
-        return _loaded(path, mne.io.read_raw_eeglab(path, preload=False, verbose="error"))
+        raw = mne.io.read_raw_eeglab(path, preload=False, verbose="error")
     except TypeError as exc:
         trials = re.search(r"number of trials is (\d+)", str(exc))
         if not trials:
@@ -139,6 +139,15 @@ def _read_eeglab(path: Path) -> mne.io.BaseRaw:
             f"continuous recording and will not join epochs across their cuts; save the continuous dataset "
             f"(before epoching) from EEGLAB and use that"
         ) from None
+    # A .set names its data file (EEG.data), and MNE joins that name to the .set's folder as it is:
+    # "../x.fdt" would read a file elsewhere. Only a data file beside the .set is read (the service
+    # stores uploads in a folder of their own and must never be led out of it).
+    folder = os.path.dirname(os.path.abspath(path))  # abspath folds "..", and links stay as they were named
+    outside = [name for name in raw.filenames if name is not None and os.path.dirname(os.path.abspath(name)) != folder]
+    if outside:
+        raise RecordingError(f"{path}: the dataset names a data file outside its own folder; batikgen reads only "
+                             f"a data file (.fdt) that sits beside the .set")
+    return _loaded(path, raw)
 
 
 #: Markers that say the samples on either side were not recorded one after the other.

@@ -132,3 +132,25 @@ def test_wrong_units_are_refused(tmp_path, factor, words):
     with pytest.raises(RecordingError, match=words):
         check_plausible(read_recording(path))
     assert np.isfinite(raw._data).all()
+
+
+def test_an_eeglab_dataset_cannot_lead_the_reader_out_of_its_folder(tmp_path):
+    """EEG.data names the data file and MNE joins it to the .set's folder as it is: a crafted
+    "../x.fdt" would read a file elsewhere (the service keeps uploads in folders of their own)."""
+    import shutil
+
+    import scipy.io
+
+    source = shared_file("eeglab/eeglab_data.set")
+    dataset = scipy.io.loadmat(source, appendmat=False)["EEG"]
+    (tmp_path / "upload").mkdir()
+    shutil.copy(source.with_suffix(".fdt"), tmp_path / "elsewhere.fdt")
+    dataset["data"][0, 0] = "../elsewhere.fdt"
+    scipy.io.savemat(tmp_path / "upload" / "rec.set", {"EEG": dataset}, appendmat=False)
+    with pytest.raises(RecordingError, match=r"rec.set: the dataset names a data file outside its own folder"):
+        read_recording(tmp_path / "upload" / "rec.set")
+    # The same dataset naming its data file beside it reads.
+    shutil.copy(source.with_suffix(".fdt"), tmp_path / "upload" / "beside.fdt")
+    dataset["data"][0, 0] = "beside.fdt"
+    scipy.io.savemat(tmp_path / "upload" / "rec.set", {"EEG": dataset}, appendmat=False)
+    assert read_recording(tmp_path / "upload" / "rec.set").raw.info["sfreq"] == 128
