@@ -83,6 +83,57 @@ def _box_sum(a: np.ndarray, r: int, axis: int) -> np.ndarray:
     return ndimage.correlate1d(a, np.ones(2 * r + 1, dtype=a.dtype), axis=axis, mode="nearest")
 
 
+def _tent_sums(rgb: np.ndarray, r: int):
+    """Two box sums of half-width ``r`` each way (rows, columns, rows, columns) over each channel.
+
+    Parameters
+    ----------
+    rgb : numpy.ndarray, shape (rows, width, 3), uint8
+    r : int
+        Half-width of each box pass, in pixels.
+
+    Returns
+    -------
+    callable
+        ``sums(start, stop)``: the sums of rows ``start .. stop``, shape (stop - start, width, 3),
+        int64, exactly those of :func:`_box_sum` applied to each channel.
+
+    Notes
+    -----
+    scipy sums in float64, exact for integers below 2**53, so where the sums fit, channels are
+    packed side by side in one int64 (no carries between fields, each as wide as its largest
+    sum): all three for the first pair, red and green for the second (blue alone): half the
+    elements summed for the same sums. Wider radii (beyond about 1200 dpi) sum each channel apart.
+    """
+    first_bits = int(255 * (2 * r + 1) ** 2).bit_length()
+    second_bits = int(255 * (2 * r + 1) ** 4).bit_length()
+    if 3 * first_bits > 53 or 2 * second_bits > 53:
+        total = rgb.astype(np.int64)
+        for _ in range(2):
+            total = _box_sum(_box_sum(total, r, 0), r, 1)
+        return lambda start, stop: total[start:stop]
+    low = (1 << first_bits) - 1
+    packed = rgb[..., 0].astype(np.int64)
+    packed |= rgb[..., 1].astype(np.int64) << first_bits
+    packed |= rgb[..., 2].astype(np.int64) << 2 * first_bits
+    packed = _box_sum(_box_sum(packed, r, 0), r, 1)
+    blue = packed >> 2 * first_bits
+    red_green = packed & low
+    red_green |= ((packed >> first_bits) & low) << second_bits
+    red_green = _box_sum(_box_sum(red_green, r, 0), r, 1)
+    blue = _box_sum(_box_sum(blue, r, 0), r, 1)
+    mask = (1 << second_bits) - 1
+
+    def sums(start: int, stop: int) -> np.ndarray:
+        out = np.empty((stop - start, rgb.shape[1], 3), dtype=np.int64)
+        np.bitwise_and(red_green[start:stop], mask, out=out[..., 0])
+        np.right_shift(red_green[start:stop], second_bits, out=out[..., 1])
+        out[..., 2] = blue[start:stop]
+        return out
+
+    return sums
+
+
 def dye_pass(rgb: np.ndarray, top: int, dpi: float, seed: int) -> np.ndarray:
     """Seep and mottle over a block of rows of the image.
 
@@ -105,10 +156,7 @@ def dye_pass(rgb: np.ndarray, top: int, dpi: float, seed: int) -> np.ndarray:
     r = radius_px(dpi)
     # Two box passes each way (a tent), summed in integers: exact, so a pixel's value cannot depend
     # on where its strip begins (a running float sum would carry rounding from the strip's top).
-    # The first pair sums at most 255 * (2r + 1)^2, which fits 16 bits: half the traffic.
-    total = rgb.astype(np.uint16 if 255 * (2 * r + 1) ** 2 < 1 << 16 else np.int32)
-    total = _box_sum(_box_sum(total, r, 0), r, 1).astype(np.int32)
-    total = _box_sum(_box_sum(total, r, 0), r, 1)
+    tent_sums = _tent_sums(rgb, r)
     norm = np.float32((2 * r + 1) ** 4)
     low, high = SEEP_WEIGHT
     seep_field = _Field(top, rows, width, dpi, SEEP_PERIOD_MM, seed)
@@ -120,7 +168,7 @@ def dye_pass(rgb: np.ndarray, top: int, dpi: float, seed: int) -> np.ndarray:
     for start in range(0, rows, _CHUNK_ROWS):
         stop = min(rows, start + _CHUNK_ROWS)
         image = rgb[start:stop].astype(np.float32)
-        blur = total[start:stop].astype(np.float32) / norm
+        blur = tent_sums(start, stop).astype(np.float32) / norm
         weight = low + (high - low) * np.clip(0.5 + 1.2 * seep_field.rows(start, stop), 0, 1)
         seeped = np.minimum(image, image + weight[..., None] * (blur - image))
         # Mottle: dyed (darker) pixels darken a little more or less in soft patches; wax-white stays.
