@@ -117,9 +117,10 @@ def _tent_sums(rgb: np.ndarray, r: int):
     packed |= rgb[..., 1].astype(np.int64) << first_bits
     packed |= rgb[..., 2].astype(np.int64) << 2 * first_bits
     packed = _box_sum(_box_sum(packed, r, 0), r, 1)
-    blue = packed >> 2 * first_bits
+    blue = (packed >> 2 * first_bits).astype(np.int32)  # at most 255 * (2r + 1)**4 < 2**26 here
     red_green = packed & low
     red_green |= ((packed >> first_bits) & low) << second_bits
+    del packed  # the strip-sized arrays are the pass's memory: hold as few at once as possible
     red_green = _box_sum(_box_sum(red_green, r, 0), r, 1)
     blue = _box_sum(_box_sum(blue, r, 0), r, 1)
     mask = (1 << second_bits) - 1
