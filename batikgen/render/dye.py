@@ -83,8 +83,32 @@ def _box_sum(a: np.ndarray, r: int, axis: int) -> np.ndarray:
     return ndimage.correlate1d(a, np.ones(2 * r + 1, dtype=a.dtype), axis=axis, mode="nearest")
 
 
+def _tent_sum(a: np.ndarray, r: int, axis: int) -> np.ndarray:
+    """:func:`_box_sum` applied twice along ``axis``, exactly, in one pass of the 4r + 1 tent weights.
+
+    Away from the ends the two box passes are one correlation with the box convolved with itself;
+    within 2r of either end the second pass repeats the first pass's end value, not the data's, so
+    those rows are summed by the two passes over a short slab (6r long: its own ends are too far
+    away to reach them).
+    """
+    n, k = a.shape[axis], 6 * r
+    if n <= k:
+        return _box_sum(_box_sum(a, r, axis), r, axis)
+    weights = np.convolve(np.ones(2 * r + 1, dtype=a.dtype), np.ones(2 * r + 1, dtype=a.dtype))
+    out = ndimage.correlate1d(a, weights, axis=axis, mode="nearest")
+
+    def along(part: slice) -> tuple:
+        return (slice(None),) * axis + (part,)
+
+    head = a[along(slice(0, k))]
+    out[along(slice(0, 2 * r))] = _box_sum(_box_sum(head, r, axis), r, axis)[along(slice(0, 2 * r))]
+    tail = a[along(slice(n - k, n))]
+    out[along(slice(n - 2 * r, n))] = _box_sum(_box_sum(tail, r, axis), r, axis)[along(slice(k - 2 * r, k))]
+    return out
+
+
 def _tent_sums(rgb: np.ndarray, r: int):
-    """Two box sums of half-width ``r`` each way (rows, columns, rows, columns) over each channel.
+    """Two box sums of half-width ``r`` each way over each channel (in any order: they commute).
 
     Parameters
     ----------
@@ -103,26 +127,25 @@ def _tent_sums(rgb: np.ndarray, r: int):
     scipy sums in float64, exact for integers below 2**53, so where the sums fit, channels are
     packed side by side in one int64 (no carries between fields, each as wide as its largest
     sum): all three for the first pair, red and green for the second (blue alone): half the
-    elements summed for the same sums. Wider radii (beyond about 1200 dpi) sum each channel apart.
+    elements summed for the same sums (both rows passes first, on all three, then both column
+    passes). Wider radii (beyond about 1200 dpi) sum each channel apart.
     """
     first_bits = int(255 * (2 * r + 1) ** 2).bit_length()
     second_bits = int(255 * (2 * r + 1) ** 4).bit_length()
     if 3 * first_bits > 53 or 2 * second_bits > 53:
-        total = rgb.astype(np.int64)
-        for _ in range(2):
-            total = _box_sum(_box_sum(total, r, 0), r, 1)
+        total = _tent_sum(_tent_sum(rgb.astype(np.int64), r, 0), r, 1)
         return lambda start, stop: total[start:stop]
     low = (1 << first_bits) - 1
     packed = rgb[..., 0].astype(np.int64)
     packed |= rgb[..., 1].astype(np.int64) << first_bits
     packed |= rgb[..., 2].astype(np.int64) << 2 * first_bits
-    packed = _box_sum(_box_sum(packed, r, 0), r, 1)
+    packed = _tent_sum(packed, r, 0)
     blue = (packed >> 2 * first_bits).astype(np.int32)  # at most 255 * (2r + 1)**4 < 2**26 here
     red_green = packed & low
     red_green |= ((packed >> first_bits) & low) << second_bits
     del packed  # the strip-sized arrays are the pass's memory: hold as few at once as possible
-    red_green = _box_sum(_box_sum(red_green, r, 0), r, 1)
-    blue = _box_sum(_box_sum(blue, r, 0), r, 1)
+    red_green = _tent_sum(red_green, r, 1)
+    blue = _tent_sum(blue, r, 1)
     mask = (1 << second_bits) - 1
 
     def sums(start: int, stop: int) -> np.ndarray:
