@@ -17,6 +17,8 @@ weight varies along edges (noise correlated over a few millimetres), so the seep
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 from scipy import ndimage
 
@@ -107,7 +109,7 @@ def _tent_sum(a: np.ndarray, r: int, axis: int) -> np.ndarray:
     return out
 
 
-def _tent_sums(rgb: np.ndarray, r: int):
+def _tent_sums(rgb: np.ndarray, r: int) -> Callable[[int, int], np.ndarray]:
     """Two box sums of half-width ``r`` each way over each channel (in any order: they commute).
 
     Parameters
