@@ -69,3 +69,20 @@ def test_strips_and_the_whole_canvas_are_the_same_bytes(finish):
     again = swatch_composition(get_motif("kawung"), get_palette("indigo-soga"), min_cells=1,
                                seeds=SeedTree("strips"), finish=finish, crackle=0.6)
     assert np.concatenate(list(render_strips(again, DPI, 128))).tobytes() == whole.tobytes()
+
+
+@pytest.mark.parametrize("radius", [1, 3, 5, 12, 21])  # 12 and 21 (1400, 2400 dpi) sum channels apart
+@pytest.mark.parametrize("shape", [(3, 5), (40, 31), (130, 97)])
+def test_packed_tent_sums_equal_each_channel_box_summed_twice_each_way(radius, shape):
+    """The fast tent (channels packed in one integer, both passes of an axis in one) against its
+    definition: scipy's box sum, rows then columns, twice, on each channel apart."""
+    from batikgen.render.dye import _box_sum, _tent_sums
+
+    rng = np.random.default_rng(radius * 1000 + shape[0])
+    rgb = rng.integers(0, 256, size=(*shape, 3), dtype=np.uint8)
+    rgb[: shape[0] // 2] = 255  # extreme sums: the packed fields must not carry into each other
+    expected = rgb.astype(np.int64)
+    for _ in range(2):
+        expected = _box_sum(_box_sum(expected, radius, 0), radius, 1)
+    assert np.array_equal(_tent_sums(rgb, radius)(0, shape[0]), expected)
+    assert np.array_equal(_tent_sums(rgb, radius)(shape[0] // 3, shape[0]), expected[shape[0] // 3 :])
