@@ -52,7 +52,10 @@ def _show_status(source: Path) -> None:
 @click.option("--memory-limit", "memory", default=None, metavar="SIZE", callback=_memory,
               help="Memory each process of a piece may use, e.g. 4G. [default: 80% of the memory, shared "
                    "between the pieces at once]")
-@click.option("--dry-run", is_flag=True, help="Say what would be made and why; make nothing.")
+@click.option("--dry-run", is_flag=True,
+              help="Say what would be made and why; render nothing (a folder of recordings still gets its "
+                   "manifest written, for staff to edit). Exits 1 while any piece is still to make, like a run "
+                   "that left one undone.")
 @click.option("--status", is_flag=True, help="Print the catalogue of the exhibition SOURCE and stop.")
 @click.pass_context
 @fail_cleanly

@@ -40,6 +40,8 @@ def test_staff_upload_watch_and_delete_on_a_tablet(browser, exhibition):
         page.on("response", lambda response: response.status >= 400 and failed.append(
             (response.status, response.url.removeprefix(srv.url))))
         page.goto(f"{srv.url}/staff")
+        # Before signing in only the token box shows (main's grid once overrode the hidden attribute).
+        assert not page.locator("#work").is_visible()
         page.fill("#token", "not-the-token-at-all")
         page.click("#token-form button")
         page.wait_for_selector("#token-message:has-text('not accepted')")
