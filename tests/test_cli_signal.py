@@ -147,3 +147,11 @@ def test_inspect_gives_the_verdict_and_exit_status_of_features_and_render(tmp_pa
             assert refusal in result.stderr, command
     assert ("verdict:   plausible EEG" in results["inspect"].stdout) == (refusal is None)
     assert refusal is not None or "rate:      256 Hz" in results["inspect"].stdout
+
+
+def test_warnings_say_they_are_warnings():
+    path = shared_file("field/duplicate_channel_labels.edf")
+    result = subprocess.run([sys.executable, "-m", "batikgen.cli", "inspect", str(path)], capture_output=True,
+                            text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert f"batikgen: warning: {path}: channel label(s) F1 appear more than once" in result.stderr

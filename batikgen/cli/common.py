@@ -81,6 +81,14 @@ def progress_printer(enabled: bool):
     return progress
 
 
+class _LogFormatter(logging.Formatter):
+    """``batikgen: warning: ...`` for warnings, so they do not read as errors or as plain news."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        kind = "warning: " if record.levelno == logging.WARNING else ""
+        return f"batikgen: {kind}{record.getMessage()}"
+
+
 class LazyGroup(click.Group):
     """A group whose commands are imported when first asked for.
 
@@ -115,7 +123,9 @@ def main(ctx: click.Context, verbose: int) -> None:
     rhythms of each stretch set the motif's traits within the rules (pakem) of the tradition.
     """
     level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
-    logging.basicConfig(level=level, format="batikgen: %(message)s", stream=sys.stderr)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_LogFormatter())
+    logging.basicConfig(level=level, handlers=[handler])
     ctx.obj = {"verbose": verbose}
 
 
