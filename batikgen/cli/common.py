@@ -98,17 +98,15 @@ class LazyGroup(click.Group):
     every call; now a command pays only for what it uses.
     """
 
-    #: Command name -> the module of this package that defines it.
-    modules = {"render": "render", "inspect": "inspect", "features": "features", "motifs": "motifs",
-               "palettes": "palettes", "catalogue": "catalogue", "batch": "batch", "gallery": "gallery",
-               "serve": "serve"}
+    #: The commands; each is defined in the module of this package with its name.
+    lazy_commands = ("batch", "catalogue", "features", "gallery", "inspect", "motifs", "palettes", "render", "serve")
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted(set(self.modules) | set(self.commands))
+        return sorted(set(self.lazy_commands) | set(self.commands))
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
-        if name not in self.commands and name in self.modules:
-            importlib.import_module(f"{__package__}.{self.modules[name]}")  # registers itself on main
+        if name not in self.commands and name in self.lazy_commands:
+            importlib.import_module(f"{__package__}.{name}")  # registers itself on main
         return self.commands.get(name)
 
 

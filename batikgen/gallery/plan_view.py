@@ -85,8 +85,7 @@ def mapping_lines(plan: MotifPlan, mapping_file: str | None = None) -> tuple[lis
             continue
         finish = data.get("finish", "crisp")
         if motif in table.motifs and table.digest_for(motif, finish) == data.get("mapping_sha256"):
-            traits = [*table.traits_for(motif), *([table.hand] if finish == "tulis" and table.hand else [])]
-            lines = [_line(t.feature, t.parameter, t.why, t.scope) for t in traits]
+            lines = [_line(t.feature, t.parameter, t.why, t.scope) for t in table.plan_traits(motif, finish)]
             return lines, table.description, table.scale.why if table.scale and data.get("scale") else ""
     lines = [_line(t.get("feature", name), t.get("parameter", name), t.get("why", ""), t.get("scope", "row"))
              for name, t in (data.get("traits") or {}).items()]

@@ -179,6 +179,15 @@ class MappingTable:
             )
         return self.motifs[motif]
 
+    def hand_for(self, finish: str) -> Trait | None:
+        """The ``[hand]`` trait if ``finish`` is drawn by hand (tulis only), else None."""
+        return self.hand if finish == "tulis" else None
+
+    def plan_traits(self, motif: str, finish: str = "crisp") -> tuple[Trait, ...]:
+        """The traits a plan of ``motif`` in ``finish`` carries: the family's, then the hand's for tulis."""
+        hand = self.hand_for(finish)
+        return self.traits_for(motif) + ((hand,) if hand else ())
+
     def digest_for(self, motif: str, finish: str = "crisp") -> str:
         """SHA-256 of what this table does to ``motif`` (name, version, normalisation, references,
         traits), so a plan names exactly which mapping made it, and adding another family's
@@ -189,8 +198,9 @@ class MappingTable:
             "traits": [vars(t) for t in self.traits_for(motif)],
             "scale": vars(self.scale) if self.scale else None,
         }
-        if finish == "tulis" and self.hand:  # the hand drives only tulis: other plans keep their digest
-            used["hand"] = vars(self.hand)
+        hand = self.hand_for(finish)
+        if hand:  # only tulis plans carry the hand: other plans keep their digest
+            used["hand"] = vars(hand)
         return hashlib.sha256(json.dumps(used, sort_keys=True).encode("utf-8")).hexdigest()
 
 
@@ -612,9 +622,7 @@ def map_features(
     check_choice("normalisation mode", mode, MODES)
     check_choice("finish", finish, FINISHES)
     table = load_mapping() if table is None else table
-    traits = table.traits_for(family.name)
-    if finish == "tulis" and table.hand:  # the hand is a trait of tulis cloths only
-        traits = traits + (table.hand,)
+    traits = table.plan_traits(family.name, finish)
     if features.n_windows < 1:
         raise FeatureError("the features hold no window; nothing to map")
     if layout is None:
