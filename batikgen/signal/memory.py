@@ -51,7 +51,8 @@ def available_bytes() -> int | None:
     return available
 
 
-def check_fits(path: Path | str, n_channels: int, n_samples: int, limit: int | None = None) -> None:
+def check_fits(path: Path | str, n_channels: int, n_samples: int, limit: int | None = None,
+               analysed_at_hz: float | None = None) -> None:
     """Refuse a recording whose analysis would not fit in memory, before its samples are read.
 
     Parameters
@@ -63,6 +64,9 @@ def check_fits(path: Path | str, n_channels: int, n_samples: int, limit: int | N
     limit : int, optional
         Bytes that may be used; default :func:`available_bytes` (no check when unknown), or the
         environment variable ``BATIKGEN_MEMORY_LIMIT_MB`` when set.
+    analysed_at_hz : float, optional
+        For a recording analysed at a reduced rate (see :mod:`~batikgen.signal.reduction`):
+        ``n_samples`` are the reduced samples, and the message says so.
 
     Raises
     ------
@@ -77,8 +81,9 @@ def check_fits(path: Path | str, n_channels: int, n_samples: int, limit: int | N
     samples_bytes = 8 * int(n_channels) * int(n_samples)
     need = int(ANALYSIS_FACTOR * samples_bytes)
     if need > limit:
+        at = "" if analysed_at_hz is None else f" (reduced to {analysed_at_hz:g} Hz for the analysis)"
         raise RecordingError(
-            f"{path}: {n_channels} channels x {n_samples:,} samples are {samples_bytes / 1e9:.2f} GB as float64 and "
+            f"{path}: {n_channels} channels x {n_samples:,} samples{at} are {samples_bytes / 1e9:.2f} GB as float64 and "
             f"need about {need / 1e9:.2f} GB to analyse, more than the {limit / 1e9:.2f} GB of memory available; "
             f"split the recording into shorter files or keep fewer channels"
         )
