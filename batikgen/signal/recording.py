@@ -40,17 +40,16 @@ def content_hash(raw: mne.io.BaseRaw) -> str:
     """
     digest = content_digest(raw.ch_names, raw.info["sfreq"])
     data = samples(raw)
-    # Fed a channel row of a chunk at a time (the same bytes), the temporaries stay a few MB.
     for start in range(0, data.shape[1], HASH_CHUNK_SAMPLES):
         for row in data:
-            digest.update(quantised_bytes(row[start : start + HASH_CHUNK_SAMPLES]))
+            hash_row(digest, row[start : start + HASH_CHUNK_SAMPLES])
     return digest.hexdigest()
 
 
 def content_digest(ch_names: list[str], sfreq: float):
     """The content hash's SHA-256 object after the channel names and rate, before the samples.
 
-    Samples follow as :func:`quantised_bytes` of each channel's row of each time chunk of
+    Samples follow through :func:`hash_row`: each channel's row of each time chunk of
     :data:`HASH_CHUNK_SAMPLES`, chunk by chunk, channels in order (see :func:`content_hash`).
     """
     digest = hashlib.sha256()
@@ -70,20 +69,36 @@ def samples(raw: mne.io.BaseRaw) -> np.ndarray:
     return raw._data
 
 
-def quantised_bytes(block: np.ndarray) -> bytes:
-    """Samples as int64 nanovolts after rounding to float32; huge values exactly, as float64.
+def hash_row(digest, row: np.ndarray, piece: int = 1 << 16) -> None:
+    """Feed one channel's row of a time chunk to ``digest``: the samples as nanovolts, then any huge ones.
 
-    Values of :data:`HASH_EXACT_ABOVE_V` or more would overflow the float32 rounding (to inf) or
-    the int64 count of nanovolts, making different signals hash alike; such samples (never EEG, but
-    a hash is computed before that is checked) are hashed by their float64 bytes and positions.
+    The bytes are int64 nanovolts after rounding to float32, fed a piece at a time (small
+    temporaries), followed, if there are any, by the positions (int64) and float64 values of the
+    samples of :data:`HASH_EXACT_ABOVE_V` or more: those would overflow the float32 rounding (to inf)
+    or the int64 count of nanovolts, making different signals hash alike (never EEG, but a hash is
+    computed before that is checked). Positions count from the row's start.
+
+    Parameters
+    ----------
+    digest : hashlib hash object
+        From :func:`content_digest`.
+    row : numpy.ndarray, shape (n,)
+        Samples in volts.
+    piece : int
+        Samples quantised at a time; the bytes fed do not depend on it.
     """
-    big = ~(np.abs(block) < HASH_EXACT_ABOVE_V)  # also catches NaN
-    with np.errstate(over="ignore", invalid="ignore"):
-        as_stored = np.where(big, 0.0, block).astype(np.float32).astype(np.float64)
-    quantised = np.rint(as_stored / HASH_QUANTUM_V).astype("<i8").tobytes()
-    if not big.any():
-        return quantised
-    return quantised + np.flatnonzero(big).astype("<i8").tobytes() + block[big].astype("<f8").tobytes()
+    positions, values = [], []
+    for start in range(0, row.size, piece):
+        block = row[start : start + piece]
+        big = ~(np.abs(block) < HASH_EXACT_ABOVE_V)  # also catches NaN
+        with np.errstate(over="ignore", invalid="ignore"):
+            as_stored = np.where(big, 0.0, block).astype(np.float32).astype(np.float64)
+        digest.update(np.rint(as_stored / HASH_QUANTUM_V).astype("<i8").tobytes())
+        if big.any():
+            positions.append(np.flatnonzero(big) + start)
+            values.append(block[big])
+    if positions:
+        digest.update(np.concatenate(positions).astype("<i8").tobytes() + np.concatenate(values).astype("<f8").tobytes())
 
 
 @dataclass
