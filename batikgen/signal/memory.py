@@ -2,8 +2,12 @@
 
 A 2 GB EDF becomes 8 GB of float64 samples when read, and the analysis needs a few copies of
 blocks of it on top; on a machine without that much, the process would swap for minutes and die
-with a MemoryError traceback. Readers that can open a file without loading its samples (MNE's)
-ask :func:`check_fits` first and refuse such a recording with its size and the limit.
+with a MemoryError traceback. Every reader asks :func:`check_fits` before the samples are read and
+refuses such a recording with its size and the limit: MNE's readers (and CNT's) from the header of
+a file opened without its samples, the text readers from the file's size and its first lines, XDF
+from its stream header and the file's size. A long recording at a high rate is not loaded at all:
+it is read a chunk at a time and reduced to an analysis rate (:mod:`batikgen.signal.reduction`),
+and checked for the reduced samples it will hold.
 """
 
 from __future__ import annotations

@@ -30,12 +30,24 @@ whose rate is at least twice :data:`ANALYSIS_RATE_HZ`. The rate is divided by th
 Nothing else (free memory, the machine) enters the choice. Every other recording is analysed at its
 own rate, exactly as before.
 
-What it changes: the analysis filters are designed for the reduced rate, so band powers differ
-from an analysis at the recorded rate by the filters' small differences in shape within 45 Hz: within
-0.1 % per band with the default parameters (tests/signal/test_reduction.py measures it on a 10 Hz
-sine in noise at 5 kHz). The SD for the plausibility check comes from the 1 Hz high-pass applied
-forwards twice as the chunks stream past (the same magnitude response as forwards and backwards).
-Band power above 45 % of the analysis rate (450 Hz) cannot be asked of a reduced recording.
+What it changes, against an analysis at the recorded rate: the analysis filters are designed for
+the reduced rate, and their shapes within 45 Hz differ slightly (most near the low-pass corner:
+gamma power by about 0.06 % at 1 kHz against 5 kHz); band powers, absolute and relative, agree within
+0.2 % in every window at least 10 s from either end of the recording. Nearer the ends both analyses
+carry the high-pass filter's start-up transient, which depends on the edge samples at either rate,
+and the delta power of the last windows can differ by far more. tests/signal/test_reduction.py
+measures this on a 10 Hz sine in noise with mains at 5 kHz. The line frequency, window times and
+artefact masks come out the same there; a window whose peak-to-peak amplitude lies within about 1 %
+of the artefact threshold may be judged differently. The SD for the plausibility check comes from
+the 1 Hz high-pass applied forwards twice as the chunks stream past (the same magnitude response as
+forwards and backwards). Band power above 45 % of the analysis rate (450 Hz) cannot be asked of a
+reduced recording.
+
+Memory: the reduced samples (checked against the memory available before reading, see
+:func:`~batikgen.signal.memory.check_fits`), plus the chunk being read and its temporaries while
+reading (about 30 MB for one channel, 120 MB for a group of :data:`READ_CHANNELS`); the analysis then
+needs what it needs for any recording of the reduced size. Ten hours of one channel at 5 kHz peak at about 0.7 GB for the whole process
+(benchmarks/bench_field.py).
 """
 
 from __future__ import annotations
@@ -63,6 +75,8 @@ STOPBAND_DB = 80.0
 READ_CHANNELS = 8
 #: FFT length of the anti-aliasing filter's blocks.
 _FFT_SIZE = 1 << 15
+#: Samples of a chunk filtered at a time.
+_PIECE_SAMPLES = 1 << 17
 
 
 def reduction_factor(sfreq: float, n_channels: int, n_times: int) -> int:
@@ -286,8 +300,9 @@ def read_reduced(raw: mne.io.BaseRaw, path: Path | str, factor: int) -> tuple[mn
             maximum[rows] = np.maximum(maximum[rows], chunk.max(axis=1))
             if start < MARKER_CHECK_SAMPLES:
                 head[k].append(chunk[:, : MARKER_CHECK_SAMPLES - start])
-            moments[k].push(chunk)
-            decimators[k].push(chunk)
+            for piece in range(0, chunk.shape[1], _PIECE_SAMPLES):  # small temporaries; the same results
+                moments[k].push(chunk[:, piece : piece + _PIECE_SAMPLES])
+                decimators[k].push(chunk[:, piece : piece + _PIECE_SAMPLES])
     refuse_non_finite(path, names, non_finite)
     for decimator in decimators:
         decimator.finish()
