@@ -525,10 +525,10 @@ def read_recording(path: str | os.PathLike) -> Recording:
         raw.set_meas_date(None)
         log.info("read %s as %s: %d EEG channels, %.1f s at %g Hz", path, reader.name, len(raw.ch_names),
                  raw.n_times / raw.info["sfreq"], raw.info["sfreq"])
-        full_rate = None
         if factor == 1:
-            digest = content_hash(raw)
-        else:
+            digest, full_rate = content_hash(raw), None
+    if factor > 1:
+        with stage(path, "reading its samples a chunk at a time"):
             raw, digest, full_rate = read_reduced(raw, path, factor)
     return Recording(
         raw=raw,

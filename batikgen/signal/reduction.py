@@ -223,6 +223,55 @@ class HighpassMoments:
         return np.sqrt(self.m2 / max(self.count, 1))
 
 
+class _GroupFilters:
+    """The streaming filters of a group of channels, started only once its samples stop being constant.
+
+    A flat recording (every channel one value throughout) is refused by the flatness check before
+    anything is filtered, however long it is: until a group's samples vary they are only counted,
+    then fed to the filters ahead of the first chunk that varies. The filters' results do not depend
+    on how their input is cut (see :class:`Decimator`), so they are the same as if fed from the start.
+    """
+
+    def __init__(self, taps: np.ndarray, factor: int, highpass: np.ndarray | None, out: np.ndarray) -> None:
+        self.moments = HighpassMoments(highpass, out.shape[0])
+        self.decimator = Decimator(taps, factor, out)
+        self.out, self.value, self.held, self.waiting = out, None, 0, True
+
+    def push(self, chunk: np.ndarray) -> None:
+        if self.waiting:
+            if self.value is None:
+                self.value = chunk[:, :1].copy()
+            if np.array_equal(chunk, np.broadcast_to(self.value, chunk.shape)):
+                self.held += chunk.shape[1]
+                return
+            self.waiting = False
+            self._feed_constant()
+        for piece in range(0, chunk.shape[1], _PIECE_SAMPLES):  # small temporaries; the same results
+            self.moments.push(chunk[:, piece : piece + _PIECE_SAMPLES])
+            self.decimator.push(chunk[:, piece : piece + _PIECE_SAMPLES])
+
+    def _feed_constant(self) -> None:
+        for piece in range(0, self.held, _PIECE_SAMPLES):
+            constant = np.repeat(self.value, min(_PIECE_SAMPLES, self.held - piece), axis=1)
+            self.moments.push(constant)
+            self.decimator.push(constant)
+
+    def finish(self, flat: bool) -> np.ndarray:
+        """Complete the reduced samples; return the SD of each row after the high-pass, in volts.
+
+        ``flat``: every channel of the recording is constant; it will be refused as flat, and is
+        filled with its values unfiltered.
+        """
+        if self.waiting and flat:
+            self.out[:] = self.value
+            return np.zeros(self.out.shape[0])
+        if self.waiting:
+            self.waiting = False
+            self._feed_constant()
+        self.decimator.finish()
+        return self.moments.sd()
+
+
 def refuse_non_finite(path: Path | str, ch_names: list[str], counts: np.ndarray) -> None:
     """NaN or infinite samples would spread through every filter: name them and refuse.
 
@@ -282,8 +331,7 @@ def read_reduced(raw: mne.io.BaseRaw, path: Path | str, factor: int) -> tuple[mn
     reduced = np.empty((len(names), n_times // factor))
     taps, highpass = antialias_fir(sfreq, factor), plausibility_highpass(sfreq, n_times)
     groups = [np.arange(start, min(start + READ_CHANNELS, len(names))) for start in range(0, len(names), READ_CHANNELS)]
-    decimators = [Decimator(taps, factor, reduced[rows[0] : rows[-1] + 1]) for rows in groups]
-    moments = [HighpassMoments(highpass, rows.size) for rows in groups]
+    filters = [_GroupFilters(taps, factor, highpass, reduced[rows[0] : rows[-1] + 1]) for rows in groups]
     non_finite = np.zeros(len(names), dtype=int)
     minimum, maximum = np.full(len(names), np.inf), np.full(len(names), -np.inf)
     head: list[list[np.ndarray]] = [[] for _ in groups]
@@ -300,15 +348,12 @@ def read_reduced(raw: mne.io.BaseRaw, path: Path | str, factor: int) -> tuple[mn
             maximum[rows] = np.maximum(maximum[rows], chunk.max(axis=1))
             if start < MARKER_CHECK_SAMPLES:
                 head[k].append(chunk[:, : MARKER_CHECK_SAMPLES - start])
-            for piece in range(0, chunk.shape[1], _PIECE_SAMPLES):  # small temporaries; the same results
-                moments[k].push(chunk[:, piece : piece + _PIECE_SAMPLES])
-                decimators[k].push(chunk[:, piece : piece + _PIECE_SAMPLES])
+            filters[k].push(chunk)
     refuse_non_finite(path, names, non_finite)
-    for decimator in decimators:
-        decimator.finish()
+    flat = bool(np.all(maximum <= minimum))
     full_rate = FullRate(
         sfreq=sfreq, n_times=int(n_times), ch_names=names, minimum=minimum, maximum=maximum,
-        highpassed_sd_uv=np.concatenate([m.sd() for m in moments]) * 1e6,
+        highpassed_sd_uv=np.concatenate([group.finish(flat) for group in filters]) * 1e6,
         head_levels=np.concatenate([head_levels(np.concatenate(pieces, axis=1)) for pieces in head]),
     )
     info = mne.create_info(names, sfreq / factor, ch_types="eeg")

@@ -75,9 +75,17 @@ def test_reduced_analysis_agrees_with_the_full_rate_one(tmp_path, monkeypatch):
 
 def test_reduced_samples_do_not_depend_on_the_chunk_size(tmp_path, monkeypatch, reduce_all):
     data = np.vstack([_known_answer(seconds=30, seed=s) for s in (1, 2)])[:3]  # three channels
+    data[:, : SFREQ * 12] = 30.0  # a constant start: its filtering waits for the first varying chunk
     path = write_edf(tmp_path / "three.edf", data, SFREQ, ["Fz", "Cz", "Pz"])
     monkeypatch.setattr(reduction, "READ_CHANNELS", 2)  # two groups of channels
     first = read_recording(path)
+    # One chunk here; the same as the decimator fed the whole recording at once.
+    whole = mne.io.read_raw_edf(path, preload=True, verbose="error").get_data()
+    expected = np.empty((3, whole.shape[1] // 5))
+    decimator = reduction.Decimator(reduction.antialias_fir(SFREQ, 5), 5, expected)
+    decimator.push(whole)
+    decimator.finish()
+    np.testing.assert_array_equal(first.raw.get_data(), expected)
     for chunk in (50_000 + 7, 1 << 17):  # neither a multiple of the factor nor of the FFT blocks
         monkeypatch.setattr(reduction, "HASH_CHUNK_SAMPLES", chunk)
         monkeypatch.setattr(recording_module, "HASH_CHUNK_SAMPLES", chunk)
@@ -160,13 +168,19 @@ def test_checks_on_a_reduced_recording_use_the_recorded_samples(tmp_path, reduce
     assert verdict.median_sd_uv > reduced_only[0] + 1
 
 
-def test_a_zero_or_non_finite_long_recording_is_refused_like_any_other(tmp_path, reduce_all):
+def test_a_zero_or_non_finite_long_recording_is_refused_like_any_other(tmp_path, monkeypatch, reduce_all):
     from batikgen.errors import RecordingError
 
     zeros = write_edf(tmp_path / "zeros.edf", np.zeros((2, SFREQ * 20)), SFREQ, ["Cz", "Pz"])
+    filtered = []  # the real filters, watched: a flat recording is refused before any filtering
+    for kind in (reduction.Decimator, reduction.HighpassMoments):
+        monkeypatch.setattr(kind, "push", lambda self, chunk, real=kind.push: filtered.append(chunk) or real(self, chunk))
     with pytest.raises(RecordingError, match=r"zeros.edf: implausible amplitudes for EEG: every channel is flat "
                                              r"\(every sample is zero\)"):
         features_from_path(zeros)
+    assert filtered == []
+    features_from_path(write_edf(tmp_path / "sine.edf", _known_answer(seconds=20), SFREQ, ["Cz", "Pz"]))
+    assert filtered  # ... and the watch sees the filters when they run
     data = _known_answer(seconds=20) * 1e-6
     data[1, 12345] = np.nan
     raw = mne.io.RawArray(data, mne.create_info(["Cz", "Pz"], SFREQ, "eeg"), verbose="error")
