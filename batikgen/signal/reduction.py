@@ -59,7 +59,7 @@ import numpy as np
 from scipy import fft as sp_fft
 from scipy import signal as sps
 
-from ..errors import RecordingError
+from ..errors import ParameterError, RecordingError
 from .memory import check_fits
 from .plausibility import MARKER_CHECK_SAMPLES, head_levels, plausibility_highpass
 from .recording import HASH_CHUNK_SAMPLES, FullRate, content_digest, hash_row
@@ -152,7 +152,7 @@ class Decimator:
         """Take the next ``chunk`` (shape (n_rows, n)) of every row; compute the outputs it completes."""
         if not self.started:
             if chunk.shape[1] <= self.delay:
-                raise ValueError(f"the first chunk must be longer than {self.delay} samples")
+                raise ParameterError(f"the first chunk must be longer than {self.delay} samples, got {chunk.shape[1]}")
             head = 2 * chunk[:, :1] - chunk[:, self.delay : 0 : -1]  # odd reflection of the first samples
             self.pending = np.concatenate([self.pending, head], axis=1)
             self.started = True

@@ -13,7 +13,7 @@ import pytest
 
 from batikgen.signal import recording as recording_module
 from batikgen.signal import reduction
-from batikgen.signal.analyse import features_from_path
+from batikgen.signal.analyse import features_from_path, inspect_file
 from batikgen.signal.plausibility import check_plausible, highpassed_sd_uv
 from batikgen.signal.readers import read_recording
 from batikgen.signal.recording import content_hash
@@ -71,6 +71,9 @@ def test_reduced_analysis_agrees_with_the_full_rate_one(tmp_path, monkeypatch):
     # The known answer: the sine's 200 µV² plus the noise's 0.04 µV²/Hz over the 5 Hz of alpha.
     alpha = reduced.band("alpha", "absolute")[inner] * 1e12
     np.testing.assert_allclose(alpha, 200.2, rtol=0.03)
+    report = inspect_file(path)  # what `inspect` says: the file's rate and length, the same verdict
+    assert report.plausible and report.sfreq_hz == SFREQ and report.duration_s == 120
+    assert report.median_sd_uv == pytest.approx(verdict_full.median_sd_uv, rel=1e-3)
 
 
 def test_reduced_samples_do_not_depend_on_the_chunk_size(tmp_path, monkeypatch, reduce_all):
@@ -199,7 +202,7 @@ def test_the_choice_depends_on_rate_and_size_only():
 _MEMORY_CHILD = r"""
 import sys
 from pathlib import Path
-from batikgen.signal.analyse import features_from_path
+from batikgen.signal.analyse import features_from_path, inspect_file
 
 def status(key):
     with open("/proc/self/status") as handle:
