@@ -114,8 +114,7 @@ def read_muse_csv(path: Path) -> mne.io.BaseRaw:
     except ValueError as exc:
         raise RecordingError(f"{path}: a muse-lsl CSV whose samples cannot be read: {_numpy_csv_problem(exc)}") from exc
     keep = np.all(np.isfinite(table), axis=1)
-    if not keep.all():  # a copy only when rows must go
-        table = table[keep]
+    table = table[keep]
     sfreq = estimate_sfreq(table[:, 0], path)
     log.info("%s: sample rate estimated from timestamps as %g Hz", path, sfreq)
     info = mne.create_info([names[i] for i in columns[1:]], sfreq, ch_types="eeg")

@@ -108,8 +108,7 @@ def read_xdf(path: Path) -> mne.io.BaseRaw:
     effective = float(stream["info"].get("effective_srate") or 0)
     if effective and abs(effective - rate) > 0.02 * rate:
         log.warning("%s: XDF stream's effective rate %.2f Hz differs from its nominal %.2f Hz", path, effective, rate)
-    data = samples.T.astype(float)
-    data *= np.asarray(scales)[:, None]  # in place: one float64 copy of the samples, not two
+    data = samples.T.astype(float) * np.asarray(scales)[:, None]
     types = ["eeg"] * len(names)
     return mne.io.RawArray(data, mne.create_info(names, rate, ch_types=types), verbose="error")
 
