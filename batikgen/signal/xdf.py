@@ -66,11 +66,11 @@ def read_xdf(path: Path) -> mne.io.BaseRaw:
     RecordingError
         If the file has no regularly sampled EEG stream.
     """
-    import pyxdf  # imported here: only XDF files need it
-
     size = eeg_stream_size(path)  # pyxdf reads every sample into memory: refuse a file too large first
     if size:
         check_fits(path, *size)
+    import pyxdf  # imported here: only XDF files need it
+
     # pyxdf logs clock-segment notes as warnings; they are about timing details we do not use.
     pyxdf_log = logging.getLogger("pyxdf.pyxdf")
     previous = pyxdf_log.level
