@@ -9,7 +9,7 @@ from batikgen.cloth.composition import Composition, Layer
 from batikgen.motifs import get_motif, get_palette
 from batikgen.motifs.kit.oklab import srgb_to_oklab
 from batikgen.render.catalogue import swatch_composition
-from batikgen.render.raster import render_strips
+from batikgen.render.raster import BAND_ROWS, render_strips
 from batikgen.seeding import SeedTree
 from tests.finish.measure import DPI, MM_PER_PX
 
@@ -55,18 +55,17 @@ def test_dyed_fields_are_faintly_mottled_and_wax_stays_clean():
     assert np.abs(tulis[wax].astype(int) - WAX).max() <= 2
 
 
-@pytest.mark.parametrize("finish", ["tulis", "cap"])
-def test_strips_and_the_whole_canvas_are_the_same_bytes(finish):
-    # Crisp is left out: drawn with only 4 spare rows, its strips differ from the whole canvas by a
-    # few levels within ~10 rows of a cut where thin crackle veins cross it (skia; as before the
-    # finish existed). The dyed finishes draw 16 more rows round each strip, which this checks.
-    composition = swatch_composition(get_motif("kawung"), get_palette("indigo-soga"), min_cells=1,
+@pytest.mark.parametrize("family", ["kawung", "lereng"])  # lereng: long slanted edges across every cut
+@pytest.mark.parametrize("finish", ["crisp", "cap", "tulis"])
+def test_strips_and_the_whole_canvas_are_the_same_bytes(finish, family):
+    composition = swatch_composition(get_motif(family), get_palette("indigo-soga"), min_cells=2,
                                      seeds=SeedTree("strips"), finish=finish, crackle=0.6)
     whole = np.concatenate(list(render_strips(composition, DPI, 100_000)))
-    for rows in (37, 128):
+    assert whole.shape[0] > BAND_ROWS  # the whole canvas crosses a band's cut too
+    for rows in (37, 128, 700):  # inside a band, and across bands
         strips = np.concatenate(list(render_strips(composition, DPI, rows)))
         assert strips.tobytes() == whole.tobytes(), f"{finish}: strips of {rows} rows differ from the whole"
-    again = swatch_composition(get_motif("kawung"), get_palette("indigo-soga"), min_cells=1,
+    again = swatch_composition(get_motif(family), get_palette("indigo-soga"), min_cells=2,
                                seeds=SeedTree("strips"), finish=finish, crackle=0.6)
     assert np.concatenate(list(render_strips(again, DPI, 128))).tobytes() == whole.tobytes()
 
