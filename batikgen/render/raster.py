@@ -309,9 +309,8 @@ class StripPainter:
         """The band after the dye passes, read from the band and the rows drawn round it."""
         scene = self.scene
         reach = scene.margin - _MARGIN
-        block = np.ascontiguousarray(self._buffer[_MARGIN : scene.margin + rows + reach, :, :3])
-        dyed = dye_pass(block, band * scene.band_rows - reach, scene.dpi, scene.dye_seed)
-        return np.ascontiguousarray(dyed[reach : reach + rows])
+        block = self._buffer[_MARGIN : scene.margin + rows + reach]  # RGBA: the pass reads RGB
+        return dye_pass(block, band * scene.band_rows - reach, scene.dpi, scene.dye_seed)
 
 
 def render_strips(

@@ -70,18 +70,41 @@ def test_strips_and_the_whole_canvas_are_the_same_bytes(finish, family):
     assert np.concatenate(list(render_strips(again, DPI, 128))).tobytes() == whole.tobytes()
 
 
-@pytest.mark.parametrize("radius", [1, 3, 5, 12, 21])  # 12 and 21 (1400, 2400 dpi) sum channels apart
-@pytest.mark.parametrize("shape", [(3, 5), (40, 31), (130, 97)])
-def test_packed_tent_sums_equal_each_channel_box_summed_twice_each_way(radius, shape):
-    """The fast tent (channels packed in one integer, both passes of an axis in one) against its
-    definition: scipy's box sum, rows then columns, twice, on each channel apart."""
-    from batikgen.render.dye import _box_sum, _tent_sums
+@pytest.mark.parametrize("radius", [1, 3, 5, 8, 12])  # 8 and 12 (about 870 and 1400 dpi) sum in uint32
+@pytest.mark.parametrize("shape", [(70, 71), (130, 97)])
+def test_blur_is_two_box_sums_each_way_rounded(radius, shape):
+    """The tiled integer blur against its definition: scipy's box sums down the rows twice, rounded
+    to a level, then along the rows twice, rounded, on each channel apart."""
+    from scipy import ndimage
+
+    from batikgen.render.dye import _blur
 
     rng = np.random.default_rng(radius * 1000 + shape[0])
     rgb = rng.integers(0, 256, size=(*shape, 3), dtype=np.uint8)
-    rgb[: shape[0] // 2] = 255  # extreme sums: the packed fields must not carry into each other
-    expected = rgb.astype(np.int64)
+    rgb[: shape[0] // 2] = 255  # the largest sums: they must not overflow
+    n, reach = 2 * radius + 1, 2 * radius
+    box = np.ones(n, dtype=np.int64)
+    down = rgb.astype(np.int64)
     for _ in range(2):
-        expected = _box_sum(_box_sum(expected, radius, 0), radius, 1)
-    assert np.array_equal(_tent_sums(rgb, radius)(0, shape[0]), expected)
-    assert np.array_equal(_tent_sums(rgb, radius)(shape[0] // 3, shape[0]), expected[shape[0] // 3 :])
+        down = ndimage.correlate1d(down, box, axis=0, mode="constant")
+    down = (down[reach:-reach] + n * n // 2) // (n * n)
+    for _ in range(2):
+        down = ndimage.correlate1d(down, box, axis=1, mode="constant")
+    expected = (down[:, reach:-reach] + n * n // 2) // (n * n)
+    got = _blur(rgb.reshape(shape[0], -1), radius).reshape(expected.shape)
+    assert np.array_equal(got, expected)
+
+
+def test_the_dye_of_a_pixel_depends_only_on_its_neighbours_and_its_position():
+    from batikgen.render.dye import dye_pass, reach_px
+
+    rng = np.random.default_rng(3)
+    block = np.repeat(np.repeat(rng.integers(0, 4, (30, 60, 3), dtype=np.uint8) * 80, 7, 0), 7, 1)  # 210 x 420
+    reach = reach_px(DPI)
+    whole = dye_pass(block, -40, DPI, 11)
+    part = dye_pass(block[37:150], -40 + 37, DPI, 11)
+    assert np.array_equal(part, whole[37 : 37 + len(part)])
+    rgba = np.concatenate([block, np.full((*block.shape[:2], 1), 255, np.uint8)], axis=2)
+    assert np.array_equal(dye_pass(rgba, -40, DPI, 11), whole)  # skia's alpha is ignored
+    assert whole.shape == (block.shape[0] - 2 * reach, *block.shape[1:])
+    assert not np.array_equal(whole, dye_pass(block, -39, DPI, 11))  # the noise is anchored to the cloth
