@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..motifs.kit.noise import value_noise
+from ..motifs.kit.noise import value_noise_grid
 
 MM_PER_INCH = 25.4
 #: Half-width of the seep's box blur (mm): a 10-90 % rise of roughly 0.2-0.7 mm across a wax edge
@@ -102,18 +102,16 @@ def box_sums(a: np.ndarray, n: int, axis: int, dtype=np.uint16) -> np.ndarray:
 
 
 def _blur(block: np.ndarray, r: int) -> np.ndarray:
-    """The box blur of channel planes, rounded to uint8: the mean of 2r + 1 rows, rounded to a
-    level, then of 2r + 1 pixels along the row, rounded. ``block`` (channels, rows, px) carries r
-    spare rows and pixels each side; the result is that much smaller each way. The sums fit uint16
-    up to r = 128 (about 8000 dpi)."""
+    """The box blur of channel planes: the mean of the (2r + 1) x (2r + 1) pixels round each,
+    rounded to a level (uint8). ``block`` (channels, rows, px) carries r spare rows and pixels
+    each side; the result is that much smaller each way. The sums are exact: in uint16 up to
+    r = 7 (about 480 dpi), in uint32 beyond."""
     n = 2 * r + 1
-    down = box_sums(block, n, 1)
-    down += n // 2
-    down //= n
-    across = box_sums(down.astype(np.uint8), n, 2)
-    across += n // 2
-    across //= n
-    return across.astype(np.uint8)
+    wide = np.uint16 if 255 * n * n <= 0xFFFF else np.uint32
+    sums = box_sums(box_sums(block, n, 1, wide), n, 2, wide)
+    sums += n * n // 2
+    sums //= n * n
+    return sums.astype(np.uint8)
 
 
 class _Fields:
@@ -131,11 +129,11 @@ class _Fields:
         self.top, self.step = top, step
         j0, j1 = top // step, (top + rows - 1) // step + 1
         i1 = (width - 1) // step + 1
-        gy = np.arange(j0, j1 + 1)[:, None] * step * px_mm
-        gx = np.arange(0, i1 + 1)[None, :] * step * px_mm
+        gy = np.arange(j0, j1 + 1) * step * px_mm
+        gx = np.arange(0, i1 + 1) * step * px_mm
         low, high = SEEP_WEIGHT
-        seep = low + (high - low) * np.clip(0.5 + 1.2 * value_noise(gx, gy, SEEP_PERIOD_MM, seed), 0, 1)
-        mottle = 0.5 + 0.5 * value_noise(gx, gy, MOTTLE_PERIOD_MM, seed + 1)
+        seep = low + (high - low) * np.clip(0.5 + 1.2 * value_noise_grid(gx, gy, SEEP_PERIOD_MM, seed), 0, 1)
+        mottle = 0.5 + 0.5 * value_noise_grid(gx, gy, MOTTLE_PERIOD_MM, seed + 1)
         # Fixed point: the seep weight in 1/256ths; the mottle so that the darkest-hit tone (v = 85,
         # where the weight below peaks at 37) darkens by MOTTLE_LEVELS at most.
         self.j0 = j0

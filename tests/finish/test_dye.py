@@ -70,11 +70,11 @@ def test_strips_and_the_whole_canvas_are_the_same_bytes(finish, family):
     assert np.concatenate(list(render_strips(again, DPI, 128))).tobytes() == whole.tobytes()
 
 
-@pytest.mark.parametrize("radius", [1, 4, 9, 36])  # 36: 2400 dpi, the largest sums
+@pytest.mark.parametrize("radius", [1, 4, 7, 9, 36])  # 9 and 36 (about 600 and 2400 dpi) sum in uint32
 @pytest.mark.parametrize("shape", [(90, 91), (130, 97)])
-def test_blur_is_a_box_mean_each_way_rounded(radius, shape):
-    """The tiled integer blur against its definition: scipy's box sum down the rows, rounded to a
-    level, then along the rows, rounded, on each channel apart."""
+def test_blur_is_the_box_mean_rounded(radius, shape):
+    """The tiled integer blur against its definition: scipy's box sums down and along the rows of
+    each channel, divided by the box's area and rounded to a level."""
     from scipy import ndimage
 
     from batikgen.render.dye import _blur
@@ -84,12 +84,19 @@ def test_blur_is_a_box_mean_each_way_rounded(radius, shape):
     rgb[: shape[0] // 2] = 255  # the largest sums: they must not overflow
     n = 2 * radius + 1
     box = np.ones(n, dtype=np.int64)
-    down = ndimage.correlate1d(rgb.astype(np.int64), box, axis=0, mode="constant")[radius:-radius]
-    down = (down + n // 2) // n
-    across = ndimage.correlate1d(down, box, axis=1, mode="constant")[:, radius:-radius]
-    expected = (across + n // 2) // n
+    sums = ndimage.correlate1d(rgb.astype(np.int64), box, axis=0, mode="constant")
+    sums = ndimage.correlate1d(sums, box, axis=1, mode="constant")[radius:-radius, radius:-radius]
+    expected = (sums + n * n // 2) // (n * n)
     got = np.moveaxis(_blur(np.ascontiguousarray(np.moveaxis(rgb, 2, 0)), radius), 0, 2)  # channel planes
     assert np.array_equal(got, expected)
+
+
+def test_noise_on_a_grid_is_the_noise_at_each_point():
+    from batikgen.motifs.kit.noise import value_noise, value_noise_grid
+
+    x, y = np.linspace(-7.3, 33.1, 201), np.linspace(-50.2, -10.0, 77)
+    for period, seed in ((7.0, -3), (0.9, 12)):
+        assert np.array_equal(value_noise_grid(x, y, period, seed), value_noise(x[None, :], y[:, None], period, seed))
 
 
 def test_the_dye_of_a_pixel_depends_only_on_its_neighbours_and_its_position():
