@@ -143,6 +143,6 @@ def grown_veins(width_mm: float, height_mm: float, amount: float, seed: int) -> 
         return np.empty(0, dtype=object), np.empty(0)
     # All the cracks' lines made in one call.
     lines = shapely.linestrings(np.concatenate(paths), indices=np.repeat(np.arange(len(paths)), [len(p) for p in paths]))
-    veins = shapely.buffer(lines, np.asarray(widths) / 2, quad_segs=2)
+    veins = shapely.buffer(lines, np.asarray(widths) / 2, quad_segs=2, join_style="mitre", mitre_limit=2.0)
     valid = shapely.is_valid(veins) & (shapely.get_type_id(veins) == 3)
     return veins[valid], np.asarray(ranks)[valid]
