@@ -124,7 +124,8 @@ class _Fields:
 
     def __init__(self, top: int, rows: int, width: int, dpi: float, seed: int) -> None:
         px_mm = MM_PER_INCH / dpi
-        self.shift = max(0, int(round(np.log2(max(1.0, _NODE_MM / px_mm)))))
+        # At most 8 px apart: the fields are then at most 256 x 8 x 8 before scaling down (uint16).
+        self.shift = min(3, max(0, int(round(np.log2(max(1.0, _NODE_MM / px_mm))))))
         step = 1 << self.shift
         self.top, self.step = top, step
         j0, j1 = top // step, (top + rows - 1) // step + 1

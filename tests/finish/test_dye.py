@@ -91,6 +91,19 @@ def test_blur_is_the_box_mean_rounded(radius, shape):
     assert np.array_equal(got, expected)
 
 
+@pytest.mark.parametrize("dpi", [30, 72, 300, 600, 1200, 2400])
+def test_the_dye_fields_stay_in_range_at_every_resolution(dpi):
+    """The fields are fixed-point uint16: their interpolation must not wrap at any dpi."""
+    from batikgen.render.dye import SEEP_WEIGHT, _Fields
+
+    fields = _Fields(-37, 300, 500, dpi, 5)
+    seep = fields.rows(fields.seep, -37, 263, 0, 500) / 256
+    assert SEEP_WEIGHT[0] - 0.01 <= seep.min() and seep.max() <= SEEP_WEIGHT[1] + 0.01
+    assert seep.max() - seep.min() > 0.1 or dpi < 100  # it varies (over a few mm: only visible at higher dpi)
+    mottle = fields.rows(fields.mottle, -37, 263, 0, 500)
+    assert mottle.max() <= 8 * 256 / 37 + 1
+
+
 def test_noise_on_a_grid_is_the_noise_at_each_point():
     from batikgen.motifs.kit.noise import value_noise, value_noise_grid
 
