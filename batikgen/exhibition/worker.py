@@ -157,7 +157,11 @@ def make_staging(task: PieceTask) -> Path:
     """A new, empty staging folder for the piece under ``pieces/`` (hidden: its name starts with a dot)."""
     pieces = Path(task.exhibition_dir) / "pieces"
     pieces.mkdir(parents=True, exist_ok=True)
-    return Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{task.piece_id}-", dir=pieces))
+    staging = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{task.piece_id}-", dir=pieces))
+    # mkdtemp makes it private (0700); renamed into place it becomes pieces/<id>/, which a web
+    # server or another staff account must be able to read, like the files in it (files.py: 0644).
+    staging.chmod(0o755)
+    return staging
 
 
 def render_piece(task: PieceTask, progress: StageCallback | None = None, staging: Path | None = None) -> PieceResult:

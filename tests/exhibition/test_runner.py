@@ -69,6 +69,8 @@ def test_the_good_pieces_are_made_and_the_bad_ones_fail_alone(exhibition):
         assert set(record.outputs) == {"png", "preview", "proof", "metadata", "features"}
         for output in record.outputs.values():
             assert (folder / output.path).stat().st_size == output.bytes
+            assert (folder / output.path).stat().st_mode & 0o444 == 0o444  # a web server may read it
+        assert (folder / "pieces" / piece_id).stat().st_mode & 0o555 == 0o555  # and list the piece's folder
     assert records["rest"].content_hash == records["rest-indigo"].content_hash
     # The finish reaches the render: the manifest's (crisp) or render's default (tulis).
     finishes = {piece_id: json.loads((folder / records[piece_id].outputs["metadata"].path).read_text())["plan"]
