@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from .._validate import check_piece_name
 from ..cloth.formats import BORDER_STYLES, CLOTHS, get_cloth
 from ..defaults import (
     DEFAULT_BORDER,
@@ -42,6 +43,16 @@ def _check_formats(ctx, param, value):
         raise click.BadParameter(str(exc).removeprefix("format ")) from None
 
 
+def _check_name(ctx, param, value):
+    """A bad --name (a folder in it, nothing printable) is a usage error (exit 2) like other options."""
+    if value is None:
+        return None
+    try:
+        return check_piece_name(value)
+    except ParameterError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
 @main.command()
 @click.argument("recording", type=click.Path(path_type=Path))
 @click.option("-o", "--outdir", type=click.Path(path_type=Path, file_okay=False), default=Path("out"),
@@ -66,7 +77,7 @@ def _check_formats(ctx, param, value):
                    "a palette proof strip and metadata.json are always written.")
 @click.option("--preview", is_flag=True,
               help=f"Quick look: PNG and JPEG preview only, at {PREVIEW_DPI} dpi.")
-@click.option("--name", default=None,
+@click.option("--name", default=None, callback=_check_name,
               help="The piece's name: outputs are NAME-MOTIF.*  [default: the recording's file name "
                    "without its extension]")
 @click.option("--finish", type=click.Choice(FINISHES), default=DEFAULT_FINISH, show_default=True,
