@@ -27,9 +27,22 @@ def _memory(ctx, param, value):
         raise click.BadParameter(str(exc)) from None
 
 
+#: Columns of a table written to a log or a pipe: rich would fold it at 80, splitting ids, paths and
+#: reasons over lines. A table is only as wide as its longest cells; a reason is at most ~320 characters.
+LOG_WIDTH = 500
+
+
+def _console(stderr: bool) -> Console:
+    """A console for tables: as wide as the terminal, or :data:`LOG_WIDTH` in a log or a pipe."""
+    console = Console(stderr=stderr, highlight=False)
+    if not console.is_terminal:
+        console.width = LOG_WIDTH
+    return console
+
+
 def _show_status(source: Path) -> None:
     folder = source.parent if source.is_file() else source
-    console = Console(highlight=False)
+    console = _console(stderr=False)
     with Catalogue.open(folder, readonly=True) as cat:
         records = cat.pieces()
         console.print(status_table(cat.exhibition()["title"], records))
@@ -89,7 +102,7 @@ def batch(ctx, source, exhibition, jobs, dask, only, retry_failed, timeout, memo
     except ParameterError as exc:
         raise click.UsageError(str(exc)) from None
     records = _records(summary.exhibition_dir)
-    console = Console(stderr=True, highlight=False)
+    console = _console(stderr=True)
     if dry_run:
         for piece_id in summary.pending:
             console.print(f"would make {piece_id}: {summary.reasons.get(piece_id, '')}", markup=False)
@@ -100,6 +113,9 @@ def batch(ctx, source, exhibition, jobs, dask, only, retry_failed, timeout, memo
             click.echo(str(summary.exhibition_dir / record.outputs["png"].path))
     console.print(summary_table(summary, records))
     console.print(summary_line(summary), markup=False)
+    if summary.failed and not retry_failed:
+        console.print("a failed piece stays failed on a re-run: fix its cause, then run again with --retry-failed",
+                      markup=False)
     sys.exit(130 if summary.interrupted else summary.exit_status)
 
 

@@ -311,6 +311,13 @@ def recordings_in(folder: str | os.PathLike) -> list[Path]:
     return found
 
 
+def _as_listed(recording: Path, exhibition: Path) -> str:
+    """A recording as the manifest lists it: relative inside the exhibition folder (which can then be
+    moved or copied whole), absolute outside it (``../../data/x.edf`` would break when it moves)."""
+    relative = os.path.relpath(recording, exhibition)
+    return str(recording) if relative == os.pardir or relative.startswith(os.pardir + os.sep) else relative
+
+
 def write_folder_manifest(folder: str | os.PathLike, exhibition_dir: str | os.PathLike) -> tuple[Path, list[str]]:
     """Make (or extend) ``EXHIBITION/exhibition.toml`` with a piece for every recording in ``folder``.
 
@@ -355,7 +362,7 @@ def write_folder_manifest(folder: str | os.PathLike, exhibition_dir: str | os.Pa
             number += 1
         piece_id = f"piece-{number:0{width}d}"
         ids.add(piece_id)
-        added.append((piece_id, f"Piece {number}", os.path.relpath(recording, exhibition)))
+        added.append((piece_id, f"Piece {number}", _as_listed(recording, exhibition)))
     if existing is None:
         text = manifest_toml(exhibition.name, "", added)
     else:

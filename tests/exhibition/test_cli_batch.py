@@ -105,6 +105,8 @@ def test_a_folder_of_recordings_becomes_an_exhibition(tmp_path):
     manifest = load_manifest(show)
     assert [(p.id, p.title, p.recording.name) for p in manifest.pieces] == \
         [("piece-01", "Piece 1", "jane-doe-rest.edf"), ("piece-02", "Piece 2", "testbva.vhdr")]
+    # Outside the exhibition folder, recordings are listed by absolute path (the folder can move).
+    assert f'recording = "{folder.resolve() / "testbva.vhdr"}"' in (show / "exhibition.toml").read_text()
     assert not (show / "catalogue.sqlite").exists()  # a dry run writes no catalogue
     (show / "exhibition.toml").write_text((show / "exhibition.toml").read_text().replace("[defaults]\n", SMALL))
 
@@ -169,3 +171,23 @@ def test_ctrl_c_stops_the_pieces_and_leaves_them_pending(tmp_path):
         statuses = {r.id: r.status for r in cat.pieces()}
     assert set(statuses.values()) <= {"done", "pending"} and "pending" in statuses.values()
     assert not list((tmp_path / "pieces").glob(".staging-*"))
+
+
+def test_in_a_log_the_summary_keeps_each_piece_on_one_line_and_says_how_to_retry(tmp_path):
+    # Staff run batches overnight into a log: rich folded its tables at 80 columns there, splitting
+    # ids and paths across lines.
+    long_id = "attention-task-with-a-long-name"
+    corrupt = shared_file("corrupt/quixotte_S001R01_crlf.edf")
+    (tmp_path / "exhibition.toml").write_text(
+        SMALL + f'[[piece]]\nid = "{long_id}"\nrecording = "{SAMPLE}"\n\n'
+        f'[[piece]]\nid = "damaged-recording-piece"\nrecording = "{corrupt}"\n')
+    result = CliRunner().invoke(main, ["batch", str(tmp_path)])
+    assert result.exit_code == 1, result.output
+    table = [line for line in result.stderr.splitlines() if line.startswith("│")]
+    failed = [line for line in table if "damaged-recording-piece" in line]
+    assert len(failed) == 1 and "implausible amplitudes" in failed[0] and "wrong units?)" in failed[0], result.stderr
+    assert any(long_id in line and f"pieces/{long_id}/{long_id}-kawung.png" in line for line in table), result.stderr
+    assert len(table) == 2
+    assert "run again with --retry-failed" in result.stderr.splitlines()[-1]
+    status = CliRunner().invoke(main, ["batch", "--status", str(tmp_path)])
+    assert any(long_id in line and "done" in line for line in status.stdout.splitlines()), status.stdout
