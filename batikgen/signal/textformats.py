@@ -16,7 +16,7 @@ import numpy as np
 
 from ..errors import RecordingError
 from .channels import classify_label
-from .timebase import timestamp_unit
+from .timebase import check_continuous, median_period, timestamp_unit
 
 log = logging.getLogger(__name__)
 
@@ -55,9 +55,7 @@ def estimate_sfreq(timestamps: np.ndarray, path: Path | str = "timestamps") -> f
     t = np.asarray(timestamps, dtype=float)
     if t.size < 16:
         raise RecordingError(f"{path}: {t.size} samples are too few to estimate a sample rate (need 16)")
-    span = max(8, min(t.size // 8, 4096))
-    steps = (t[span:] - t[:-span]) / span
-    period = float(np.median(steps))
+    period = median_period(t)
     if not np.isfinite(period) or period <= 0:
         raise RecordingError(f"{path}: timestamps do not advance (median step {period!r}); cannot tell the sample rate")
     unit, seconds = timestamp_unit(period, path)
@@ -110,6 +108,7 @@ def read_muse_csv(path: Path) -> mne.io.BaseRaw:
     keep = np.all(np.isfinite(table), axis=1)
     table = table[keep]
     sfreq = estimate_sfreq(table[:, 0], path)
+    check_continuous(path, table[:, 0], sfreq)
     log.info("%s: sample rate estimated from timestamps as %g Hz", path, sfreq)
     info = mne.create_info([names[i] for i in columns[1:]], sfreq, ch_types="eeg")
     return mne.io.RawArray(table[:, 1:].T * 1e-6, info, verbose="error")

@@ -30,9 +30,14 @@ def _chunk(tag: int, content: bytes) -> bytes:
 
 
 def write_xdf(path: Path, data_uv: np.ndarray, sfreq: float, labels: list[str], unit: str = "microvolts",
-              stream_type: str = "EEG", extra_header_xml: str = "", t0: float = 1000.0) -> Path:
-    """Write one float32 stream (channels x samples, in ``unit``) and a marker-free XDF file."""
+              stream_type: str = "EEG", extra_header_xml: str = "", t0: float = 1000.0,
+              timestamps: np.ndarray | None = None) -> Path:
+    """Write one float32 stream (channels x samples, in ``unit``) and a marker-free XDF file.
+
+    Every sample carries its timestamp: ``timestamps`` (seconds) when given, else regular from ``t0``.
+    """
     n_ch, n = data_uv.shape
+    stamps = t0 + np.arange(n) / sfreq if timestamps is None else np.asarray(timestamps, dtype=float)
     channels = "".join(f"<channel><label>{lab}</label><unit>{unit}</unit><type>EEG</type></channel>"
                        for lab in labels)
     header = (f'<?xml version="1.0"?><info><name>TestAmp</name><type>{stream_type}</type>'
@@ -46,11 +51,11 @@ def write_xdf(path: Path, data_uv: np.ndarray, sfreq: float, labels: list[str], 
         block = data_uv[:, start : start + 500]
         samples = bytearray(_varlen(block.shape[1]))
         for i in range(block.shape[1]):
-            samples += b"\x08" + struct.pack("<d", t0 + (start + i) / sfreq)
+            samples += b"\x08" + struct.pack("<d", stamps[start + i])
             samples += block[:, i].astype("<f4").tobytes()
         out += _chunk(3, struct.pack("<I", 1) + bytes(samples))
-    footer = (f'<?xml version="1.0"?><info><first_timestamp>{t0}</first_timestamp>'
-              f"<last_timestamp>{t0 + (n - 1) / sfreq}</last_timestamp><sample_count>{n}</sample_count></info>")
+    footer = (f'<?xml version="1.0"?><info><first_timestamp>{stamps[0]}</first_timestamp>'
+              f"<last_timestamp>{stamps[-1]}</last_timestamp><sample_count>{n}</sample_count></info>")
     out += _chunk(6, struct.pack("<I", 1) + footer.encode())
     path.write_bytes(bytes(out))
     return path

@@ -1,0 +1,135 @@
+"""Time bases: XDF and muse-lsl timestamps that jump (a gap or a clock reset) are refused by name;
+jitter is not a jump; an XDF stream whose timestamps contradict its nominal rate is refused."""
+
+import numpy as np
+import pytest
+
+from batikgen.errors import RecordingError
+from batikgen.signal.readers import read_recording
+from batikgen.signal.timebase import check_continuous
+from tests.conftest import shared_file
+from tests.signal.filewriters import write_xdf
+
+LABELS = ["Fz", "Cz", "Pz", "Oz"]
+SFREQ = 256
+
+
+def _signal(seconds=20, seed=3):
+    rng = np.random.default_rng(seed)
+    t = np.arange(int(SFREQ * seconds)) / SFREQ
+    return 20 * np.sin(2 * np.pi * 10 * t) + 8 * rng.standard_normal((len(LABELS), t.size))
+
+
+def _stamps(n, t0=1000.0):
+    return t0 + np.arange(n) / SFREQ
+
+
+def _chunk_stamped(stamps, chunk=12):
+    # Chunks stamped on arrival: every sample of a chunk carries the time of its last one.
+    last = np.minimum((np.arange(stamps.size) // chunk) * chunk + chunk - 1, stamps.size - 1)
+    return stamps[last]
+
+
+def test_an_xdf_gap_is_refused_naming_where_and_how_long(tmp_path):
+    data = _signal()
+    stamps = _stamps(data.shape[1])
+    stamps[SFREQ * 8 :] += 2.5  # the connection dropped for 2.5 s after 8 s of samples
+    path = write_xdf(tmp_path / "gap.xdf", data, SFREQ, LABELS, timestamps=stamps)
+    with pytest.raises(RecordingError) as err:
+        read_recording(path)
+    message = str(err.value)
+    assert message.startswith(f"{path}: discontinuous recording: the XDF stream 'TestAmp' timestamps jump forward "
+                              f"2.5 s (a gap")
+    assert "after 8.000 s of samples;" in message and "\n" not in message
+
+
+def test_an_xdf_clock_reset_is_refused_naming_how_far_back(tmp_path):
+    data = _signal()
+    stamps = _stamps(data.shape[1])
+    stamps[SFREQ * 5 :] -= 3600  # the sender's clock went back an hour
+    path = write_xdf(tmp_path / "reset.xdf", data, SFREQ, LABELS, timestamps=stamps)
+    with pytest.raises(RecordingError, match=r"reset.xdf: discontinuous recording: .* jump back 3600 s "
+                                             r"\(a clock reset\) after 5.000 s of samples"):
+        read_recording(path)
+
+
+def test_a_gap_shorter_than_pyxdfs_break_threshold_is_still_refused(tmp_path):
+    # pyxdf's dejittering splits a stream only at gaps over max(1 s, 500 samples): these 0.5 s would be
+    # smoothed into a slightly slower clock if the dejittered timestamps were used.
+    data = _signal()
+    stamps = _chunk_stamped(_stamps(data.shape[1]))
+    stamps[SFREQ * 12 :] += 0.5
+    path = write_xdf(tmp_path / "short.xdf", data, SFREQ, LABELS, timestamps=stamps)
+    with pytest.raises(RecordingError, match=r"jump forward 0.5\d* s .* after 12.000 s of samples;"):
+        read_recording(path)
+
+
+def test_jittered_and_chunk_stamped_xdf_timestamps_read(tmp_path):
+    data = _signal()
+    rng = np.random.default_rng(0)
+    jittered = _stamps(data.shape[1]) + rng.uniform(0, 0.015, data.shape[1])  # up to 4 samples late
+    for name, stamps in (("jitter.xdf", jittered), ("chunks.xdf", _chunk_stamped(_stamps(data.shape[1])))):
+        recording = read_recording(write_xdf(tmp_path / name, data, SFREQ, LABELS, timestamps=stamps))
+        assert recording.sfreq == SFREQ and recording.raw.n_times == data.shape[1], name
+
+
+def test_an_xdf_nominal_rate_its_timestamps_contradict_is_refused(tmp_path):
+    data = _signal()
+    path = write_xdf(tmp_path / "rate.xdf", data, SFREQ, LABELS, timestamps=1000 + np.arange(data.shape[1]) / 512)
+    with pytest.raises(RecordingError, match=r"rate.xdf: XDF stream 'TestAmp' header field 'nominal_srate' says "
+                                             r"256 Hz but its timestamps advance at 512 Hz"):
+        read_recording(path)
+
+
+@pytest.mark.parametrize("rate", ["-25", "nan", "inf", "abc"])  # the width of "256": chunk sizes stay
+def test_an_xdf_nominal_rate_that_is_no_rate_is_refused_naming_the_field(tmp_path, rate):
+    path = write_xdf(tmp_path / "odd.xdf", _signal(2), SFREQ, LABELS)
+    path.write_bytes(path.read_bytes().replace(b"<nominal_srate>256</nominal_srate>",
+                                               f"<nominal_srate>{rate}</nominal_srate>".encode()))
+    with pytest.raises(RecordingError, match=rf"odd.xdf: XDF stream (.TestAmp. )?header field 'nominal_srate' is "
+                                             rf"'{rate}', not a sample rate"):
+        read_recording(path)
+
+
+def test_a_muse_csv_with_a_dropout_is_refused_naming_the_gap(tmp_path):
+    source = shared_file("csv/biopsykit_eeg_muse_example.csv")
+    lines = source.read_text().splitlines()
+    del lines[1 + 256 * 30 : 1 + 256 * 30 + 256]  # one second of rows lost after 30 s
+    path = tmp_path / "dropout.csv"
+    path.write_text("\n".join(lines) + "\n")
+    with pytest.raises(RecordingError, match=r"dropout.csv: discontinuous recording: the timestamps jump forward "
+                                             r"1 s \(a gap.* after 30.000 s of samples;"):
+        read_recording(path)
+
+
+def test_rounding_of_millisecond_timestamps_is_no_jump():
+    stamps = np.round(_stamps(SFREQ * 60) * 1000)  # BlueMuse: milliseconds, rounded
+    check_continuous("rounded.csv", stamps, SFREQ)
+    stamps[SFREQ * 50 :] -= 40  # but 40 ms back is a reset
+    with pytest.raises(RecordingError, match=r"rounded.csv: .* jump back 0.04\d* s \(a clock reset\) after 50.000 s"):
+        check_continuous("rounded.csv", stamps, SFREQ)
+
+
+def test_an_xdf_header_that_is_not_xml_is_refused_as_damaged(tmp_path):
+    path = write_xdf(tmp_path / "broken.xdf", _signal(2), SFREQ, LABELS)
+    path.write_bytes(path.read_bytes().replace(b"<nominal_srate>", b"<nominal_srate<", 1))
+    with pytest.raises(RecordingError, match=r"broken.xdf: an XDF chunk's XML header is damaged \(not well-formed"):
+        read_recording(path)
+
+
+@pytest.mark.parametrize(("old", "new", "message"), [
+    (b"<channel_count>4<", b"<channel_count>9<", r"header field 'channel_count' is 9 but its description lists 4"),
+    (b"<channel_count>4<", b"<channel_count>2<", r"header field 'channel_count' is 2 but its description lists 4"),
+    (b"<channel_count>4<", b"<channel_count>0<", r"header field 'channel_count' is '0', not a number of channels"),
+    (b"<channel_count>4<", b"<channel_count>x<", r"header field 'channel_count' is 'x', not a number of channels"),
+    (b">float32<", b">float64<", r"header field 'channel_format' is 'float64', expected one of int8"),
+])
+def test_xdf_channel_count_or_format_that_do_not_fit_the_samples_are_refused_by_name(tmp_path, capfd, old, new,
+                                                                                  message):
+    # Found by hand: pyxdf cut the samples at the wrong width and logged tracebacks; the garbage
+    # timestamps were then blamed on a clock reset of 1e270 s.
+    path = write_xdf(tmp_path / "count.xdf", _signal(4), SFREQ, LABELS)
+    path.write_bytes(path.read_bytes().replace(old, new))
+    with pytest.raises(RecordingError, match=rf"count.xdf: XDF stream .*{message}"):
+        read_recording(path)
+    assert capfd.readouterr().err == ""  # no traceback logged on the way
