@@ -76,7 +76,8 @@ def read_edf_header(path: Path, sample_bytes: int = 2) -> EdfHeader:
     RecordingError
         Naming the header field, when a field is missing, not a number or impossible for EEG: no
         signals, a record duration that is not positive, a signal with no samples per record, a
-        digital or physical range of zero, or a highest sample rate outside 64 Hz-20 kHz.
+        digital or physical range of zero, a highest sample rate outside 64 Hz-20 kHz, or fewer data
+        records in the file than the header counts (a file cut short).
     """
     with open(path, "rb") as handle:
         fixed = handle.read(_FIXED_BYTES)
@@ -131,6 +132,16 @@ def read_edf_header(path: Path, sample_bytes: int = 2) -> EdfHeader:
             f"{path}: EDF header fields 'number of samples in each data record' ({max(spr)}) and 'duration of "
             f"a data record' ({record_s:g} s) give {top:.6g} Hz, outside EEG rates "
             f"({MIN_SFREQ_HZ:g} Hz-{MAX_SFREQ_HZ / 1000:g} kHz)"
+        )
+    # A recorder that crashed, or a copy cut short, leaves fewer records than the header counts:
+    # MNE would read what is there as a shorter recording (or pad it), and say so only in a warning.
+    record_bytes = sample_bytes * sum(spr)
+    whole = max(path.stat().st_size - header_bytes, 0) // record_bytes
+    if n_records > 0 and whole < n_records:
+        raise RecordingError(
+            f"{path}: file cut short: EDF header field 'number of data records' is {n_records} ({n_records * record_s:g} s)"
+            f" but the file holds {whole} whole data records ({whole * record_s:g} s); the recording was not saved "
+            f"completely or the copy is incomplete"
         )
     reserved = fixed[192:236].lstrip()
     return EdfHeader(discontinuous=reserved[:5] in (b"EDF+D", b"BDF+D"), n_records=n_records, record_s=record_s,

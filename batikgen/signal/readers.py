@@ -28,6 +28,7 @@ from .mindmonitor import is_mind_monitor, read_mind_monitor
 from .recording import Recording, content_hash, file_sha256, samples
 from .textformats import is_muse_csv, is_openbci_txt, read_muse_csv, read_openbci_txt
 from .timebase import check_sfreq
+from .vhdrheader import check_vhdr
 from .xdf import is_xdf, read_xdf
 
 log = logging.getLogger(__name__)
@@ -127,11 +128,17 @@ def _read_edf(path: Path) -> mne.io.BaseRaw:
     return _loaded(path, raw)
 
 
+def _read_brainvision(path: Path) -> mne.io.BaseRaw:
+    check_vhdr(path)
+    return _loaded(path, mne.io.read_raw_brainvision(path, preload=False, verbose="error"))
+
+
 def _read_eeglab(path: Path) -> mne.io.BaseRaw:
     try:
         raw = mne.io.read_raw_eeglab(path, preload=False, verbose="error")
     except TypeError as exc:
         trials = re.search(r"number of trials is (\d+)", str(exc))
+        _refuse_eeglab_fields(path)  # a 'trials' of 0 is damage, not epochs
         if not trials:
             raise
         raise RecordingError(
@@ -139,6 +146,9 @@ def _read_eeglab(path: Path) -> mne.io.BaseRaw:
             f"continuous recording and will not join epochs across their cuts; save the continuous dataset "
             f"(before epoching) from EEGLAB and use that"
         ) from None
+    except Exception:  # MNE's words are about its arguments (sfreq, tmin): name the .set's field instead
+        _refuse_eeglab_fields(path)
+        raise
     # A .set names its data file (EEG.data), and MNE joins that name to the .set's folder as it is:
     # "../x.fdt" would read a file elsewhere. Only a data file beside the .set is read (the service
     # stores uploads in a folder of their own and must never be led out of it).
@@ -147,7 +157,42 @@ def _read_eeglab(path: Path) -> mne.io.BaseRaw:
     if outside:
         raise RecordingError(f"{path}: the dataset names a data file outside its own folder; batikgen reads only "
                              f"a data file (.fdt) that sits beside the .set")
+    _check_eeglab_data_size(path, raw)
     return _loaded(path, raw)
+
+
+def _refuse_eeglab_fields(path: Path) -> None:
+    """Name the .set field (srate, nbchan, pnts, trials) that cannot be right, if one is."""
+    from mne.io.eeglab._eeglab import _readmat  # the MAT reader MNE used
+
+    try:
+        eeg = _readmat(str(path), uint16_codec=None, preload=False)
+        eeg = eeg.get("EEG", eeg)
+    except Exception as exc:  # noqa: BLE001 - scipy's words about MAT-file internals
+        raise RecordingError(f"{path}: the .set (a MATLAB file) is damaged or cut short: {describe(exc)}") from None
+    for field, whole in (("srate", False), ("nbchan", True), ("pnts", True), ("trials", True)):
+        try:
+            value = float(np.asarray(eeg.get(field, 1), dtype=float).ravel()[0])
+        except (TypeError, ValueError, IndexError):
+            value = float("nan")
+        if not (np.isfinite(value) and value > 0 and (value == int(value) or not whole)):
+            raise RecordingError(f"{path}: EEGLAB .set field {field!r} is {value:g}, expected "
+                                 f"{'a whole number, 1 or more' if whole else 'a positive sample rate in Hz'}")
+
+
+def _check_eeglab_data_size(path: Path, raw: mne.io.BaseRaw) -> None:
+    """Refuse a data file (.fdt) that does not hold exactly the .set's channels x points as float32."""
+    data = raw.filenames[0] if raw.filenames else None
+    if data is None or os.path.abspath(data) == os.path.abspath(path) or not os.path.isfile(data):
+        return  # samples inside the .set: MNE checks their shape
+    frame = 4 * len(raw.ch_names)
+    size, expected = os.path.getsize(data), frame * raw.n_times
+    if size != expected:
+        have = f"{size // frame:,} points" if size % frame == 0 else f"{size:,} bytes"
+        raise RecordingError(
+            f"{path}: EEGLAB .set fields 'nbchan' ({len(raw.ch_names)}) and 'pnts' ({raw.n_times:,}) need {expected:,} "
+            f"bytes of data, but its data file holds {have}: the data file was cut short or belongs to another dataset"
+        )
 
 
 #: Markers that say the samples on either side were not recorded one after the other.
@@ -251,7 +296,7 @@ READERS: list[Reader] = [
         "BrainVision (.vhdr with .vmrk and binary data)",
         (".vhdr",),
         _is_brainvision_header,
-        _quiet(mne.io.read_raw_brainvision),
+        _read_brainvision,
     ),
     # scipy's MAT-file reader (C) segfaults on some damaged .set files; v7.3 files go through HDF5 (C).
     Reader("eeglab", "EEGLAB (.set, with or without .fdt)", (".set",), _is_eeglab, _read_eeglab, risky=True),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
+import warnings
 from pathlib import Path
 
 import mne
@@ -191,9 +192,13 @@ def read_openbci_txt(path: Path) -> mne.io.BaseRaw:
     if not columns:
         raise RecordingError(f"{path}: OpenBCI export with no 'EXG Channel' column; columns are {column_row}")
     try:
-        data = np.loadtxt(path, delimiter=",", comments="%", skiprows=skip,
-                          usecols=columns, ndmin=2, encoding="utf-8-sig")
+        with warnings.catch_warnings():  # "input contained no data": refused below in the user's terms
+            warnings.simplefilter("ignore", UserWarning)
+            data = np.loadtxt(path, delimiter=",", comments="%", skiprows=skip,
+                              usecols=columns, ndmin=2, encoding="utf-8-sig")
     except ValueError as exc:
         raise RecordingError(f"{path}: OpenBCI export whose samples cannot be read: {_numpy_csv_problem(exc, skip)}") from exc
+    if data.shape[0] == 0:
+        raise RecordingError(f"{path}: OpenBCI export with no sample rows after its header (cut short?)")
     info = mne.create_info(names, sfreq, ch_types="eeg")
     return mne.io.RawArray(data.T * 1e-6, info, verbose="error")

@@ -1,0 +1,129 @@
+"""Finds of the field check (issue #13's unlisted cases): header fields that size, scale or time the
+samples are checked by each reader and named when wrong; a file cut short in its header or its data is
+refused in one line (never read as a shorter recording, never with a library's advice or warning)."""
+
+import shutil
+import warnings
+
+import numpy as np
+import pytest
+import scipy.io
+
+from batikgen.errors import RecordingError
+from batikgen.signal.readers import read_recording
+from tests.conftest import shared_file
+
+#: Words of a library's API that must never reach the user.
+API_ADVICE = ("overrides=", "read_raw", "read_epochs", "preload", "usecols", "please report", "mne-python",
+              "sfreq must", "tmin", "reshape")
+
+
+def _copy(tmp_path, relative, *companions):
+    source = shared_file(relative)
+    for suffix in (source.suffix, *companions):
+        shutil.copy(source.with_suffix(suffix), tmp_path / f"{source.stem}{suffix}")
+    return tmp_path / source.name
+
+
+def _refusal(path) -> str:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a numpy or MNE warning on the way is a failure too
+        with pytest.raises(RecordingError) as caught:
+            read_recording(path)
+    message = str(caught.value)
+    assert message.startswith(f"{path}: ") and "\n" not in message
+    assert not any(words in message.lower() for words in API_ADVICE), message
+    return message
+
+
+@pytest.mark.parametrize(("relative", "cut", "words"), [
+    # Found: a BDF cut in half was read as 4 s of the 10 s its header counts, an EDF missing its last
+    # 7 bytes lost its last record; both analysed without a word.
+    ("bdf/mnetd_test_bdf_stim_channel.bdf", 0.5, r"'number of data records' is 10 \(10 s\) but the file holds 4 whole"),
+    ("edf/mnetd_chtypes_edf.edf", -7, r"'number of data records' is 5 \(5 s\) but the file holds 4 whole"),
+])
+def test_an_edf_or_bdf_cut_short_in_its_data_is_refused_naming_the_record_count(tmp_path, relative, cut, words):
+    path = _copy(tmp_path, relative)
+    data = path.read_bytes()
+    path.write_bytes(data[: int(len(data) * cut) if cut > 0 else len(data) + cut])
+    assert f"{path}: file cut short: EDF header field" in _refusal(path)
+    with pytest.raises(RecordingError, match=words):
+        read_recording(path)
+
+
+def test_an_openbci_export_cut_in_its_header_is_refused_without_a_numpy_warning(tmp_path):
+    # Found: numpy's "loadtxt: input contained no data" UserWarning printed before the refusal.
+    path = _copy(tmp_path, "csv/OpenBCI_GUI-v6-blinks-jawClench-alpha.txt")
+    path.write_bytes(path.read_bytes()[:100])
+    assert "OpenBCI export with no sample rows after its header" in _refusal(path)
+
+
+def _brainvision(tmp_path, edit=lambda text: text):
+    header = _copy(tmp_path, "brainvision/testbva.vhdr", ".vmrk", ".dat")
+    header.write_text(edit(header.read_text(encoding="latin-1")), encoding="latin-1")
+    return header
+
+
+@pytest.mark.parametrize(("edit", "words"), [
+    # Found: MNE's "Pass overrides={'sfreq': <value>} to read_raw_brainvision".
+    (lambda t: t.split("[Common Infos]")[0], "without its [Common Infos] section"),
+    (lambda t: t.replace("SamplingInterval=5000\n", ""), "has no SamplingInterval field in its [Common Infos]"),
+    (lambda t: t.replace("SamplingInterval=5000", "SamplingInterval=-5000"), "field SamplingInterval is -5000 µs"),
+    (lambda t: t.replace("SamplingInterval=5000", "SamplingInterval=fast"), "field SamplingInterval is 'fast', not"),
+    # Found: a wrong NumberOfChannels or BinaryFormat read the samples at the wrong width.
+    (lambda t: t.replace("NumberOfChannels=32", "NumberOfChannels=31"), r"not a whole number of samples of "
+                                                                         r"NumberOfChannels=31 x BinaryFormat"),
+    (lambda t: t.replace("NumberOfChannels=32", "NumberOfChannels=33"), "NumberOfChannels is 33 but [Channel Infos] "
+                                                                         "has no entry Ch33"),
+    (lambda t: t.replace("NumberOfChannels=32", "NumberOfChannels=0"), "NumberOfChannels is 0, expected 1-4096"),
+    (lambda t: t.replace("IEEE_FLOAT_32", "IEEE_FLOAT_64"), "BinaryFormat is 'IEEE_FLOAT_64', expected one of"),
+    (lambda t: t.replace("DataPoints=2112", "DataPoints=4224"), "data file cut short: BrainVision header field "
+                                                                 "DataPoints is 4224 but the data file holds 2112"),
+    (lambda t: t.replace("Ch1=Fp1,,", "Ch1=Fp1,,0"), "Ch1 ('Fp1') has resolution '0', expected the size of one step"),
+    (lambda t: t.replace("Ch1=Fp1,,", "Ch1=Fp1,,1e30"), "Ch1 ('Fp1') has resolution '1e30'"),
+])
+def test_brainvision_header_fields_that_cannot_be_right_are_named(tmp_path, edit, words):
+    assert words in _refusal(_brainvision(tmp_path, edit))
+
+
+def test_a_brainvision_data_file_cut_short_is_refused(tmp_path):
+    header = _brainvision(tmp_path)
+    data = tmp_path / "testbva.dat"
+    data.write_bytes(data.read_bytes()[:-7])
+    assert "the data file holds 270329 bytes, not a whole number of samples" in _refusal(header)
+
+
+def _eeglab(tmp_path, field=None, value=None):
+    path = _copy(tmp_path, "eeglab/eeglab_data.set", ".fdt")
+    if field:
+        eeg = scipy.io.loadmat(path, appendmat=False)["EEG"]
+        eeg[field][0, 0] = np.array([[value]])
+        scipy.io.savemat(path, {"EEG": eeg}, appendmat=False)
+    return path
+
+
+@pytest.mark.parametrize(("field", "value", "words"), [
+    # Found: MNE's "sfreq must be positive", "cannot convert float NaN to integer", "No data in this range",
+    # "tmax should be greater than or equal to tmin", and a 'trials' of 0 called an epoched dataset.
+    ("srate", 0, "EEGLAB .set field 'srate' is 0, expected a positive sample rate"),
+    ("srate", np.nan, "EEGLAB .set field 'srate' is nan"),
+    ("pnts", -5, "EEGLAB .set field 'pnts' is -5, expected a whole number"),
+    ("trials", 0, "EEGLAB .set field 'trials' is 0"),
+    # Found: a pnts of 1e12 was refused as a recording of 256,000 GB, one too few read silently.
+    ("pnts", 1e12, "'pnts' (1,000,000,000,000) need 128,000,000,000,000 bytes of data, but its data file holds "
+                   "30,504 points"),
+    ("pnts", 30503, "'pnts' (30,503) need 3,904,384 bytes"),
+])
+def test_eeglab_fields_that_cannot_be_right_are_named(tmp_path, field, value, words):
+    assert words in _refusal(_eeglab(tmp_path, field, value))
+
+
+def test_an_eeglab_data_file_or_set_cut_short_is_refused(tmp_path):
+    # Found: MNE's "Incorrect number of samples (...), please report this error to MNE-Python developers",
+    # and scipy's "index out of range" for a .set cut short.
+    path = _eeglab(tmp_path)
+    data = path.with_suffix(".fdt")
+    data.write_bytes(data.read_bytes()[: 32 * 4 * 1000])
+    assert "its data file holds 1,000 points: the data file was cut short" in _refusal(path)
+    path.write_bytes(path.read_bytes()[:100])
+    assert "the .set (a MATLAB file) is damaged or cut short" in _refusal(path)
