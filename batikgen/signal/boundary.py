@@ -11,6 +11,7 @@ exception that is not already a :class:`~batikgen.errors.BatikgenError` becomes 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -18,11 +19,19 @@ import numpy as np
 
 from ..errors import BatikgenError, RecordingError
 
+#: Library phrases about arrays, said in a recording's terms (they come from reading fewer bytes
+#: than a header promised).
+_IN_OUR_TERMS = ((re.compile(r"cannot reshape array of size \d+ into shape"),
+                  "the file holds fewer samples than its header says: it was cut short or is damaged"),)
+
 
 def describe(exc: BaseException) -> str:
     """An exception in a few words: its first line, or its type when it has no message."""
     text = str(exc).strip()
     first = text.splitlines()[0] if text else ""
+    for phrase, words in _IN_OUR_TERMS:
+        if phrase.search(first):
+            return words
     if isinstance(exc, KeyError) or not first:  # KeyError('x') reads as just 'x'
         return f"{type(exc).__name__} {first}".strip()
     return first[:300]

@@ -239,6 +239,10 @@ def check_gdf_header(path: Path) -> None:
         header_bytes = 256 * int.from_bytes(fixed[184:186], "little")
     if not 0 < n_signals <= 4096:
         raise RecordingError(f"{path}: GDF header field 'number of signals' is {n_signals}, expected 1-4096")
+    n_records = int.from_bytes(fixed[236:244], "little", signed=True)
+    if n_records == 0 or n_records < -1:  # -1: unknown, still recording
+        raise RecordingError(f"{path}: GDF header field 'number of data records' is {n_records}: the file holds no "
+                             f"samples")
     if header_bytes < _FIXED_BYTES * (n_signals + 1) or header_bytes > size:
         raise RecordingError(
             f"{path}: GDF header field 'length of header' is {header_bytes} bytes, which does not fit "

@@ -267,6 +267,22 @@ def _cnt_widths(path: Path) -> list[int]:
     return [w for w in (2, 4) if data_bytes % (n_channels * w) == 0] or [2, 4]
 
 
+def _check_binary_rate(path: Path, offset: int, fmt: str, reader: str) -> None:
+    """Refuse a binary header's sample rate of zero (MNE divides by it) or outside EEG rates, by name."""
+    import struct
+
+    with open(path, "rb") as handle:
+        head = handle.read(offset + struct.calcsize(fmt))
+    if len(head) < offset + struct.calcsize(fmt):
+        raise RecordingError(f"{path}: header cut short ({len(head)} bytes)")
+    check_sfreq(path, struct.unpack_from(fmt, head, offset)[0], reader)
+
+
+def _read_egi(path: Path) -> mne.io.BaseRaw:
+    _check_binary_rate(path, 20, ">h", "egi")  # after the version and the recording's date and time
+    return _loaded(path, mne.io.read_raw_egi(path, preload=False, verbose="error"))
+
+
 def _read_cnt(path: Path) -> mne.io.BaseRaw:
     """Neuroscan CNT, including files whose header states a wrong number of samples.
 
@@ -275,6 +291,7 @@ def _read_cnt(path: Path) -> mne.io.BaseRaw:
     count is wrong, or picks the wrong width when it is off by a factor of two): every width that
     fits the data is read, and the reading that looks like continuous EEG is kept.
     """
+    _check_binary_rate(path, 376, "<H", "cnt")
     kwargs = {"preload": True, "verbose": "error", "date_format": "mm/dd/yy", "recompute_n_samples": True}
     widths = _cnt_widths(path)
     readings = [mne.io.read_raw_cnt(path, data_format=f"int{8 * w}", **kwargs) for w in widths]
@@ -302,7 +319,7 @@ READERS: list[Reader] = [
     Reader("eeglab", "EEGLAB (.set, with or without .fdt)", (".set",), _is_eeglab, _read_eeglab, risky=True),
     Reader("cnt", "Neuroscan continuous (.cnt)", (".cnt",), _is_cnt, _read_cnt),
     Reader("nihon", "Nihon Kohden EEG (.eeg with .pnt/.log)", (".eeg",), _is_nihon, _quiet(mne.io.read_raw_nihon)),
-    Reader("egi", "EGI simple binary (.raw)", (".raw",), _is_egi_raw, _quiet(mne.io.read_raw_egi)),
+    Reader("egi", "EGI simple binary (.raw)", (".raw",), _is_egi_raw, _read_egi),
     Reader("mff", "EGI MFF (a .mff folder)", (".mff",), _is_mff, _quiet(mne.io.read_raw_egi)),
     Reader("xdf", "XDF (Lab Streaming Layer)", (".xdf", ".xdfz"), is_xdf, read_xdf),
     Reader("muse", "muse-lsl raw CSV (timestamps,TP9,AF7,AF8,TP10)", (".csv",), is_muse_csv, read_muse_csv),

@@ -176,10 +176,13 @@ def read_openbci_txt(path: Path) -> mne.io.BaseRaw:
                 column_row = [c.strip() for c in line.split(",")]
                 skip += 1
             break
-    rate = re.match(r"([0-9.]+)", header.get("sample rate", ""))
-    if not rate or float(rate.group(1)) <= 0:
+    if "sample rate" not in header:
         raise RecordingError(f"{path}: OpenBCI export without a '%Sample Rate = ... Hz' header line")
-    sfreq = float(rate.group(1))
+    rate = re.match(r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?", header["sample rate"])
+    sfreq = float(rate.group(0)) if rate else 0.0
+    if not sfreq > 0:
+        raise RecordingError(f"{path}: OpenBCI header line '%Sample Rate' is {header['sample rate'][:40]!r}, "
+                             f"not a sample rate")
     if column_row is not None:
         columns = [i for i, name in enumerate(column_row) if re.match(r"(EXG|EEG) Channel \d+", name, re.I)]
         names = [column_row[i] for i in columns]

@@ -127,3 +127,47 @@ def test_an_eeglab_data_file_or_set_cut_short_is_refused(tmp_path):
     assert "its data file holds 1,000 points: the data file was cut short" in _refusal(path)
     path.write_bytes(path.read_bytes()[:100])
     assert "the .set (a MATLAB file) is damaged or cut short" in _refusal(path)
+
+
+def _noise(sfreq, channels=4, seconds=10):
+    return 10 * np.random.default_rng(5).standard_normal((channels, int(sfreq * seconds)))
+
+
+def test_a_binary_header_rate_of_zero_is_named_not_divided_by(tmp_path):
+    # Found: "float division by zero" from MNE's CNT and EGI readers.
+    from tests.signal.filewriters import write_cnt, write_egi_raw
+
+    cnt = write_cnt(tmp_path / "zero.cnt", _noise(256), 0, ["Fz", "Cz", "Pz", "Oz"])
+    assert "sample rate 0 Hz (from the header field 'rate')" in _refusal(cnt)
+    egi = write_egi_raw(tmp_path / "zero.raw", _noise(250, 8), 0)
+    assert "sample rate 0 Hz (from the header field 'sampling rate')" in _refusal(egi)
+
+
+@pytest.mark.parametrize(("rate", "words"), [
+    # Found: '1e9' was read as 1 Hz; '0', '-250' and 'nan' were called a missing line.
+    ("1e9", "sample rate 1e+09 Hz (from the header line '%Sample Rate')"),
+    ("0", "OpenBCI header line '%Sample Rate' is '0 Hz', not a sample rate"),
+    ("-250", "is '-250 Hz', not a sample rate"),
+    ("nan", "is 'nan Hz', not a sample rate"),
+])
+def test_an_openbci_sample_rate_line_is_read_whole_and_named(tmp_path, rate, words):
+    from tests.signal.filewriters import write_openbci
+
+    path = write_openbci(tmp_path / "rate.txt", _noise(250), 250)
+    path.write_text(path.read_text().replace("%Sample Rate = 250 Hz", f"%Sample Rate = {rate} Hz"))
+    assert words in _refusal(path)
+
+
+def test_a_gdf_without_data_records_is_named(tmp_path):
+    # Found: MNE's "No data in this range".
+    from tests.signal.filewriters import write_gdf1
+
+    path = write_gdf1(tmp_path / "empty.gdf", _noise(256, seconds=0.5), 256, ["Fz", "Cz", "Pz", "Oz"])
+    assert "GDF header field 'number of data records' is 0: the file holds no samples" in _refusal(path)
+
+
+def test_a_fif_cut_short_says_so_in_a_recordings_terms(tmp_path):
+    # Found: numpy's "cannot reshape array of size 166173 into shape (5000,67)".
+    path = _copy(tmp_path, "fif/mnetd_bv_dig_raw.fif")
+    path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+    assert "the file holds fewer samples than its header says: it was cut short" in _refusal(path)
