@@ -12,10 +12,7 @@ import scipy.io
 from batikgen.errors import RecordingError
 from batikgen.signal.readers import read_recording
 from tests.conftest import shared_file
-
-#: Words of a library's API that must never reach the user.
-API_ADVICE = ("overrides=", "read_raw", "read_epochs", "preload", "usecols", "please report", "mne-python",
-              "sfreq must", "tmin", "reshape")
+from tests.signal.test_fuzz import API_ADVICE
 
 
 def _copy(tmp_path, relative, *companions):
