@@ -7,6 +7,8 @@ obscurely.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import logging
 import os
 import re
@@ -196,19 +198,23 @@ def _check_eeglab_data_size(path: Path, raw: mne.io.BaseRaw) -> None:
 
 
 #: Markers that say the samples on either side were not recorded one after the other.
-_BOUNDARY_MARKERS = {"boundary": "EEGLAB boundary event", "new segment/": "BrainVision 'New Segment' marker"}
+_BOUNDARY_MARKERS = {"boundary": "EEGLAB boundary event", "new segment/": "BrainVision 'New Segment' marker",
+                     # MNE's mark where a reader filled a break in acquisition (EGI MFF epochs, FIF skips) with zeros
+                     "bad_acq_skip": "break in acquisition (filled with zeros by the reader)"}
 
 
 def _refuse_boundaries(raw: mne.io.BaseRaw, path: Path) -> None:
     """Refuse a recording with a discontinuity marker after its start: windows must never span one."""
     sfreq = float(raw.info["sfreq"])
-    for description, onset in zip(raw.annotations.description, raw.annotations.onset):
+    for description, onset, duration in zip(raw.annotations.description, raw.annotations.onset,
+                                            raw.annotations.duration):
         kind = _BOUNDARY_MARKERS.get(str(description).strip().lower())
         start = onset - raw.first_time
         # Recorders open every file with a segment marker at its first sample or so: not a cut.
-        if kind and start * sfreq > 2:
+        if kind and (start * sfreq > 2 or duration * sfreq > 2):
+            lasting = f" lasting {duration:g} s" if duration > 0 else ""
             raise RecordingError(
-                f"{path}: discontinuous recording: a {kind} at {start:.3f} s marks a cut where samples were "
+                f"{path}: discontinuous recording: a {kind}{lasting} at {max(start, 0):.3f} s marks a cut where samples were "
                 f"removed or recording paused; batikgen does not join separate stretches of EEG: export each "
                 f"continuous stretch as its own file"
             )
@@ -283,6 +289,12 @@ def _read_egi(path: Path) -> mne.io.BaseRaw:
     return _loaded(path, mne.io.read_raw_egi(path, preload=False, verbose="error"))
 
 
+def _read_mff(path: Path) -> mne.io.BaseRaw:
+    # mffpy prints notes (a missing categories.xml) on standard output, where `inspect --json` writes.
+    with contextlib.redirect_stdout(io.StringIO()):
+        return _loaded(path, mne.io.read_raw_egi(path, preload=False, verbose="error"))
+
+
 def _read_cnt(path: Path) -> mne.io.BaseRaw:
     """Neuroscan CNT, including files whose header states a wrong number of samples.
 
@@ -320,7 +332,7 @@ READERS: list[Reader] = [
     Reader("cnt", "Neuroscan continuous (.cnt)", (".cnt",), _is_cnt, _read_cnt),
     Reader("nihon", "Nihon Kohden EEG (.eeg with .pnt/.log)", (".eeg",), _is_nihon, _quiet(mne.io.read_raw_nihon)),
     Reader("egi", "EGI simple binary (.raw)", (".raw",), _is_egi_raw, _read_egi),
-    Reader("mff", "EGI MFF (a .mff folder)", (".mff",), _is_mff, _quiet(mne.io.read_raw_egi)),
+    Reader("mff", "EGI MFF (a .mff folder)", (".mff",), _is_mff, _read_mff),
     Reader("xdf", "XDF (Lab Streaming Layer)", (".xdf", ".xdfz"), is_xdf, read_xdf),
     Reader("muse", "muse-lsl raw CSV (timestamps,TP9,AF7,AF8,TP10)", (".csv",), is_muse_csv, read_muse_csv),
     Reader("mindmonitor", "Mind Monitor CSV (Muse band powers)", (".csv",), is_mind_monitor, read_mind_monitor,

@@ -133,3 +133,44 @@ def test_xdf_channel_count_or_format_that_do_not_fit_the_samples_are_refused_by_
     with pytest.raises(RecordingError, match=rf"count.xdf: XDF stream .*{message}"):
         read_recording(path)
     assert capfd.readouterr().err == ""  # no traceback logged on the way
+
+
+def _mff(path, offset_us=None):
+    import datetime as dt
+
+    mffpy = pytest.importorskip("mffpy")
+    from mffpy.bin_writer import BinWriter
+
+    rng = np.random.default_rng(2)
+    binary = BinWriter(sampling_rate=250, data_type="EEG")
+    binary.add_block((15 * rng.standard_normal((33, 250 * 10))).astype(np.float32))  # µV, 32 EEG + reference
+    binary.add_block((15 * rng.standard_normal((33, 250 * 10))).astype(np.float32), offset_us=offset_us)
+    writer = mffpy.Writer(str(path))
+    writer.addxml("fileInfo", recordTime=dt.datetime(2022, 10, 10, tzinfo=dt.timezone.utc))
+    writer.add_coordinates_and_sensor_layout("HydroCel GSN 32 1.0")
+    writer.addbin(binary)
+    writer.write()
+    return path
+
+
+def test_an_mff_with_a_break_between_its_epochs_is_refused_naming_the_break(tmp_path, capfd):
+    # Found: MNE fills the 300 s between two MFF epochs with zeros (a 'BAD_ACQ_SKIP' annotation) and it
+    # was read as a 320 s recording; and mffpy printed a note on standard output, where `inspect --json` writes.
+    with pytest.raises(RecordingError, match=r"paused.mff: discontinuous recording: a break in acquisition \(filled "
+                                             r"with zeros by the reader\) lasting 300 s at 9.99\d s"):
+        read_recording(_mff(tmp_path / "paused.mff", offset_us=300_000_000))
+    recording = read_recording(_mff(tmp_path / "whole.mff"))
+    assert recording.duration == pytest.approx(20, abs=0.01)
+    assert capfd.readouterr().out == ""
+
+
+def test_a_fif_with_an_acquisition_skip_is_refused(tmp_path):
+    import mne
+
+    info = mne.create_info(LABELS, 256.0, "eeg")
+    raw = mne.io.RawArray(1e-5 * np.random.default_rng(1).standard_normal((4, 256 * 30)), info, verbose="error")
+    raw.set_annotations(mne.Annotations([10], [5], ["BAD_ACQ_SKIP"]))
+    raw.save(tmp_path / "skip_raw.fif", verbose="error")
+    with pytest.raises(RecordingError, match=r"skip_raw.fif: discontinuous recording: a break in acquisition .* "
+                                             r"lasting 5 s at 10.000 s"):
+        read_recording(tmp_path / "skip_raw.fif")
