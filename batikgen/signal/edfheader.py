@@ -86,6 +86,11 @@ def read_edf_header(path: Path, sample_bytes: int = 2) -> EdfHeader:
         n_signals = _number(path, fixed[252:256], "number of signals", int)
         if not 0 < n_signals <= 4096:
             raise RecordingError(f"{path}: EDF header field 'number of signals' is {n_signals}, expected 1-4096")
+        header_bytes = _number(path, fixed[184:192], "number of bytes in header record", int)
+        if header_bytes != 256 * (n_signals + 1):  # where the samples start: a wrong one shifts every value
+            raise RecordingError(f"{path}: EDF header fields 'number of bytes in header record' ({header_bytes}) and "
+                                 f"'number of signals' ({n_signals}) disagree: {n_signals} signals make a header of "
+                                 f"{256 * (n_signals + 1)} bytes")
         block = handle.read(256 * n_signals)
     if len(block) < 256 * n_signals:
         raise RecordingError(f"{path}: EDF header cut short: {n_signals} signals need {256 * (n_signals + 1)} "
@@ -97,7 +102,6 @@ def read_edf_header(path: Path, sample_bytes: int = 2) -> EdfHeader:
     labels = [raw.decode("latin-1").strip() for raw in fields["label"]]
     record_s = _number(path, fixed[244:252], "duration of a data record")
     n_records = _number(path, fixed[236:244], "number of data records", int)
-    header_bytes = _number(path, fixed[184:192], "number of bytes in header record", int)
     if not 0 < record_s < 1e6 or record_s != record_s:
         raise RecordingError(f"{path}: EDF header field 'duration of a data record' is {record_s:g} s, "
                              f"expected a positive duration")

@@ -212,7 +212,7 @@ def _refuse_boundaries(raw: mne.io.BaseRaw, path: Path) -> None:
         start = onset - raw.first_time
         # Recorders open every file with a segment marker at its first sample or so: not a cut.
         if kind and (start * sfreq > 2 or duration * sfreq > 2):
-            lasting = f" lasting {duration:g} s" if duration > 0 else ""
+            lasting = f" lasting {duration:g} s" if duration * sfreq > 2 else ""
             raise RecordingError(
                 f"{path}: discontinuous recording: a {kind}{lasting} at {max(start, 0):.3f} s marks a cut where samples were "
                 f"removed or recording paused; batikgen does not join separate stretches of EEG: export each "

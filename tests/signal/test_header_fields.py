@@ -168,3 +168,19 @@ def test_a_fif_cut_short_says_so_in_a_recordings_terms(tmp_path):
     path = _copy(tmp_path, "fif/mnetd_bv_dig_raw.fif")
     path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
     assert "the file holds fewer samples than its header says: it was cut short" in _refusal(path)
+
+
+@pytest.mark.parametrize(("offset", "width", "text", "words"), [
+    # Found: MNE's bare AssertionError for a header length of 0; a length off by 256 read shifted samples
+    # (then blamed on a file cut short), and a wrong signal count was blamed on a signal's sample count.
+    (184, 8, "0", "'number of bytes in header record' (0) and 'number of signals' (65) disagree"),
+    (184, 8, "17152", "'number of bytes in header record' (17152) and 'number of signals' (65) disagree"),
+    (252, 4, "1", "'number of bytes in header record' (16896) and 'number of signals' (1) disagree: 1 signals make "
+                  "a header of 512 bytes"),
+])
+def test_edf_header_length_and_signal_count_must_agree(tmp_path, offset, width, text, words):
+    path = _copy(tmp_path, "edf/mnetd_test_edf_overlapping_annotations.edf")
+    data = bytearray(path.read_bytes())
+    data[offset : offset + width] = text.encode().ljust(width)
+    path.write_bytes(bytes(data))
+    assert words in _refusal(path)
