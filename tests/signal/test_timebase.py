@@ -1,6 +1,8 @@
 """Time bases: XDF and muse-lsl timestamps that jump (a gap or a clock reset) are refused by name;
 jitter is not a jump; an XDF stream whose timestamps contradict its nominal rate is refused."""
 
+import re
+
 import numpy as np
 import pytest
 
@@ -174,3 +176,23 @@ def test_a_fif_with_an_acquisition_skip_is_refused(tmp_path):
     with pytest.raises(RecordingError, match=r"skip_raw.fif: discontinuous recording: a break in acquisition .* "
                                              r"lasting 5 s at 10.000 s"):
         read_recording(tmp_path / "skip_raw.fif")
+
+
+@pytest.mark.parametrize(("edit", "words"), [
+    # Found: a Mind Monitor export paused for an hour, or whose phone clock went back an hour, was joined into
+    # one 59-row timeline; rows that all carry one TimeStamp ended in "float division by zero".
+    (lambda i, stamp: stamp.replace(" 10:", " 11:") if i >= 30 else stamp,
+     "the Mind Monitor TimeStamps jump forward 3600 s (a gap"),
+    (lambda i, stamp: stamp.replace(" 10:", " 09:") if i >= 30 else stamp,
+     "the Mind Monitor TimeStamps jump back 3600 s (a clock reset) after 30.000 s"),
+    (lambda i, stamp: "2020-06-14 10:19:29.289", "Mind Monitor TimeStamps do not advance"),
+])
+def test_mind_monitor_timestamps_that_jump_or_stand_still_are_refused(tmp_path, edit, words):
+    from batikgen.signal.readers import read_precomputed_features
+
+    lines = shared_file("csv/museS_monitor1.csv").read_text().splitlines()
+    rows = [line.split(",", 1) for line in lines[1:]]
+    path = tmp_path / "monitor.csv"
+    path.write_text("\n".join([lines[0], *(f"{edit(i, stamp)},{rest}" for i, (stamp, rest) in enumerate(rows))]) + "\n")
+    with pytest.raises(RecordingError, match=rf"monitor.csv: .*{re.escape(words)}"):
+        read_precomputed_features(path)
