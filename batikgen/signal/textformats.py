@@ -17,7 +17,7 @@ import numpy as np
 
 from ..errors import RecordingError
 from .channels import classify_label
-from .timebase import check_continuous, median_period, timestamp_unit
+from .timebase import check_continuous, check_stated_rate, median_period, timestamp_unit
 
 log = logging.getLogger(__name__)
 
@@ -194,14 +194,20 @@ def read_openbci_txt(path: Path) -> mne.io.BaseRaw:
         names = [f"EXG Channel {i - 1}" for i in columns]
     if not columns:
         raise RecordingError(f"{path}: OpenBCI export with no 'EXG Channel' column; columns are {column_row}")
+    # The GUI stamps each sample on arrival (v5: seconds, v6: milliseconds): lost packets show there.
+    stamp = column_row.index("Timestamp") if column_row and "Timestamp" in column_row else None
     try:
         with warnings.catch_warnings():  # "input contained no data": refused below in the user's terms
             warnings.simplefilter("ignore", UserWarning)
             data = np.loadtxt(path, delimiter=",", comments="%", skiprows=skip,
-                              usecols=columns, ndmin=2, encoding="utf-8-sig")
+                              usecols=columns + ([stamp] if stamp is not None else []), ndmin=2, encoding="utf-8-sig")
     except ValueError as exc:
         raise RecordingError(f"{path}: OpenBCI export whose samples cannot be read: {_numpy_csv_problem(exc, skip)}") from exc
     if data.shape[0] == 0:
         raise RecordingError(f"{path}: OpenBCI export with no sample rows after its header (cut short?)")
+    if stamp is not None:
+        check_stated_rate(path, data[:, -1], sfreq, "Timestamp column's stamps", "header line '%Sample Rate'")
+        check_continuous(path, data[:, -1], sfreq, "Timestamp column's stamps")
+        data = data[:, :-1]
     info = mne.create_info(names, sfreq, ch_types="eeg")
     return mne.io.RawArray(data.T * 1e-6, info, verbose="error")

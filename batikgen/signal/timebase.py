@@ -213,3 +213,42 @@ def _lasting_shifts(offset: np.ndarray, starts: np.ndarray, half: int) -> np.nda
         s = starts[i]
         shifts[i] = np.median(offset[s : s + half]) - np.median(offset[max(0, s - half) : s])
     return shifts
+
+
+def check_stated_rate(path: Path | str, timestamps, stated: float, what: str, field: str) -> float:
+    """Refuse a stated sample rate that the samples' own timestamps contradict by more than 10 %.
+
+    A device's clock is off by well under 1 %; a header that says 256 Hz over timestamps that
+    advance at 512 Hz (or 250 Hz over 1 kHz) has the time base wrong.
+
+    Parameters
+    ----------
+    path : path-like or str
+        Named in the message.
+    timestamps : numpy.ndarray
+        Time of each sample, shape (n_samples,), in s, ms or µs (recognised from the step).
+    stated : float
+        The rate the header states, in Hz.
+    what, field : str
+        What the timestamps are and which header field states the rate, for the message.
+
+    Returns
+    -------
+    float
+        The rate the timestamps give, in Hz (``stated`` when there are too few to tell).
+
+    Raises
+    ------
+    RecordingError
+        Naming the field, the stated rate and the measured one.
+    """
+    t = np.asarray(timestamps, dtype=float)
+    period = median_period(t) if t.size >= 16 else float("nan")
+    if not period > 0:
+        return float(stated)
+    _, seconds = timestamp_unit(period, path)
+    measured = 1.0 / (period * seconds)
+    if not abs(measured - stated) <= 0.1 * stated:
+        raise RecordingError(f"{path}: {field} says {stated:g} Hz but the {what} advance at {measured:.6g} Hz: the "
+                             f"file's time base is wrong")
+    return measured

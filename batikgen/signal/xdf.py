@@ -16,7 +16,7 @@ import mne
 import numpy as np
 
 from ..errors import RecordingError
-from .timebase import check_continuous, median_period
+from .timebase import check_continuous, check_stated_rate
 
 log = logging.getLogger(__name__)
 
@@ -182,10 +182,8 @@ def read_xdf(path: Path) -> mne.io.BaseRaw:
         scales.append(_UNITS[unit])
     name = _first(stream["info"], "name") or "EEG"
     check_continuous(path, stream["time_stamps"], rate, f"XDF stream {name!r} timestamps")
-    effective = 1.0 / median_period(stream["time_stamps"]) if len(stream["time_stamps"]) >= 16 else rate
-    if not abs(effective - rate) <= 0.1 * rate:  # a device's clock is off by well under 1 %
-        raise RecordingError(f"{path}: XDF stream {name!r} header field 'nominal_srate' says {rate:g} Hz but its "
-                             f"timestamps advance at {effective:.6g} Hz: the file's time base is wrong")
+    effective = check_stated_rate(path, stream["time_stamps"], rate, "timestamps",
+                                  f"XDF stream {name!r} header field 'nominal_srate'")
     if abs(effective - rate) > 0.02 * rate:
         log.warning("%s: XDF stream's effective rate %.2f Hz differs from its nominal %.2f Hz", path, effective, rate)
     data = samples.T.astype(float) * np.asarray(scales)[:, None]

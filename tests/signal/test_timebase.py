@@ -1,5 +1,6 @@
-"""Time bases: XDF and muse-lsl timestamps that jump (a gap or a clock reset) are refused by name;
-jitter is not a jump; an XDF stream whose timestamps contradict its nominal rate is refused."""
+"""Time bases and discontinuities: timestamps that jump (a gap or a clock reset) in XDF, muse-lsl,
+OpenBCI and Mind Monitor files are refused by name, jitter is not a jump; a stated rate the timestamps
+contradict is refused; breaks MNE fills with zeros (EGI MFF epochs, FIF skips) are refused."""
 
 import re
 
@@ -79,7 +80,7 @@ def test_an_xdf_nominal_rate_its_timestamps_contradict_is_refused(tmp_path):
     data = _signal()
     path = write_xdf(tmp_path / "rate.xdf", data, SFREQ, LABELS, timestamps=1000 + np.arange(data.shape[1]) / 512)
     with pytest.raises(RecordingError, match=r"rate.xdf: XDF stream 'TestAmp' header field 'nominal_srate' says "
-                                             r"256 Hz but its timestamps advance at 512 Hz"):
+                                             r"256 Hz but the timestamps advance at 512 Hz"):
         read_recording(path)
 
 
@@ -196,3 +197,26 @@ def test_mind_monitor_timestamps_that_jump_or_stand_still_are_refused(tmp_path, 
     path.write_text("\n".join([lines[0], *(f"{edit(i, stamp)},{rest}" for i, (stamp, rest) in enumerate(rows))]) + "\n")
     with pytest.raises(RecordingError, match=rf"monitor.csv: .*{re.escape(words)}"):
         read_precomputed_features(path)
+
+
+def _openbci(tmp_path, edit):
+    lines = shared_file("csv/OpenBCI_GUI-v6-blinks-jawClench-alpha.txt").read_text().splitlines()
+    path = tmp_path / "openbci.txt"
+    path.write_text("\n".join(edit(lines)) + "\n")
+    return path
+
+
+def test_an_openbci_export_with_lost_packets_is_refused_naming_the_gap(tmp_path):
+    # Found: a second of rows lost (a Bluetooth dropout) was read as continuous; the Timestamp column shows it.
+    path = _openbci(tmp_path, lambda lines: lines[: 5 + 250 * 40] + lines[5 + 250 * 41 :])
+    with pytest.raises(RecordingError, match=r"openbci.txt: discontinuous recording: the Timestamp column's stamps "
+                                             r"jump forward 0.99\d* s \(a gap.* after 40.000 s of samples"):
+        read_recording(path)
+
+
+def test_an_openbci_sample_rate_its_timestamps_contradict_is_refused(tmp_path):
+    # Found: '%Sample Rate = 1000 Hz' over samples stamped 250 a second was read at 1 kHz.
+    path = _openbci(tmp_path, lambda lines: [line.replace("250 Hz", "1000 Hz") for line in lines])
+    with pytest.raises(RecordingError, match=r"openbci.txt: header line '%Sample Rate' says 1000 Hz but the Timestamp "
+                                             r"column's stamps advance at 250.\d* Hz"):
+        read_recording(path)
