@@ -17,7 +17,7 @@ import numpy as np
 
 from ..errors import RecordingError
 from .channels import classify_label
-from .timebase import check_continuous, check_stated_rate, median_period, timestamp_unit
+from .timebase import check_continuous, check_sfreq, check_stated_rate, median_period, timestamp_unit
 
 log = logging.getLogger(__name__)
 
@@ -183,6 +183,7 @@ def read_openbci_txt(path: Path) -> mne.io.BaseRaw:
     if not sfreq > 0:
         raise RecordingError(f"{path}: OpenBCI header line '%Sample Rate' is {header['sample rate'][:40]!r}, "
                              f"not a sample rate")
+    check_sfreq(path, sfreq, "openbci")  # named before the timestamps are read against it
     if column_row is not None:
         columns = [i for i, name in enumerate(column_row) if re.match(r"(EXG|EEG) Channel \d+", name, re.I)]
         names = [column_row[i] for i in columns]
