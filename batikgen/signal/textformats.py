@@ -16,7 +16,7 @@ import mne
 import numpy as np
 
 from ..errors import RecordingError
-from .channels import classify_label
+from .channels import classify_label, eeg_info
 from .timebase import check_continuous, check_sfreq, check_stated_rate, median_period, timestamp_unit
 
 log = logging.getLogger(__name__)
@@ -111,7 +111,7 @@ def read_muse_csv(path: Path) -> mne.io.BaseRaw:
     sfreq = estimate_sfreq(table[:, 0], path)
     check_continuous(path, table[:, 0], sfreq)
     log.info("%s: sample rate estimated from timestamps as %g Hz", path, sfreq)
-    info = mne.create_info([names[i] for i in columns[1:]], sfreq, ch_types="eeg")
+    info = eeg_info([names[i] for i in columns[1:]], sfreq)
     return mne.io.RawArray(table[:, 1:].T * 1e-6, info, verbose="error")
 
 
@@ -210,5 +210,5 @@ def read_openbci_txt(path: Path) -> mne.io.BaseRaw:
         check_stated_rate(path, data[:, -1], sfreq, "Timestamp column's stamps", "header line '%Sample Rate'")
         check_continuous(path, data[:, -1], sfreq, "Timestamp column's stamps")
         data = data[:, :-1]
-    info = mne.create_info(names, sfreq, ch_types="eeg")
+    info = eeg_info(names, sfreq)
     return mne.io.RawArray(data.T * 1e-6, info, verbose="error")

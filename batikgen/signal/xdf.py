@@ -16,6 +16,7 @@ import mne
 import numpy as np
 
 from ..errors import RecordingError
+from .channels import eeg_info
 from .timebase import check_continuous, check_stated_rate
 
 log = logging.getLogger(__name__)
@@ -187,5 +188,4 @@ def read_xdf(path: Path) -> mne.io.BaseRaw:
     if abs(effective - rate) > 0.02 * rate:
         log.warning("%s: XDF stream's effective rate %.2f Hz differs from its nominal %.2f Hz", path, effective, rate)
     data = samples.T.astype(float) * np.asarray(scales)[:, None]
-    types = ["eeg"] * len(names)
-    return mne.io.RawArray(data, mne.create_info(names, rate, ch_types=types), verbose="error")
+    return mne.io.RawArray(data, eeg_info(names, rate), verbose="error")

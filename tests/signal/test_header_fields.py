@@ -184,3 +184,20 @@ def test_edf_header_length_and_signal_count_must_agree(tmp_path, offset, width, 
     data[offset : offset + width] = text.encode().ljust(width)
     path.write_bytes(bytes(data))
     assert words in _refusal(path)
+
+
+def test_duplicate_labels_in_xdf_and_muse_give_batikgens_warning_not_mnes(tmp_path, caplog):
+    # Found: MNE's "RuntimeWarning: Channel names are not unique ... Applying running numbers" printed with a
+    # source line from batikgen/signal/xdf.py (and textformats.py) before batikgen's own warning.
+    from tests.signal.filewriters import write_xdf
+
+    xdf = write_xdf(tmp_path / "dup.xdf", _noise(256), 256, ["Fz", "Fz", "Cz", "Pz"])
+    lines = shared_file("csv/biopsykit_eeg_muse_example.csv").read_text().splitlines()
+    muse = tmp_path / "dup.csv"
+    muse.write_text("\n".join(["timestamps,TP9,TP9,AF8,TP10,Right AUX", *lines[1:3000]]) + "\n")
+    for path, first in ((xdf, "Fz"), (muse, "TP9")):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            recording = read_recording(path)
+        assert recording.ch_names[:2] == [first, f"{first} (2)"]
+        assert f"channel label(s) {first} appear more than once" in caplog.text
