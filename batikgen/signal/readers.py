@@ -200,7 +200,9 @@ def _check_eeglab_data_size(path: Path, raw: mne.io.BaseRaw) -> None:
 #: Markers that say the samples on either side were not recorded one after the other.
 _BOUNDARY_MARKERS = {"boundary": "EEGLAB boundary event", "new segment/": "BrainVision 'New Segment' marker",
                      # MNE's mark where a reader filled a break in acquisition (EGI MFF epochs, FIF skips) with zeros
-                     "bad_acq_skip": "break in acquisition (filled with zeros by the reader)"}
+                     "bad_acq_skip": "break in acquisition (filled with zeros by the reader)",
+                     # GDF event 0x7FFE, "start of a new segment (after a break)"; MNE names GDF events by number
+                     "32766": "GDF new-segment event (0x7FFE, after a break)"}
 
 
 def _refuse_boundaries(raw: mne.io.BaseRaw, path: Path) -> None:

@@ -121,8 +121,12 @@ def write_openbci(path: Path, data_uv: np.ndarray, sfreq: float, version: int = 
     return path
 
 
-def write_gdf1(path: Path, data_uv: np.ndarray, sfreq: int, labels: list[str], patient: str = "P01 Jane_Doe") -> Path:
-    """Write a GDF 1.25 file: 256-byte fixed header, 256 bytes per channel, 1 s records of int16 µV."""
+def write_gdf1(path: Path, data_uv: np.ndarray, sfreq: int, labels: list[str], patient: str = "P01 Jane_Doe",
+               events: tuple[tuple[int, int], ...] = ()) -> Path:
+    """Write a GDF 1.25 file: 256-byte fixed header, 256 bytes per channel, 1 s records of int16 µV.
+
+    ``events`` are (sample, GDF event type) pairs for the event table (mode 1, positions 1-based).
+    """
     n_ch, n = data_uv.shape
     n_records = n // sfreq
     fixed = bytearray()
@@ -143,8 +147,9 @@ def write_gdf1(path: Path, data_uv: np.ndarray, sfreq: int, labels: list[str], p
     variable += bytes(32 * n_ch)
     samples = np.rint(data_uv[:, : n_records * sfreq]).astype("<i2")
     records = samples.reshape(n_ch, n_records, sfreq).transpose(1, 0, 2).tobytes()
-    events = bytes([1, 0, 0, 0]) + struct.pack("<I", 0)
-    path.write_bytes(bytes(fixed) + variable + records + events)
+    table = bytes([1]) + struct.pack("<I", sfreq)[:3] + struct.pack("<I", len(events))
+    table += b"".join(struct.pack("<I", at + 1) for at, _ in events) + b"".join(struct.pack("<H", t) for _, t in events)
+    path.write_bytes(bytes(fixed) + variable + records + table)
     return path
 
 

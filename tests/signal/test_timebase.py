@@ -220,3 +220,16 @@ def test_an_openbci_sample_rate_its_timestamps_contradict_is_refused(tmp_path):
     with pytest.raises(RecordingError, match=r"openbci.txt: header line '%Sample Rate' says 1000 Hz but the Timestamp "
                                              r"column's stamps advance at 250.\d* Hz"):
         read_recording(path)
+
+
+def test_a_gdf_new_segment_event_is_refused_naming_the_break(tmp_path):
+    # Found: GDF's event 0x7FFE (start of a new segment after a break) was read through as continuous.
+    from tests.signal.filewriters import write_gdf1
+
+    rng = np.random.default_rng(4)
+    data = 20 * rng.standard_normal((4, 256 * 20))
+    plain = read_recording(write_gdf1(tmp_path / "plain.gdf", data, 256, LABELS, events=((256 * 3, 0x0300),)))
+    assert plain.duration == pytest.approx(20)
+    with pytest.raises(RecordingError, match=r"cut.gdf: discontinuous recording: a GDF new-segment event \(0x7FFE, "
+                                             r"after a break\) at 12.000 s"):
+        read_recording(write_gdf1(tmp_path / "cut.gdf", data, 256, LABELS, events=((256 * 12, 0x7FFE),)))
