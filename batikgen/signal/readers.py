@@ -506,13 +506,17 @@ def read_precomputed_features(path: str | os.PathLike):
     Raises
     ------
     RecordingError
-        If the file holds raw EEG instead, or cannot be read.
+        If the file holds raw EEG instead, cannot be read, or has no good row (window).
     """
     path = Path(path)
     reader = _reader_for(path)
     if reader.provides != "features":
         raise RecordingError(f"{path}: a {reader.description} file holds raw EEG, not precomputed band powers")
-    return _read_with(reader, path)
+    features = _read_with(reader, path)
+    if not np.asarray(features.good, dtype=bool).any():  # the mapping would find nothing to map
+        raise RecordingError(f"{path}: none of its {features.n_windows} rows of band powers is good (for Mind Monitor: "
+                             f"the headband was off or had poor contact throughout); nothing to make a cloth from")
+    return features
 
 
 def reader_for(path: str | os.PathLike) -> Reader:
