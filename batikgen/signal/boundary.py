@@ -25,10 +25,31 @@ _IN_OUR_TERMS = ((re.compile(r"cannot reshape array of size \d+ into shape"),
                   "the file holds fewer samples than its header says: it was cut short or is damaged"),)
 
 
+#: A sentence of a library's advice about its own API (MNE's "Pass overrides=... to
+#: read_raw_brainvision", "please use mne.io.read_raw_ant instead"): never shown to batikgen's user.
+_API_ADVICE = re.compile(r"\bmne\.\w|\bread_(raw|epochs)_\w+|overrides=|preload=|please report|usecols|"
+                         r"MNE-Python developers", re.I)
+
+
+def _plain_lines(text: str) -> list[str]:
+    """The lines of a message that are not a traceback quoted in it, nor a library's API advice."""
+    lines = []
+    for line in text.splitlines():
+        if not line.strip() or line[:1].isspace() or line.lstrip().startswith(("Traceback", 'File "', "^")):
+            continue  # a traceback some libraries put inside their message
+        sentences = [s for s in re.split(r"(?<=[.!?])\s+", line.strip()) if not _API_ADVICE.search(s)]
+        if sentences:
+            lines.append(" ".join(sentences))
+    return lines
+
+
 def describe(exc: BaseException) -> str:
-    """An exception in a few words: its first line, or its type when it has no message."""
-    text = str(exc).strip()
-    first = text.splitlines()[0] if text else ""
+    """An exception in a few words: its first plain line, or its type when it has none.
+
+    Tracebacks quoted inside a message and sentences of a library's API advice are left out.
+    """
+    lines = _plain_lines(str(exc))
+    first = lines[0] if lines else ""
     for phrase, words in _IN_OUR_TERMS:
         if phrase.search(first):
             return words

@@ -287,8 +287,33 @@ def _check_binary_rate(path: Path, offset: int, fmt: str, reader: str) -> None:
 
 
 def _read_egi(path: Path) -> mne.io.BaseRaw:
-    _check_binary_rate(path, 20, ">h", "egi")  # after the version and the recording's date and time
+    # After the version and the recording's date and time: rate, channels, gain, bits, range; samples.
+    _check_binary_rate(path, 20, ">h", "egi")
+    with open(path, "rb") as handle:
+        head = handle.read(36)
+    n_channels, n_samples = int.from_bytes(head[22:24], "big", signed=True), int.from_bytes(head[30:34], "big",
+                                                                                           signed=True)
+    if not 0 < n_channels <= 4096:
+        raise RecordingError(f"{path}: EGI header field 'number of channels' is {n_channels}, expected 1-4096")
+    if n_samples <= 0:
+        raise RecordingError(f"{path}: EGI header field 'number of samples' is {n_samples}: the file holds no samples")
     return _loaded(path, mne.io.read_raw_egi(path, preload=False, verbose="error"))
+
+
+def _check_cnt_header(path: Path) -> None:
+    """The Neuroscan SETUP fields that size the data, by name: channels, rate, where the events start."""
+    _check_binary_rate(path, 376, "<H", "cnt")
+    with open(path, "rb") as handle:
+        setup = handle.read(900)
+    n_channels = int.from_bytes(setup[370:372], "little")
+    if not 0 < n_channels <= 4096:
+        raise RecordingError(f"{path}: Neuroscan CNT header field 'number of channels' is {n_channels}, "
+                             f"expected 1-4096")
+    data_start, size = 900 + 75 * n_channels, path.stat().st_size
+    event_offset = int.from_bytes(setup[886:890], "little")  # 32 bits: it wraps in files over 4 GB
+    if size < 1 << 32 and not data_start < event_offset <= size:  # the samples lie between electrodes and events
+        raise RecordingError(f"{path}: Neuroscan CNT header field 'event table offset' is {event_offset}, outside "
+                             f"the file's data (which starts at byte {data_start} of {size})")
 
 
 def _read_mff(path: Path) -> mne.io.BaseRaw:
@@ -305,7 +330,7 @@ def _read_cnt(path: Path) -> mne.io.BaseRaw:
     count is wrong, or picks the wrong width when it is off by a factor of two): every width that
     fits the data is read, and the reading that looks like continuous EEG is kept.
     """
-    _check_binary_rate(path, 376, "<H", "cnt")
+    _check_cnt_header(path)
     kwargs = {"preload": True, "verbose": "error", "date_format": "mm/dd/yy", "recompute_n_samples": True}
     widths = _cnt_widths(path)
     readings = [mne.io.read_raw_cnt(path, data_format=f"int{8 * w}", **kwargs) for w in widths]

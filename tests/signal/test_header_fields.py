@@ -201,3 +201,53 @@ def test_duplicate_labels_in_xdf_and_muse_give_batikgens_warning_not_mnes(tmp_pa
             recording = read_recording(path)
         assert recording.ch_names[:2] == [first, f"{first} (2)"]
         assert f"channel label(s) {first} appear more than once" in caplog.text
+
+
+def _put(path, offset, fmt, value):
+    import struct
+
+    data = bytearray(path.read_bytes())
+    struct.pack_into(fmt, data, offset, value)
+    path.write_bytes(bytes(data))
+    return path
+
+
+@pytest.mark.parametrize(("offset", "fmt", "value", "words"), [
+    # Found: a channel count of 0 gave a message that was a traceback of MNE's, ending in its advice to
+    # "use mne.io.read_raw_ant"; an event table offset of 0 gave MNE's "No data in this range".
+    (370, "<H", 0, "Neuroscan CNT header field 'number of channels' is 0, expected 1-4096"),
+    (370, "<H", 65535, "Neuroscan CNT header field 'number of channels' is 65535"),
+    (886, "<i", 0, "Neuroscan CNT header field 'event table offset' is 0, outside the file's data"),
+])
+def test_neuroscan_cnt_header_fields_that_size_the_data_are_named(tmp_path, offset, fmt, value, words):
+    from tests.signal.filewriters import write_cnt
+
+    path = write_cnt(tmp_path / "rec.cnt", _noise(256), 256, ["Fz", "Cz", "Pz", "Oz"])
+    assert words in _refusal(_put(path, offset, fmt, value))
+
+
+@pytest.mark.parametrize(("offset", "fmt", "value", "words"), [
+    # Found: "integer division or modulo by zero", "No data in this range", "negative dimensions are not allowed".
+    (22, ">h", 0, "EGI header field 'number of channels' is 0, expected 1-4096"),
+    (30, ">i", 0, "EGI header field 'number of samples' is 0: the file holds no samples"),
+    (30, ">i", -5, "EGI header field 'number of samples' is -5"),
+])
+def test_egi_header_fields_that_size_the_data_are_named(tmp_path, offset, fmt, value, words):
+    from tests.signal.filewriters import write_egi_raw
+
+    path = write_egi_raw(tmp_path / "rec.raw", _noise(250, 8), 250)
+    assert words in _refusal(_put(path, offset, fmt, value))
+
+
+def test_describe_leaves_out_quoted_tracebacks_and_api_advice():
+    from batikgen.signal.boundary import describe
+
+    mne_cnt = RuntimeError('\n  File "/x/_utils.py", line 198, in _compute_robust_sizes\n    a = b / c\n        ^^^^^\n\n'
+                           "ZeroDivisionError: integer division or modulo by zero\n\nWARNING: mne.io.read_raw_cnt "
+                           "supports Neuroscan CNT files only. If this file is an ANT Neuro CNT, please use "
+                           "mne.io.read_raw_ant instead.")
+    assert describe(mne_cnt) == "ZeroDivisionError: integer division or modulo by zero"
+    mne_bv = RuntimeError("Could not parse SamplingInterval from x.vhdr: No section: 'Common infos'. Pass "
+                          "overrides={'sfreq': <value>} to read_raw_brainvision to supply it explicitly.")
+    assert describe(mne_bv) == "Could not parse SamplingInterval from x.vhdr: No section: 'Common infos'."
+    assert describe(KeyError("EEG Fp1")) == "KeyError 'EEG Fp1'" and describe(EOFError()) == "EOFError"
