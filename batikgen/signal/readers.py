@@ -130,6 +130,20 @@ def _read_edf(path: Path) -> mne.io.BaseRaw:
     return _loaded(path, raw)
 
 
+def _read_fif(path: Path) -> mne.io.BaseRaw:
+    try:
+        raw = mne.io.read_raw_fif(path, preload=False, verbose="error")
+    except ZeroDivisionError:  # MNE divides by the measurement info's sfreq: name it when it is 0
+        import struct
+
+        head = path.read_bytes()[: 1 << 20] if not path.name.endswith(".gz") else b""
+        at = head.find(struct.pack(">iii", 201, 4, 4))  # FIFF_SFREQ, a float, 4 bytes
+        if at >= 0:
+            check_sfreq(path, struct.unpack_from(">f", head, at + 16)[0], "fif")
+        raise
+    return _loaded(path, raw)
+
+
 def _read_brainvision(path: Path) -> mne.io.BaseRaw:
     check_vhdr(path)
     return _loaded(path, mne.io.read_raw_brainvision(path, preload=False, verbose="error"))
@@ -346,7 +360,7 @@ READERS: list[Reader] = [
     Reader("edf", "European Data Format (EDF/EDF+)", (".edf",), _is_edf, _read_edf),
     Reader("bdf", "BioSemi Data Format (BDF)", (".bdf",), _is_bdf, _read_bdf),
     Reader("gdf", "General Data Format (GDF)", (".gdf",), _is_gdf, _read_gdf),
-    Reader("fif", "MNE/Neuromag FIF", (".fif", ".fif.gz"), _is_fif, _quiet(mne.io.read_raw_fif)),
+    Reader("fif", "MNE/Neuromag FIF", (".fif", ".fif.gz"), _is_fif, _read_fif),
     Reader(
         "brainvision",
         "BrainVision (.vhdr with .vmrk and binary data)",

@@ -251,3 +251,18 @@ def test_describe_leaves_out_quoted_tracebacks_and_api_advice():
                           "overrides={'sfreq': <value>} to read_raw_brainvision to supply it explicitly.")
     assert describe(mne_bv) == "Could not parse SamplingInterval from x.vhdr: No section: 'Common infos'."
     assert describe(KeyError("EEG Fp1")) == "KeyError 'EEG Fp1'" and describe(EOFError()) == "EOFError"
+
+
+def test_a_fif_sample_rate_of_zero_is_named_not_divided_by(tmp_path):
+    # Found: "float division by zero" from MNE's FIF reader.
+    import struct
+
+    import mne
+
+    info = mne.create_info(["Fz", "Cz", "Pz", "Oz"], 256.0, "eeg")
+    mne.io.RawArray(_noise(256) * 1e-6, info, verbose="error").save(tmp_path / "zero_raw.fif", verbose="error")
+    path = tmp_path / "zero_raw.fif"
+    data = path.read_bytes()
+    at = data.find(struct.pack(">iii", 201, 4, 4))  # FIFF_SFREQ
+    assert at > 0
+    assert "sample rate 0 Hz (from the measurement info 'sfreq')" in _refusal(_put(path, at + 16, ">f", 0.0))
