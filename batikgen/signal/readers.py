@@ -216,7 +216,10 @@ _BOUNDARY_MARKERS = {"boundary": "EEGLAB boundary event", "new segment/": "Brain
                      # MNE's mark where a reader filled a break in acquisition (EGI MFF epochs, FIF skips) with zeros
                      "bad_acq_skip": "break in acquisition (filled with zeros by the reader)",
                      # GDF event 0x7FFE, "start of a new segment (after a break)"; MNE names GDF events by number
-                     "32766": "GDF new-segment event (0x7FFE, after a break)"}
+                     "32766": "GDF new-segment event (0x7FFE, after a break)",
+                     # MNE's mark where separately recorded blocks were joined (Nihon Kohden data blocks,
+                     # recordings concatenated and saved)
+                     "bad boundary": "join of separately recorded blocks ('BAD boundary')"}
 
 
 def _refuse_boundaries(raw: mne.io.BaseRaw, path: Path) -> None:
@@ -336,6 +339,48 @@ def _read_mff(path: Path) -> mne.io.BaseRaw:
         return _loaded(path, mne.io.read_raw_egi(path, preload=False, verbose="error"))
 
 
+def _read_nihon(path: Path) -> mne.io.BaseRaw:
+    _check_nihon_header(path)
+    return _loaded(path, mne.io.read_raw_nihon(path, preload=False, verbose="error"))
+
+
+def _check_nihon_header(path: Path) -> None:
+    """The fields of a Nihon Kohden .EEG that locate and size its samples, by name (the layout MNE reads:
+    control block addresses from 0x92, data block addresses from a control block's byte 18; in a
+    data block the rate at 0x1A, the duration in tenths of a second at 0x1C, the channels at 0x26)."""
+    size = path.stat().st_size
+
+    def number(offset: int, width: int) -> int:
+        handle.seek(offset)
+        raw = handle.read(width)
+        if len(raw) < width:
+            raise RecordingError(f"{path}: Nihon Kohden file cut short: its header points to byte {offset}, beyond "
+                                 f"its {size} bytes")
+        return int.from_bytes(raw, "little")
+
+    with open(path, "rb") as handle:
+        if number(0x91, 1) == 0:
+            raise RecordingError(f"{path}: Nihon Kohden header field 'number of control blocks' is 0: no samples")
+        control = number(0x92, 4)
+        blocks = number(control + 17, 1)
+        if blocks == 0:
+            raise RecordingError(f"{path}: Nihon Kohden header field 'number of data blocks' is 0: no samples")
+        for i in range(blocks):
+            block = number(control + 18 + 20 * i, 4)
+            where = f"Nihon Kohden data block {i + 1}"
+            check_sfreq(path, number(block + 0x1A, 2) & 0x3FFF, "nihon")  # the top bits are flags
+            tenths, n_channels = number(block + 0x1C, 4), number(block + 0x26, 1)
+            if tenths == 0 or n_channels == 0:
+                field = "record duration" if tenths == 0 else "number of channels"
+                raise RecordingError(f"{path}: {where}: header field '{field}' is 0: no samples")
+            rate = number(block + 0x1A, 2) & 0x3FFF
+            end = block + 0x27 + 10 * n_channels + 2 * (n_channels + 1) * (tenths * rate // 10)
+            if end > size:
+                raise RecordingError(f"{path}: file cut short: {where}'s header fields 'record duration' "
+                                     f"({tenths / 10:g} s), 'sampling rate' ({rate} Hz) and 'number of channels' "
+                                     f"({n_channels}) need {end:,} bytes, the file has {size:,}")
+
+
 def _read_cnt(path: Path) -> mne.io.BaseRaw:
     """Neuroscan CNT, including files whose header states a wrong number of samples.
 
@@ -371,7 +416,7 @@ READERS: list[Reader] = [
     # scipy's MAT-file reader (C) segfaults on some damaged .set files; v7.3 files go through HDF5 (C).
     Reader("eeglab", "EEGLAB (.set, with or without .fdt)", (".set",), _is_eeglab, _read_eeglab, risky=True),
     Reader("cnt", "Neuroscan continuous (.cnt)", (".cnt",), _is_cnt, _read_cnt),
-    Reader("nihon", "Nihon Kohden EEG (.eeg with .pnt/.log)", (".eeg",), _is_nihon, _quiet(mne.io.read_raw_nihon)),
+    Reader("nihon", "Nihon Kohden EEG (.eeg with .pnt/.log)", (".eeg",), _is_nihon, _read_nihon),
     Reader("egi", "EGI simple binary (.raw)", (".raw",), _is_egi_raw, _read_egi),
     Reader("mff", "EGI MFF (a .mff folder)", (".mff",), _is_mff, _read_mff),
     Reader("xdf", "XDF (Lab Streaming Layer)", (".xdf", ".xdfz"), is_xdf, read_xdf),

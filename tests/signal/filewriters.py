@@ -162,7 +162,8 @@ def write_egi_raw(path: Path, data_uv: np.ndarray, sfreq: int) -> Path:
     return path
 
 
-def write_nihon(path: Path, data_uv: np.ndarray, sfreq: int, device: bytes = b"EEG-1200A V01.00") -> Path:
+def write_nihon(path: Path, data_uv: np.ndarray, sfreq: int, device: bytes = b"EEG-1200A V01.00",
+                blocks: int = 1) -> Path:
     """Write a Nihon Kohden .EEG file with one control block and one data block (no .PNT/.LOG/.21E).
 
     Layout as MNE's reader walks it: device string at 0 and at 0x81, the number of control blocks
@@ -170,7 +171,8 @@ def write_nihon(path: Path, data_uv: np.ndarray, sfreq: int, device: bytes = b"E
     data blocks' addresses from +18; a data block has the rate at +0x1A, the duration in tenths of
     a second at +0x1C, the channel count at +0x26, 10-byte channel records from +0x27, then samples
     as offset-binary uint16, sample-major, with one extra (mark) channel. Channels take the default
-    labels (FP1, FP2, F3, ...) by index; EEG spans -3200..3199.9 µV over 16 bits.
+    labels (FP1, FP2, F3, ...) by index; EEG spans -3200..3199.9 µV over 16 bits. ``blocks`` > 1
+    writes the samples again as further data blocks (separately recorded stretches).
     """
     n_ch, n = data_uv.shape
     control, block = 0x1800, 0x1900
@@ -190,5 +192,12 @@ def write_nihon(path: Path, data_uv: np.ndarray, sfreq: int, device: bytes = b"E
     cal = (3199.902 + 3200) / 65535
     digital = np.rint((data_uv - (-3200 + 32768 * cal)) / cal).astype(np.int64)
     stored = (np.vstack([digital, np.zeros((1, n), dtype=np.int64)]) - 0x8000) % 0x10000  # offset binary
-    path.write_bytes(bytes(out) + stored.astype("<u2").T.tobytes())
+    samples = stored.astype("<u2").T.tobytes()
+    header = bytes(out[block:])  # the data block's header: rate, duration, channels
+    out[control + 17] = blocks
+    body = bytes(out) + samples
+    for i in range(1, blocks):
+        struct.pack_into("<I", out, control + 18 + 20 * i, len(body))
+        body += header + samples
+    path.write_bytes(bytes(out[:block]) + body[block:])
     return path

@@ -266,3 +266,22 @@ def test_a_fif_sample_rate_of_zero_is_named_not_divided_by(tmp_path):
     at = data.find(struct.pack(">iii", 201, 4, 4))  # FIFF_SFREQ
     assert at > 0
     assert "sample rate 0 Hz (from the measurement info 'sfreq')" in _refusal(_put(path, at + 16, ">f", 0.0))
+
+
+@pytest.mark.parametrize(("offset", "fmt", "value", "words"), [
+    # Found: MNE's "sfreq must be positive", "No data in this range", "list index out of range", "index 0 is
+    # out of bounds", a duration of 1e8 s refused for memory (not as the header it is), and a channel count
+    # of 0 answered with MNE's advice to "consider passing picks explicitly".
+    (0x1900 + 0x1A, "<H", 0, "sample rate 0 Hz (from the header field 'sampling rate')"),
+    (0x1900 + 0x1C, "<I", 0, "Nihon Kohden data block 1: header field 'record duration' is 0"),
+    (0x1900 + 0x1C, "<I", 10**9, "file cut short: Nihon Kohden data block 1's header fields 'record duration' (1e+08 s)"),
+    (0x1900 + 0x26, "<B", 0, "Nihon Kohden data block 1: header field 'number of channels' is 0"),
+    (0x91, "<B", 0, "Nihon Kohden header field 'number of control blocks' is 0"),
+    (0x1800 + 17, "<B", 0, "Nihon Kohden header field 'number of data blocks' is 0"),
+    (0x92, "<I", 10**9, "Nihon Kohden file cut short: its header points to byte 1000000017"),
+])
+def test_nihon_kohden_header_fields_that_locate_and_size_the_data_are_named(tmp_path, offset, fmt, value, words):
+    from tests.signal.filewriters import write_nihon
+
+    path = write_nihon(tmp_path / "rec.EEG", _noise(200, 8), 200)
+    assert words in _refusal(_put(path, offset, fmt, value))

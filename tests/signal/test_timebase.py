@@ -233,3 +233,15 @@ def test_a_gdf_new_segment_event_is_refused_naming_the_break(tmp_path):
     with pytest.raises(RecordingError, match=r"cut.gdf: discontinuous recording: a GDF new-segment event \(0x7FFE, "
                                              r"after a break\) at 12.000 s"):
         read_recording(write_gdf1(tmp_path / "cut.gdf", data, 256, LABELS, events=((256 * 12, 0x7FFE),)))
+
+
+def test_nihon_kohden_blocks_recorded_separately_are_refused_as_a_join(tmp_path):
+    # Found: a Nihon Kohden file of two data blocks (recording paused and resumed) was read as one
+    # recording; MNE marks the join 'BAD boundary' (as it does for concatenated recordings).
+    from tests.signal.filewriters import write_nihon
+
+    data = 20 * np.random.default_rng(6).standard_normal((8, 2000))
+    assert read_recording(write_nihon(tmp_path / "one.EEG", data, 200)).duration == pytest.approx(10)
+    with pytest.raises(RecordingError, match=r"two.EEG: discontinuous recording: a join of separately recorded blocks "
+                                             r"\('BAD boundary'\) at 9.99\d s"):
+        read_recording(write_nihon(tmp_path / "two.EEG", data, 200, blocks=2))
