@@ -220,7 +220,7 @@ def test_nihon_kohden_reads_and_a_truncated_one_is_refused(tmp_path):
     np.testing.assert_allclose(recording.raw.get_data() * 1e6, data, atol=0.05)  # 16 bits over ±3200 µV
     truncated = tmp_path / "SHORT.EEG"
     truncated.write_bytes((tmp_path / "PATIENT.EEG").read_bytes()[:0x1000])
-    with pytest.raises(RecordingError, match=r"SHORT.EEG: could not be read as Nihon Kohden EEG"):
+    with pytest.raises(RecordingError, match=r"SHORT.EEG: Nihon Kohden file cut short: its header points to byte"):
         read_recording(truncated)
 
 
