@@ -28,7 +28,9 @@ _IN_OUR_TERMS = ((re.compile(r"cannot reshape array of size \d+ into shape"),
 #: A sentence of a library's advice about its own API (MNE's "Pass overrides=... to
 #: read_raw_brainvision", "please use mne.io.read_raw_ant instead"): never shown to batikgen's user.
 _API_ADVICE = re.compile(r"\bmne\.\w|\bread_(raw|epochs)_\w+|overrides=|preload=|please report|usecols|"
-                         r"MNE-Python developers", re.I)
+                         r"MNE-Python developers|consider passing|picks explicitly", re.I)
+
+_ADVICE_CLAUSE = re.compile(r",\s*(consider|please|try)\b[^.;]*", re.I)
 
 
 def _plain_lines(text: str) -> list[str]:
@@ -37,7 +39,8 @@ def _plain_lines(text: str) -> list[str]:
     for line in text.splitlines():
         if not line.strip() or line[:1].isspace() or line.lstrip().startswith(("Traceback", 'File "', "^")):
             continue  # a traceback some libraries put inside their message
-        sentences = [s for s in re.split(r"(?<=[.!?])\s+", line.strip()) if not _API_ADVICE.search(s)]
+        line = _ADVICE_CLAUSE.sub("", line.strip())  # "..., consider passing picks explicitly"
+        sentences = [s for s in re.split(r"(?<=[.!?])\s+", line) if not _API_ADVICE.search(s)]
         if sentences:
             lines.append(" ".join(sentences))
     return lines

@@ -650,6 +650,8 @@ def read_recording(path: str | os.PathLike) -> Recording:
             f"read it with batikgen.pipeline.features_from_file or `batikgen features`"
         )
     raw = _read_with(reader, path)
+    if len(raw.ch_names) == 0:  # MNE's picks would answer with advice about its own arguments
+        raise RecordingError(f"{path}: the file holds no channels (its header counts none)")
     with stage(path, "checking its sample rate and markers"):
         check_sfreq(path, raw.info["sfreq"], reader.name)
         _refuse_boundaries(raw, path)

@@ -134,7 +134,7 @@ def _apply(data: bytes, edits, header: int) -> bytes:
 
 #: Words of a library's API (MNE, numpy, pyxdf) that must never reach the user of batikgen.
 API_ADVICE = ("overrides=", "read_raw", "read_epochs", "preload", "usecols", "please report", "mne-python",
-              "sfreq must", "tmin", "cannot reshape")
+              "sfreq must", "tmin", "cannot reshape", "consider passing", "picks explicitly", "mne.io")
 
 
 def _agrees_with_inspect(path: Path, result: tuple[str, str], inspect_file) -> tuple[str, str]:

@@ -250,6 +250,8 @@ def test_describe_leaves_out_quoted_tracebacks_and_api_advice():
     mne_bv = RuntimeError("Could not parse SamplingInterval from x.vhdr: No section: 'Common infos'. Pass "
                           "overrides={'sfreq': <value>} to read_raw_brainvision to supply it explicitly.")
     assert describe(mne_bv) == "Could not parse SamplingInterval from x.vhdr: No section: 'Common infos'."
+    mne_picks = ValueError('picks (None, treated as "all") yielded no channels, consider passing picks explicitly')
+    assert describe(mne_picks) == 'picks (None, treated as "all") yielded no channels'
     assert describe(KeyError("EEG Fp1")) == "KeyError 'EEG Fp1'" and describe(EOFError()) == "EOFError"
 
 
