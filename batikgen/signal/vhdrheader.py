@@ -61,7 +61,8 @@ def check_vhdr(path: Path) -> None:
     Raises
     ------
     RecordingError
-        Naming the field, when [Common Infos] is missing, NumberOfChannels is not 1-4096,
+        Naming the field, when [Common Infos] is missing, DataType is not TIMEDOMAIN, DataFile or
+        MarkerFile names a file outside the header's folder, NumberOfChannels is not 1-4096,
         SamplingInterval is not a positive number, BinaryFormat is unknown, a channel's entry is
         missing or its resolution absurd (channels in units other than volts are typed non-EEG
         by MNE and dropped later), or the data file does not hold whole samples of that many
@@ -73,6 +74,12 @@ def check_vhdr(path: Path) -> None:
     if common is None:
         raise RecordingError(f"{path}: BrainVision header without its [Common Infos] section (which names the data "
                              f"file, the channel count and the sampling interval): cut short or damaged")
+    kind = _field(path, cfg, common, "DataType", str, "TIMEDOMAIN").upper()
+    if kind != "TIMEDOMAIN":  # spectra or averages, whose SamplingInterval is no time between samples
+        raise RecordingError(f"{path}: BrainVision header field DataType is {kind[:30]!r}: the file holds no recording "
+                             f"over time (TIMEDOMAIN) to analyse")
+    for key in ("DataFile", "MarkerFile"):
+        _refuse_outside(path, key, _field(path, cfg, common, key, str, "-"))
     n_channels = _field(path, cfg, common, "NumberOfChannels", int)
     if not 0 < n_channels <= _MAX_CHANNELS:
         raise RecordingError(f"{path}: BrainVision header field NumberOfChannels is {n_channels}, expected "
@@ -105,11 +112,24 @@ def check_vhdr(path: Path) -> None:
     _check_data_size(path, cfg, common, n_channels, fmt)
 
 
+def _refuse_outside(path: Path, key: str, name: str) -> None:
+    """A header names its data and marker files; only files beside it are read.
+
+    The service keeps each upload in a folder of its own, and a header naming "../x.eeg" or an
+    absolute path must never lead the reader out of it (the same rule as for EEGLAB's .fdt).
+    """
+    name = name.strip()
+    if name != "-" and (Path(name).is_absolute() or Path(name).name != name or "\\" in name or ":" in name):
+        raise RecordingError(f"{path}: BrainVision header field {key} names a file outside the header's own folder; "
+                             f"batikgen reads only data and marker files that sit beside the .vhdr")
+
+
 def _check_data_size(path: Path, cfg: configparser.ConfigParser, common: str, n_channels: int, fmt: str) -> None:
     name = _field(path, cfg, common, "DataFile", str)
     data = path.parent / re.sub(r"\$b", path.stem, name)  # $b: the header's own base name
     if not data.is_file():
-        return  # MNE names the missing file
+        raise RecordingError(f"{path}: BrainVision header field DataFile names {data.name!r}, which is not beside the "
+                             f"header: copy the data file with it")
     frame = n_channels * _WIDTHS[fmt]
     size = data.stat().st_size
     if size % frame:

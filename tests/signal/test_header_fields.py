@@ -287,3 +287,21 @@ def test_nihon_kohden_header_fields_that_locate_and_size_the_data_are_named(tmp_
 
     path = write_nihon(tmp_path / "rec.EEG", _noise(200, 8), 200)
     assert words in _refusal(_put(path, offset, fmt, value))
+
+
+@pytest.mark.parametrize(("edit", "words"), [
+    # Found: a DataFile of "../elsewhere.dat" or an absolute path was read from outside the header's folder
+    # (the service keeps each upload in a folder of its own; EEGLAB's .fdt already had this rule).
+    (lambda t: t.replace("DataFile=testbva.dat", "DataFile=../elsewhere.dat"), "DataFile names a file outside"),
+    (lambda t: t.replace("DataFile=testbva.dat", "DataFile=/tmp/elsewhere.dat"), "DataFile names a file outside"),
+    (lambda t: t.replace("MarkerFile=testbva.vmrk", "MarkerFile=../x.vmrk"), "MarkerFile names a file outside"),
+    # Found: frequency-domain data was analysed as a recording; a missing data file was named by its full path.
+    (lambda t: t.replace("DataType=TIMEDOMAIN", "DataType=FREQUENCYDOMAIN"), "DataType is 'FREQUENCYDOMAIN'"),
+    (lambda t: t.replace("DataFile=testbva.dat", "DataFile=gone.dat"), "DataFile names 'gone.dat', which is not "
+                                                                         "beside the header"),
+])
+def test_brainvision_header_names_only_files_beside_it_and_time_domain_data(tmp_path, edit, words):
+    (tmp_path / "sub").mkdir()
+    header = _brainvision(tmp_path / "sub", edit)
+    shutil.copy(header.with_suffix(".dat"), tmp_path / "elsewhere.dat")
+    assert words in _refusal(header)
