@@ -571,7 +571,11 @@ def _drop_leading_zeros(raw: mne.io.BaseRaw, path: Path) -> None:
     first = int(nonzero[0]) if nonzero.size else data.shape[1]
     if first == 0 or first >= raw.n_times - 1:
         return
-    log.warning("%s: dropping %d leading all-zero samples (%.2f s)", path, first, first / raw.info["sfreq"])
+    # A warning is for what the user may want to know: a sample or two of zeros (a sine starting at
+    # 0 in every channel) is no amplifier start-up.
+    seconds = first / raw.info["sfreq"]
+    log.log(logging.WARNING if seconds >= 0.1 else logging.INFO, "%s: dropping %d leading all-zero samples (%.2f s)",
+            path, first, seconds)
     raw.crop(tmin=first / raw.info["sfreq"])
 
 

@@ -347,3 +347,13 @@ def test_non_finite_samples_are_refused(tmp_path):
     data[2, 100:110] = np.nan
     with pytest.raises(RecordingError, match=r"gaps.xdf: 10 samples are NaN or infinite \(in Pz\)"):
         read_recording(write_xdf(tmp_path / "gaps.xdf", data, 256, LABELS))
+
+
+def test_a_single_leading_zero_sample_is_dropped_without_a_warning(tmp_path, caplog):
+    # Found: a sine that starts at 0 in every channel printed "dropping 1 leading all-zero samples (0.00 s)".
+    data = _signal(256, 12)
+    data[:, 0] = 0.0
+    with caplog.at_level(logging.INFO, logger="batikgen"):
+        recording = read_recording(write_xdf(tmp_path / "sine.xdf", data, 256, LABELS))
+    assert recording.raw.n_times == data.shape[1] - 1
+    assert [r.levelno for r in caplog.records if "leading all-zero" in r.getMessage()] == [logging.INFO]
