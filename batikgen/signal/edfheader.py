@@ -252,3 +252,55 @@ def check_gdf_header(path: Path) -> None:
             f"{path}: GDF header field 'length of header' is {header_bytes} bytes, which does not fit "
             f"{n_signals} signals (at least {_FIXED_BYTES * (n_signals + 1)} bytes) in a file of {size} bytes"
         )
+    _check_gdf_signals(path, version, n_signals, n_records, header_bytes, fixed, size)
+
+
+#: GDF channel data types (GDFTYP) MNE reads, with their size in bytes.
+_GDF_TYPES = {1: 1, 2: 1, 3: 2, 4: 2, 5: 4, 6: 4, 7: 8, 8: 8, 16: 4, 17: 8}
+
+
+def _check_gdf_signals(path: Path, version: float, n: int, n_records: int, header_bytes: int, fixed: bytes,
+                       size: int) -> None:
+    """The per-signal fields that scale and size the samples, and the data against the file's size.
+
+    Offsets of each field's block in the variable header (n signals): GDF 1.x label 16, transducer
+    80, physical dimension 8, physical min/max float64, digital min/max int64, prefiltering 80,
+    samples per record uint32, type uint32; GDF 2.x the same up to the dimension (6 + a code of 2),
+    digital min/max float64, prefiltering 68 and three filter floats before the samples per record.
+    """
+    import numpy as np
+
+    numerator, denominator = (int.from_bytes(fixed[244 + i : 248 + i], "little") for i in (0, 4))
+    if denominator == 0:
+        raise RecordingError(f"{path}: GDF header field 'duration of a data record' is {numerator}/0 s")
+    with open(path, "rb") as handle:
+        handle.seek(_FIXED_BYTES)
+        block = handle.read(_FIXED_BYTES * n)
+    physical = 16 * n + 80 * n + 8 * n
+    digital_type = "<i8" if version < 1.9 else "<f8"
+    spr_at = physical + 32 * n + (80 * n if version < 1.9 else 68 * n + 12 * n)
+    fields = {
+        "physical minimum": np.frombuffer(block, "<f8", n, physical), "physical maximum": np.frombuffer(block, "<f8", n, physical + 8 * n),
+        "digital minimum": np.frombuffer(block, digital_type, n, physical + 16 * n).astype(float),
+        "digital maximum": np.frombuffer(block, digital_type, n, physical + 24 * n).astype(float),
+    }
+    spr = np.frombuffer(block, "<u4", n, spr_at)
+    types = np.frombuffer(block, "<u4", n, spr_at + 4 * n)
+    for i in range(n):
+        label = block[16 * i : 16 * (i + 1)].decode("latin-1").strip("\x00 ")
+        where = f"of signal {i + 1} ({label!r})"
+        if types[i] not in _GDF_TYPES:
+            raise RecordingError(f"{path}: GDF header field 'channel data type' {where} is {types[i]}, not one of the "
+                                 f"integer or float types batikgen reads")
+        if spr[i] == 0:
+            raise RecordingError(f"{path}: GDF header field 'number of samples in each data record' {where} is 0")
+        for low, high in (("digital minimum", "digital maximum"), ("physical minimum", "physical maximum")):
+            lo, hi = fields[low][i], fields[high][i]
+            if not (np.isfinite(lo) and np.isfinite(hi)) or lo == hi:
+                raise RecordingError(f"{path}: GDF header fields '{low}' ({lo:g}) and '{high}' ({hi:g}) {where} "
+                                     f"cannot scale its samples")
+    record_bytes = int(sum(int(s) * _GDF_TYPES[int(t)] for s, t in zip(spr, types)))
+    whole = max(size - header_bytes, 0) // record_bytes
+    if n_records > whole:
+        raise RecordingError(f"{path}: file cut short: GDF header field 'number of data records' is {n_records} but "
+                             f"the file holds {whole} whole data records")

@@ -305,3 +305,26 @@ def test_brainvision_header_names_only_files_beside_it_and_time_domain_data(tmp_
     header = _brainvision(tmp_path / "sub", edit)
     shutil.copy(header.with_suffix(".dat"), tmp_path / "elsewhere.dat")
     assert words in _refusal(header)
+
+
+#: GDF 1.25 as tests/signal/filewriters.py writes it, 4 signals: where each per-signal field's block starts.
+_GDF_PMIN = 256 + (16 + 80 + 8) * 4
+_GDF_DMIN = _GDF_PMIN + 16 * 4
+_GDF_SPR = _GDF_DMIN + 16 * 4 + 80 * 4
+
+
+@pytest.mark.parametrize(("offset", "fmt", "value", "words"), [
+    # Found: "float division by zero", "tuple index out of range", "Reading multiple data types not supported",
+    # "index 0 is out of bounds"; a signal with no samples or a zero scaling range was dropped as flat.
+    (248, "<I", 0, "GDF header field 'duration of a data record' is 1/0 s"),
+    (_GDF_SPR, "<i", 0, "GDF header field 'number of samples in each data record' of signal 1 ('Fz') is 0"),
+    (_GDF_SPR + 16, "<i", 99, "GDF header field 'channel data type' of signal 1 ('Fz') is 99"),
+    (_GDF_PMIN, "<d", 32767.0, "GDF header fields 'physical minimum' (32767) and 'physical maximum' (32767)"),
+    (_GDF_DMIN, "<q", 32767, "GDF header fields 'digital minimum' (32767) and 'digital maximum' (32767)"),
+    (236, "<q", 10**9, "file cut short: GDF header field 'number of data records' is 1000000000 but the file holds 10"),
+])
+def test_gdf_signal_fields_that_scale_and_size_the_samples_are_named(tmp_path, offset, fmt, value, words):
+    from tests.signal.filewriters import write_gdf1
+
+    path = write_gdf1(tmp_path / "rec.gdf", _noise(256), 256, ["Fz", "Cz", "Pz", "Oz"])
+    assert words in _refusal(_put(path, offset, fmt, value))
