@@ -188,19 +188,26 @@ def _refuse_eeglab_fields(path: Path) -> None:
         raise RecordingError(f"{path}: the .set (a MATLAB file) is damaged or cut short: {describe(exc)}") from None
     for field, whole in (("srate", False), ("nbchan", True), ("pnts", True), ("trials", True)):
         try:
-            value = float(np.asarray(eeg.get(field, 1), dtype=float).ravel()[0])
+            text = str(np.asarray(eeg.get(field, 1)).ravel()[0])[:40]
+            value = float(text)
         except (TypeError, ValueError, IndexError):
-            value = float("nan")
+            text, value = text if "text" in locals() else "empty", float("nan")
         if not (np.isfinite(value) and value > 0 and (value == int(value) or not whole)):
-            raise RecordingError(f"{path}: EEGLAB .set field {field!r} is {value:g}, expected "
+            raise RecordingError(f"{path}: EEGLAB .set field {field!r} is {text}, expected "
                                  f"{'a whole number, 1 or more' if whole else 'a positive sample rate in Hz'}")
 
 
 def _check_eeglab_data_size(path: Path, raw: mne.io.BaseRaw) -> None:
     """Refuse a data file (.fdt) that does not hold exactly the .set's channels x points as float32."""
     data = raw.filenames[0] if raw.filenames else None
+    if raw.preload:  # samples inside the .set: MNE takes their shape, and pnts and chanlocs, as they are
+        rows, points = raw._data.shape
+        if rows != len(raw.ch_names) or points != raw.n_times:
+            raise RecordingError(f"{path}: EEGLAB dataset whose samples ({rows} rows x {points:,} points) do not match "
+                                 f"its channel list ({len(raw.ch_names)}) and its field 'pnts' ({raw.n_times:,})")
+        return
     if data is None or os.path.abspath(data) == os.path.abspath(path) or not os.path.isfile(data):
-        return  # samples inside the .set: MNE checks their shape
+        return
     frame = 4 * len(raw.ch_names)
     size, expected = os.path.getsize(data), frame * raw.n_times
     if size != expected:

@@ -328,3 +328,22 @@ def test_gdf_signal_fields_that_scale_and_size_the_samples_are_named(tmp_path, o
 
     path = write_gdf1(tmp_path / "rec.gdf", _noise(256), 256, ["Fz", "Cz", "Pz", "Oz"])
     assert words in _refusal(_put(path, offset, fmt, value))
+
+
+@pytest.mark.parametrize("rows", [3, 5])
+def test_an_eeglab_set_whose_samples_do_not_match_its_channel_list_is_refused(tmp_path, rows):
+    # Found: samples stored in the .set with one row more than its channels were read with a row dropped;
+    # one row fewer ended in "index 3 is out of bounds for axis 0 with size 3".
+    from tests.signal.test_boundary import _write_set
+
+    path = _write_set(tmp_path / "rows.set", trials=1)
+    eeg = scipy.io.loadmat(path, appendmat=False)["EEG"]
+    data = eeg["data"][0, 0]
+    eeg["data"][0, 0] = np.vstack([data, data[:1]]) if rows > 4 else data[:rows]
+    scipy.io.savemat(path, {"EEG": eeg}, appendmat=False)
+    assert f"EEGLAB dataset whose samples ({rows} rows x 512 points) do not match its channel list (4)" in _refusal(path)
+
+
+def test_an_eeglab_srate_that_is_text_is_shown_as_written(tmp_path):
+    assert "EEGLAB .set field 'srate' is fast, expected a positive sample rate" in _refusal(_eeglab(tmp_path, "srate",
+                                                                                                    "fast"))
