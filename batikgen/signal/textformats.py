@@ -105,7 +105,7 @@ def read_muse_csv(path: Path) -> mne.io.BaseRaw:
     try:
         table = np.loadtxt(path, delimiter=",", skiprows=1, ndmin=2, encoding="utf-8-sig", usecols=columns)
     except ValueError as exc:
-        raise RecordingError(f"{path}: a muse-lsl CSV whose samples cannot be read: {_numpy_csv_problem(exc)}") from exc
+        raise RecordingError(f"{path}: a muse-lsl CSV whose samples cannot be read: {_numpy_csv_problem(exc, 1, path)}") from exc
     keep = np.all(np.isfinite(table), axis=1)
     table = table[keep]
     sfreq = estimate_sfreq(table[:, 0], path)
@@ -115,8 +115,11 @@ def read_muse_csv(path: Path) -> mne.io.BaseRaw:
     return mne.io.RawArray(table[:, 1:].T * 1e-6, info, verbose="error")
 
 
-def _numpy_csv_problem(exc: ValueError, skipped: int = 1) -> str:
-    """numpy.loadtxt's complaint in the user's terms: which line of the file, what is wrong."""
+def _numpy_csv_problem(exc: ValueError, skipped: int = 1, path: Path | None = None) -> str:
+    """numpy.loadtxt's complaint in the user's terms: which line of the file, what is wrong.
+
+    A short last line is said to be the end of a file cut short (a recorder stopped mid-write).
+    """
     text = str(exc)
     # numpy counts rows after the skipped ones, from 0 in conversion errors and from 1 in the others.
     bad = re.search(r"could not convert string '(.*)' to \w+ at row (\d+), column (\d+)", text)
@@ -124,12 +127,20 @@ def _numpy_csv_problem(exc: ValueError, skipped: int = 1) -> str:
         return f"line {int(bad.group(2)) + skipped + 1}, column {bad.group(3)}: {bad.group(1)!r} is not a number"
     short = re.search(r"invalid column index (\d+) at row (\d+) with (\d+) columns", text)
     if short:
-        return f"line {int(short.group(2)) + skipped} has {short.group(3)} values, fewer than the header's columns"
+        line = int(short.group(2)) + skipped
+        last = path is not None and line == _count_lines(path)
+        return (f"line {line} has {short.group(3)} values, fewer than the header's columns"
+                f"{'; it is the last line: the file was cut short' if last else ''}")
     changed = re.search(r"number of columns changed from (\d+) to (\d+) at row (\d+)", text)
     if changed:
         return (f"line {int(changed.group(3)) + skipped} has {changed.group(2)} values where the lines before have "
                 f"{changed.group(1)}")
     return "values are not numbers in comma-separated columns"
+
+
+def _count_lines(path: Path) -> int:
+    with open(path, "rb") as handle:
+        return sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b"")) + 1
 
 
 _OPENBCI_FIRST = re.compile(r"^%\s*OpenBCI Raw (EEG|EXG) Data", re.I)
@@ -203,7 +214,7 @@ def read_openbci_txt(path: Path) -> mne.io.BaseRaw:
             data = np.loadtxt(path, delimiter=",", comments="%", skiprows=skip,
                               usecols=columns + ([stamp] if stamp is not None else []), ndmin=2, encoding="utf-8-sig")
     except ValueError as exc:
-        raise RecordingError(f"{path}: OpenBCI export whose samples cannot be read: {_numpy_csv_problem(exc, skip)}") from exc
+        raise RecordingError(f"{path}: OpenBCI export whose samples cannot be read: {_numpy_csv_problem(exc, skip, path)}") from exc
     if data.shape[0] == 0:
         raise RecordingError(f"{path}: OpenBCI export with no sample rows after its header (cut short?)")
     if stamp is not None:

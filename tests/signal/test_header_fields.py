@@ -347,3 +347,11 @@ def test_an_eeglab_set_whose_samples_do_not_match_its_channel_list_is_refused(tm
 def test_an_eeglab_srate_that_is_text_is_shown_as_written(tmp_path):
     assert "EEGLAB .set field 'srate' is fast, expected a positive sample rate" in _refusal(_eeglab(tmp_path, "srate",
                                                                                                     "fast"))
+
+
+@pytest.mark.parametrize("relative", ["csv/biopsykit_eeg_muse_example.csv",
+                                      "csv/OpenBCI_GUI-v6-blinks-jawClench-alpha.txt"])
+def test_a_text_export_cut_mid_line_says_it_was_cut_short(tmp_path, relative):
+    path = _copy(tmp_path, relative)
+    path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+    assert "fewer than the header's columns; it is the last line: the file was cut short" in _refusal(path)
