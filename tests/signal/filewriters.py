@@ -31,10 +31,13 @@ def _chunk(tag: int, content: bytes) -> bytes:
 
 def write_xdf(path: Path, data_uv: np.ndarray, sfreq: float, labels: list[str], unit: str = "microvolts",
               stream_type: str = "EEG", extra_header_xml: str = "", t0: float = 1000.0,
-              timestamps: np.ndarray | None = None) -> Path:
+              timestamps: np.ndarray | None = None,
+              clock_offsets: tuple[tuple[float, float], ...] = ()) -> Path:
     """Write one float32 stream (channels x samples, in ``unit``) and a marker-free XDF file.
 
     Every sample carries its timestamp: ``timestamps`` (seconds) when given, else regular from ``t0``.
+    ``clock_offsets`` are ClockOffset chunks, (collection time on the sender's clock, receiver's
+    clock minus the sender's), as LabRecorder writes them every few seconds.
     """
     n_ch, n = data_uv.shape
     stamps = t0 + np.arange(n) / sfreq if timestamps is None else np.asarray(timestamps, dtype=float)
@@ -54,6 +57,8 @@ def write_xdf(path: Path, data_uv: np.ndarray, sfreq: float, labels: list[str], 
             samples += b"\x08" + struct.pack("<d", stamps[start + i])
             samples += block[:, i].astype("<f4").tobytes()
         out += _chunk(3, struct.pack("<I", 1) + bytes(samples))
+    for collected, offset in clock_offsets:
+        out += _chunk(4, struct.pack("<I", 1) + struct.pack("<dd", collected, offset))
     footer = (f'<?xml version="1.0"?><info><first_timestamp>{stamps[0]}</first_timestamp>'
               f"<last_timestamp>{stamps[-1]}</last_timestamp><sample_count>{n}</sample_count></info>")
     out += _chunk(6, struct.pack("<I", 1) + footer.encode())

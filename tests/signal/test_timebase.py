@@ -245,3 +245,21 @@ def test_nihon_kohden_blocks_recorded_separately_are_refused_as_a_join(tmp_path)
     with pytest.raises(RecordingError, match=r"two.EEG: discontinuous recording: a join of separately recorded blocks "
                                              r"\('BAD boundary'\) at 9.99\d s"):
         read_recording(write_nihon(tmp_path / "two.EEG", data, 200, blocks=2))
+
+
+@pytest.mark.parametrize("lost_s", [0.0, 3.0])
+def test_an_xdf_sender_clock_reset_is_judged_on_the_synchronised_clock(tmp_path, lost_s):
+    # The sender's clock restarts at 10 s halfway (a reboot); LabRecorder's clock offsets record it. On the
+    # recorder's clock (pyxdf's synchronisation) the samples are continuous, or 3 s are missing.
+    n, half = SFREQ * 60, SFREQ * 30
+    i = np.arange(n)
+    sender = np.where(i < half, 5000 + i / SFREQ, 10 + (i - half) / SFREQ)
+    receiver = 1000 + i / SFREQ + np.where(i < half, 0.0, lost_s)
+    offsets = tuple((sender[j], receiver[j] - sender[j]) for j in range(0, n, 2 * SFREQ))
+    path = write_xdf(tmp_path / "reboot.xdf", _signal(60), SFREQ, LABELS, timestamps=sender, clock_offsets=offsets)
+    if lost_s == 0:
+        assert read_recording(path).duration == pytest.approx(60)
+    else:
+        with pytest.raises(RecordingError, match=r"reboot.xdf: discontinuous recording: .* jump forward 3 s \(a gap.* "
+                                                 r"after 30.000 s of samples"):
+            read_recording(path)
