@@ -160,7 +160,8 @@ def read_xdf(path: Path) -> mne.io.BaseRaw:
         if kind == "eeg" and rate > 0 and samples is not None and samples.ndim == 2 and samples.shape[0] > 1:
             candidates.append((samples.shape[1], stream, rate, samples))
     if not candidates:
-        described = ", ".join(f"{_first(s['info'], 'name')!r} ({_first(s['info'], 'type') or 'no type'})"
+        described = ", ".join(f"{_first(s['info'], 'name')!r} ({_first(s['info'], 'type') or 'no type'}"
+                              f"{', nominal_srate 0: irregular' if _first(s['info'], 'nominal_srate') in ('0', '0.0', '') else ''})"
                               for s in streams) or "none"
         raise RecordingError(f"{path}: XDF file without a regularly sampled EEG stream; its streams: {described}")
     _, stream, rate, samples = max(candidates, key=lambda c: c[0])

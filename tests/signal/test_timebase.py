@@ -263,3 +263,12 @@ def test_an_xdf_sender_clock_reset_is_judged_on_the_synchronised_clock(tmp_path,
         with pytest.raises(RecordingError, match=r"reboot.xdf: discontinuous recording: .* jump forward 3 s \(a gap.* "
                                                  r"after 30.000 s of samples"):
             read_recording(path)
+
+
+def test_an_xdf_eeg_stream_with_no_nominal_rate_is_called_irregular(tmp_path):
+    path = write_xdf(tmp_path / "irregular.xdf", _signal(4), SFREQ, LABELS)
+    path.write_bytes(path.read_bytes().replace(b"<nominal_srate>256</nominal_srate>",
+                                               b"<nominal_srate>0.0</nominal_srate>"))  # the same width
+    with pytest.raises(RecordingError, match=r"irregular.xdf: XDF file without a regularly sampled EEG stream; its "
+                                             r"streams: 'TestAmp' \(EEG, nominal_srate 0: irregular\)"):
+        read_recording(path)
