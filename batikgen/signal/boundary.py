@@ -28,7 +28,7 @@ _IN_OUR_TERMS = ((re.compile(r"cannot reshape array of size \d+ into shape"),
 #: A sentence of a library's advice about its own API (MNE's "Pass overrides=... to
 #: read_raw_brainvision", "please use mne.io.read_raw_ant instead"): never shown to batikgen's user.
 _API_ADVICE = re.compile(r"\bmne\.\w|\bread_(raw|epochs)_\w+|overrides=|preload=|please report|usecols|"
-                         r"MNE-Python developers|consider passing|picks explicitly", re.I)
+                         r"MNE-Python developers|consider passing|picks explicitly|please use|h5py", re.I)
 
 _ADVICE_CLAUSE = re.compile(r",\s*(consider|please|try)\b[^.;]*", re.I)
 

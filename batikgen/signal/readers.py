@@ -150,6 +150,13 @@ def _read_brainvision(path: Path) -> mne.io.BaseRaw:
 
 
 def _read_eeglab(path: Path) -> mne.io.BaseRaw:
+    with open(path, "rb") as handle:
+        head = handle.read(128)
+    # MATLAB v7.3 files are HDF5 (version word 0x0200 at byte 124, or a bare HDF5 signature).
+    if head.startswith(b"\x89HDF") or (head.startswith(b"MATLAB") and head[124:128] in (b"\x00\x02IM", b"\x02\x00MI")):
+        raise RecordingError(f"{path}: an EEGLAB dataset saved in MATLAB's v7.3 (HDF5) format, which batikgen does "
+                             f"not read; save it again from EEGLAB in the MATLAB v7 format (pop_saveset with 'version', "
+                             f"'7') and use that")
     try:
         raw = mne.io.read_raw_eeglab(path, preload=False, verbose="error")
     except TypeError as exc:

@@ -134,7 +134,8 @@ def _apply(data: bytes, edits, header: int) -> bytes:
 
 #: Words of a library's API (MNE, numpy, pyxdf) that must never reach the user of batikgen.
 API_ADVICE = ("overrides=", "read_raw", "read_epochs", "preload", "usecols", "please report", "mne-python",
-              "sfreq must", "tmin", "cannot reshape", "consider passing", "picks explicitly", "mne.io")
+              "sfreq must", "tmin", "cannot reshape", "consider passing", "picks explicitly", "mne.io",
+              "please use", "h5py")
 
 
 def _agrees_with_inspect(path: Path, result: tuple[str, str], inspect_file) -> tuple[str, str]:

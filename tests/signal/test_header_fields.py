@@ -355,3 +355,13 @@ def test_a_text_export_cut_mid_line_says_it_was_cut_short(tmp_path, relative):
     path = _copy(tmp_path, relative)
     path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
     assert "fewer than the header's columns; it is the last line: the file was cut short" in _refusal(path)
+
+
+def test_an_eeglab_set_in_matlab_v73_format_is_refused_in_batikgens_terms(tmp_path):
+    # Found: scipy's "Please use HDF reader for matlab v7.3 files, e.g. h5py".
+    header = b"MATLAB 7.3 MAT-file, Platform: GLNXA64, HDF5 schema 1.00 .".ljust(124) + b"\x00\x02IM"
+    path = tmp_path / "v73.set"
+    path.write_bytes(header.ljust(512, b"\x00") + b"\x89HDF\r\n\x1a\n" + bytes(1000))
+    message = _refusal(path)
+    assert "an EEGLAB dataset saved in MATLAB's v7.3 (HDF5) format, which batikgen does not read; save it again" in message
+    assert "h5py" not in message
