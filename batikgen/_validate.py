@@ -6,6 +6,7 @@ One wording throughout: ``<name> must be <what is allowed>; got <the value>``.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable
 
 from .errors import ParameterError
@@ -81,3 +82,54 @@ def check_piece_name(name: str) -> str:
     if problem:
         raise ParameterError(f"name {problem}: a piece's name is one file name without folders; got {name!r}")
     return name
+
+
+#: Size units, the way disks and memory are sold: kB, MB, GB, TB are powers of 1000; KiB, MiB,
+#: GiB, TiB and the bare letters K, M, G, T (as ``ulimit``, ``sort -S`` and Docker read them) are
+#: powers of 1024.
+SIZE_UNITS = {"": 1, "b": 1, "kb": 10**3, "mb": 10**6, "gb": 10**9, "tb": 10**12,
+              "k": 2**10, "m": 2**20, "g": 2**30, "t": 2**40,
+              "kib": 2**10, "mib": 2**20, "gib": 2**30, "tib": 2**40}
+_SIZE = re.compile(r"\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*")
+
+
+def parse_size(name: str, text: str | int, minimum: int = 1) -> int:
+    """Bytes in a size staff type: ``500MB``, ``1.5GB``, ``512MiB``, ``4G`` or ``2000000000``.
+
+    Parameters
+    ----------
+    name : str
+        The setting's name, for the message.
+    text : str or int
+        The size; units as in :data:`SIZE_UNITS` (MB = 10**6 bytes, MiB and M = 2**20 bytes).
+    minimum : int, optional
+        The smallest size allowed, in bytes.
+
+    Returns
+    -------
+    int
+        Bytes.
+
+    Raises
+    ------
+    ParameterError
+        If ``text`` is not a size, or is below ``minimum``.
+    """
+    if isinstance(text, int) and not isinstance(text, bool):
+        size = text
+    else:
+        match = _SIZE.fullmatch(str(text))
+        if not match or match.group(2).lower() not in SIZE_UNITS:
+            raise ParameterError(f"{name} must be a size such as 500MB, 4G or 512MiB; got {text!r}")
+        size = int(float(match.group(1)) * SIZE_UNITS[match.group(2).lower()])
+    if size < minimum:
+        raise ParameterError(f"{name} must be at least {format_size(minimum)}; got {text!r}")
+    return size
+
+
+def format_size(size: int) -> str:
+    """``4.0GiB`` style, a unit :func:`parse_size` reads back."""
+    for unit, factor in (("TiB", 2**40), ("GiB", 2**30), ("MiB", 2**20), ("KiB", 2**10)):
+        if size >= factor:
+            return f"{size / factor:.1f}{unit}"
+    return f"{size} bytes"

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import batikgen
-from batikgen._validate import check_choice, check_in_range, check_positive
+from batikgen._validate import check_choice, check_in_range, check_positive, format_size, parse_size
 from batikgen.errors import BatikgenError, OutputExistsError, ParameterError
 from batikgen.files import atomic_write, write_bytes_atomic
 from batikgen.seeding import SeedTree
@@ -87,6 +87,21 @@ def test_validation_messages_name_parameter_bounds_and_value():
     with pytest.raises(ParameterError, match="got nan"):
         check_in_range("x", float("nan"), 0, 1)
     assert check_in_range("x", 0.5, 0, 1) == 0.5
+
+
+def test_one_size_parser_reads_decimal_and_binary_units_the_same_everywhere():
+    # The batch's memory limit and the service's upload limit once read "1G" differently.
+    assert parse_size("s", "500MB") == 500 * 10**6
+    assert parse_size("s", "1.5GB") == 1_500_000_000
+    assert parse_size("s", "512MiB") == parse_size("s", "512M") == 512 * 2**20
+    assert parse_size("s", "4G") == parse_size("s", "4 GiB") == 4 * 2**30
+    assert parse_size("s", 2000) == 2000
+    for size in (768 * 2**20, 3 * 2**30, 2**40):
+        assert parse_size("s", format_size(size)) == size
+    with pytest.raises(ParameterError, match=r"memory limit must be a size such as .*got 'lots'"):
+        parse_size("memory limit", "lots")
+    with pytest.raises(ParameterError, match=r"must be at least 64.0MiB; got '1M'"):
+        parse_size("memory limit", "1M", minimum=64 * 2**20)
 
 
 def test_seed_tree_is_deterministic_and_named():

@@ -8,10 +8,11 @@ from pathlib import Path
 import click
 from rich.console import Console
 
+from .._validate import parse_size
 from ..errors import CatalogueError, ParameterError
 from ..exhibition.catalogue import Catalogue
 from ..exhibition.display import LiveDisplay, LogDisplay, status_table, summary_line, summary_table
-from ..exhibition.limits import DEFAULT_TIMEOUT_S, parse_size
+from ..exhibition.limits import DEFAULT_TIMEOUT_S, MIN_MEMORY_LIMIT
 from ..exhibition.manifest import MANIFEST_NAME, load_manifest, write_folder_manifest
 from ..exhibition.runner import BatchOptions, run_batch
 from .common import fail_cleanly, main
@@ -21,7 +22,7 @@ def _memory(ctx, param, value):
     if value is None:
         return None
     try:
-        return parse_size(value)
+        return parse_size("memory limit", value, minimum=MIN_MEMORY_LIMIT)
     except ParameterError as exc:
         raise click.BadParameter(str(exc)) from None
 

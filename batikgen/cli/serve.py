@@ -6,7 +6,8 @@ from pathlib import Path
 
 import click
 
-from ..service.config import DEFAULT_MAX_UPLOAD, ServiceConfig, parse_size
+from .._validate import parse_size
+from ..service.config import DEFAULT_MAX_UPLOAD, ServiceConfig
 from .common import fail_cleanly, main
 
 

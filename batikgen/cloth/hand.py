@@ -27,7 +27,7 @@ from .composition import Layer, PolygonArray
 
 #: Vertices are added along rings so no edge is longer than this (mm): the width then breathes
 #: smoothly along long straight edges too.
-STEP_MM = 0.5
+STEP_MM = 1.0
 #: A shape whose bounding box is at most this across (mm) and has one ring is a dot (cecek),
 #: dabbed whole rather than drawn as a line.
 DOT_MM = 2.6

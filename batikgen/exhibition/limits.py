@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import os
-import re
 
-from ..errors import ParameterError
 from ..render.parallel import available_cores
 
 #: Wall time a piece may take before it is killed: a whole kain panjang at 300 dpi takes well under
@@ -15,9 +13,9 @@ DEFAULT_TIMEOUT_S = 1800.0
 MEMORY_SHARE = 0.8
 #: No piece gets less than this by default (reading and analysing an hour of 64 channels fits).
 MIN_MEMORY = 1 << 30
+#: The smallest memory limit staff may set: less cannot read a recording.
+MIN_MEMORY_LIMIT = 64 << 20
 
-_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmgt]?)(i?b?)\s*$", re.IGNORECASE)
-_UNITS = {"": 1, "k": 1 << 10, "m": 1 << 20, "g": 1 << 30, "t": 1 << 40}
 
 
 def total_memory() -> int:
@@ -58,32 +56,3 @@ def default_memory(jobs: int) -> int:
     if not total:
         return 4 * MIN_MEMORY
     return max(MIN_MEMORY, int(total * MEMORY_SHARE / max(1, jobs)))
-
-
-def parse_size(text: str | int) -> int:
-    """Bytes from ``4G``, ``512M``, ``1.5GiB``, ``2000000000`` (binary units: 1G = 2**30 bytes).
-
-    Raises
-    ------
-    ParameterError
-        If ``text`` is not a size, or is under 64 MB (too little to read a recording).
-    """
-    if isinstance(text, int):
-        value = text
-    else:
-        match = _SIZE.match(str(text))
-        if not match:
-            raise ParameterError(f"memory limit must be a size such as 4G, 512M or 1.5GiB; got {text!r}")
-        number, unit, _ = match.groups()
-        value = int(float(number) * _UNITS[unit.lower()])
-    if value < 64 << 20:
-        raise ParameterError(f"memory limit must be at least 64M; got {text!r}")
-    return value
-
-
-def format_size(size: int) -> str:
-    """``4.0G`` style, the way :func:`parse_size` reads it."""
-    for unit, factor in (("T", 1 << 40), ("G", 1 << 30), ("M", 1 << 20)):
-        if size >= factor:
-            return f"{size / factor:.1f}{unit}"
-    return f"{size}"

@@ -41,10 +41,10 @@ from typing import TYPE_CHECKING
 
 from .. import __version__
 from .._process import die_with_parent
+from .._validate import format_size
 from ..defaults import DEFAULT_FINISH
 from ..errors import BatikgenError
 from ..files import file_sha256
-from .limits import format_size
 from .records import OutputFile, PieceResult
 
 if TYPE_CHECKING:  # the pipeline is imported where a piece renders: the coordinator never needs it

@@ -4,6 +4,15 @@ Memory stays bounded by one strip: each strip draws only the shapes that cross i
 to the encoder before the next is drawn. Strips are independent, so they can be drawn in parallel
 (see :mod:`batikgen.render.parallel`) and still join into the same bytes.
 
+Every image is drawn in fixed bands of :data:`BAND_ROWS` rows counted from its top, whatever the
+strips asked for: a strip is cut from the bands it covers (at the default strip height, strip and
+band are one). So the bytes never depend on where strips are cut, how many workers draw them, or
+whether the "whole canvas" is asked for in one strip: that is made of the same bands. (Drawing one
+surface per strip instead would not give this: skia clips an edge that crosses a surface's top or
+bottom and sets up the clipped piece afresh, so a long slanted edge -- a parang band, a crackle
+vein -- comes out a few levels different along its whole length inside the strip, however many
+spare rows are drawn.)
+
 Path building is the cost that grows with the scene: ``skia.Path.addPoly`` from a list of
 ``skia.Point`` costs about 1 µs a vertex in Python. Instead each strip's path (all the shapes of
 one layer that cross the strip) is gathered from the layer's packed coordinates and written in
@@ -26,6 +35,9 @@ from .dye import dye_pass, reach_px
 
 MM_PER_INCH = 25.4
 DEFAULT_STRIP_ROWS = 512
+#: Height of the bands every image is drawn in (see the module's notes): strips of the default
+#: height are bands, so they cost nothing extra.
+BAND_ROWS = DEFAULT_STRIP_ROWS
 #: Refuse renders beyond this; A0 at 300 dpi is ~140 Mpx, a kain panjang ~366 Mpx.
 MAX_PIXELS = 2_000_000_000
 MIN_DPI, MAX_DPI = 10, 2400
@@ -35,14 +47,11 @@ MIN_DPI, MAX_DPI = 10, 2400
 # the verbs as bytes, padded to 4 bytes. Verified by round trip in tests/render.
 _SKIA_PATH_VERSION = 5
 _VERB_MOVE, _VERB_LINE, _VERB_CLOSE = 0, 1, 5
-#: Rows drawn above and below each strip and thrown away: skia's anti-aliasing is not exact on
-#: the first and last rows of a surface when a shape crosses them, so strips are drawn with a
-#: margin and cropped, and the image does not depend on where the strips are cut.
+#: Rows drawn above and below each band and thrown away: skia's anti-aliasing is least exact on
+#: the first and last rows of a surface when a shape crosses them, so bands are drawn with a
+#: margin and cropped, and no seam shows where two bands meet. (The dye passes read further: they
+#: add their reach.)
 _MARGIN = 4
-#: Extra rows drawn round a strip when the dye passes read beyond it: measured, skia's edge rows
-#: can differ deeper than _MARGIN into a small surface (tests/finish check strips against the
-#: whole canvas).
-_DYE_SLACK = 16
 #: Rings whose winding is checked at a time when preparing a layer.
 _PREP_CHUNK = 50_000
 
@@ -78,8 +87,8 @@ class PreparedLayer:
         Rings to draw backwards, so exteriors all wind one way and holes the other.
     shape_ring_start, shape_ring_count : numpy.ndarray
         Which rings belong to each shape.
-    first_strip, last_strip : numpy.ndarray
-        The strips each shape touches (anti-aliased edge included).
+    first_band, last_band : numpy.ndarray
+        The bands each shape touches (anti-aliased edge and margin included).
     """
 
     colour: tuple[int, int, int]
@@ -88,12 +97,12 @@ class PreparedLayer:
     reverse: np.ndarray
     shape_ring_start: np.ndarray
     shape_ring_count: np.ndarray
-    first_strip: np.ndarray
-    last_strip: np.ndarray
+    first_band: np.ndarray
+    last_band: np.ndarray
 
-    def path_bytes(self, strip: int, top: float) -> bytes | None:
-        """The serialised skia path of the shapes crossing ``strip``, shifted up by ``top`` px."""
-        shapes = np.flatnonzero((self.first_strip <= strip) & (self.last_strip >= strip))
+    def path_bytes(self, band: int, top: float) -> bytes | None:
+        """The serialised skia path of the shapes crossing ``band``, shifted up by ``top`` px."""
+        shapes = np.flatnonzero((self.first_band <= band) & (self.last_band >= band))
         if not len(shapes):
             return None
         rings = concat_ranges(self.shape_ring_start[shapes], self.shape_ring_count[shapes])
@@ -144,7 +153,7 @@ def _rings_to_reverse(shapes: PolygonArray) -> np.ndarray:
     return out
 
 
-def _prepare_layer(layer: Layer, scale: float, strip_rows: int, n_strips: int, margin: int) -> PreparedLayer:
+def _prepare_layer(layer: Layer, scale: float, band_rows: int, n_bands: int, margin: int) -> PreparedLayer:
     shapes = layer.shapes
     bounds = shapes.bounds()
     drawn = np.diff(shapes.shape_offsets) > 0
@@ -154,8 +163,8 @@ def _prepare_layer(layer: Layer, scale: float, strip_rows: int, n_strips: int, m
     shape_ring_start, shape_ring_count = shapes.rings_of_shapes()
     bounds = np.nan_to_num(bounds * scale, nan=-1.0)
     reach = margin + 1  # the margin, and the anti-aliased edge
-    first = np.clip(np.floor((bounds[:, 1] - reach) / strip_rows).astype(np.int64), 0, n_strips - 1)
-    last = np.clip(np.floor((bounds[:, 3] + reach) / strip_rows).astype(np.int64), 0, n_strips - 1)
+    first = np.clip(np.floor((bounds[:, 1] - reach) / band_rows).astype(np.int64), 0, n_bands - 1)
+    last = np.clip(np.floor((bounds[:, 3] + reach) / band_rows).astype(np.int64), 0, n_bands - 1)
     last[~drawn] = -1  # nothing to draw
     return PreparedLayer(layer.colour, shapes, scale, _rings_to_reverse(shapes), shape_ring_start,
                          shape_ring_count, first, last)
@@ -166,8 +175,10 @@ class PreparedScene:
     """A Composition ready to be drawn strip by strip at one resolution.
 
     Made once, then shared by every worker (inherited on fork, so it is never pickled there).
-    ``margin`` rows are drawn above and below each strip and cropped: enough for skia's edges and,
-    in cap and tulis, for the dye passes to read beyond the strip (:func:`batikgen.render.dye.reach_px`).
+    The image is drawn in bands of ``band_rows`` (see the module's notes) and handed out in strips
+    of ``strip_rows``. ``margin`` rows are drawn above and below each band and cropped: enough for
+    skia's edges and, in cap and tulis, for the dye passes to read beyond the band
+    (:func:`batikgen.render.dye.reach_px`).
     """
 
     width: int
@@ -179,6 +190,7 @@ class PreparedScene:
     dpi: float = 0.0
     finish: str = "crisp"
     dye_seed: int = 0
+    band_rows: int = BAND_ROWS
 
     @property
     def n_strips(self) -> int:
@@ -188,6 +200,15 @@ class PreparedScene:
     def strip_height(self, strip: int) -> int:
         """Rows in ``strip`` (the last may be shorter)."""
         return min(self.strip_rows, self.height - strip * self.strip_rows)
+
+    @property
+    def n_bands(self) -> int:
+        """How many bands the image is drawn in."""
+        return -(-self.height // self.band_rows)
+
+    def band_height(self, band: int) -> int:
+        """Rows in ``band`` (the last may be shorter)."""
+        return min(self.band_rows, self.height - band * self.band_rows)
 
 
 def prepare_scene(composition: Composition, dpi: float, strip_rows: int = DEFAULT_STRIP_ROWS) -> PreparedScene:
@@ -213,65 +234,83 @@ def prepare_scene(composition: Composition, dpi: float, strip_rows: int = DEFAUL
     if width * height > MAX_PIXELS:
         raise RenderError(f"{width} x {height} px at {dpi:g} dpi is over {MAX_PIXELS:,} pixels; lower the dpi")
     scale = dpi / MM_PER_INCH
-    n_strips = -(-height // strip_rows)
+    n_bands = -(-height // BAND_ROWS)
     finish = getattr(composition, "finish", "crisp")
-    margin = _MARGIN + (reach_px(dpi) + _DYE_SLACK if finish != "crisp" else 0)
+    margin = _MARGIN + (reach_px(dpi) if finish != "crisp" else 0)
     layers = []
     for layer in composition.layers:
         if len(layer):
-            layers.append(_prepare_layer(layer, scale, strip_rows, n_strips, margin))
+            layers.append(_prepare_layer(layer, scale, BAND_ROWS, n_bands, margin))
     return PreparedScene(width, height, strip_rows, tuple(int(c) for c in composition.background), layers,
-                         margin, float(dpi), finish, int(getattr(composition, "dye_seed", 0)))
+                         margin, float(dpi), finish, int(getattr(composition, "dye_seed", 0)), BAND_ROWS)
 
 
 class StripPainter:
-    """Draws strips of one scene on a reusable skia surface (one per process).
+    """Draws strips of one scene, band by band, on a reusable skia surface (one per process).
 
     The surface draws straight into a numpy buffer (no ``toarray`` copy, which cost 55 ms a strip
     on an A0), and the alpha channel is dropped channel by channel: 7 ms a strip of an A0, against
-    43 ms for numpy's ``[..., :3]`` copy and 17 ms for Pillow's convert.
+    43 ms for numpy's ``[..., :3]`` copy and 17 ms for Pillow's convert. The last band drawn is
+    kept, so strips shorter than a band draw each band once.
     """
 
     def __init__(self, scene: PreparedScene) -> None:
         self.scene = scene
-        self._buffer = np.empty((scene.strip_rows + 2 * scene.margin, scene.width, 4), dtype=np.uint8)
+        self._buffer = np.empty((scene.band_rows + 2 * scene.margin, scene.width, 4), dtype=np.uint8)
         self._surface = skia.Surface(self._buffer, skia.kRGBA_8888_ColorType, skia.kPremul_AlphaType)
         self._paints = [skia.Paint(Color=_skia_colour(layer.colour), AntiAlias=True, Style=skia.Paint.kFill_Style)
                         for layer in scene.layers]
         self._background = _skia_colour(scene.background)
+        self._last: tuple[int, np.ndarray] | None = None
 
     def paint(self, strip: int) -> np.ndarray:
         """The RGB pixels of ``strip``, shape (rows, width, 3), uint8."""
         scene = self.scene
-        rows = scene.strip_height(strip)
+        top = strip * scene.strip_rows
+        bottom = top + scene.strip_height(strip)
+        first, last = top // scene.band_rows, (bottom - 1) // scene.band_rows
+        if first == last and top == first * scene.band_rows and bottom - top == scene.band_height(first):
+            return self._band(first)  # the strip is a band
+        rgb = np.empty((bottom - top, scene.width, 3), dtype=np.uint8)
+        for band in range(first, last + 1):
+            start = band * scene.band_rows
+            a, b = max(top, start), min(bottom, start + scene.band_height(band))
+            rgb[a - top : b - top] = self._band(band)[a - start : b - start]
+        return rgb
+
+    def _band(self, band: int) -> np.ndarray:
+        """The RGB pixels of ``band`` (the last one drawn is kept)."""
+        if self._last is not None and self._last[0] == band:
+            return self._last[1]
+        scene = self.scene
+        rows = scene.band_height(band)
         canvas = self._surface.getCanvas()
         canvas.clear(self._background)
         path = skia.Path()
         for layer, paint in zip(scene.layers, self._paints):
-            data = layer.path_bytes(strip, strip * scene.strip_rows - scene.margin)
+            data = layer.path_bytes(band, band * scene.band_rows - scene.margin)
             if data is None:
                 continue
             if path.readFromMemory(data) != len(data):
-                raise RenderError(f"skia rejected the path of strip {strip}; the geometry may hold NaN coordinates")
+                raise RenderError(f"skia rejected the path of band {band}; the geometry may hold NaN coordinates")
             canvas.drawPath(path, paint)
         # Every pixel is opaque (the background is), so premultiplied RGBA is plain RGBA.
         if scene.finish != "crisp":
-            return self._dyed(strip, rows)
-        inner = self._buffer[scene.margin : scene.margin + rows]
-        rgb = np.empty((rows, scene.width, 3), dtype=np.uint8)
-        for channel in range(3):  # one long strided copy per channel: 6x faster than inner[..., :3]
-            np.copyto(rgb[..., channel], inner[..., channel])
+            rgb = self._dyed(band, rows)
+        else:
+            inner = self._buffer[scene.margin : scene.margin + rows]
+            rgb = np.empty((rows, scene.width, 3), dtype=np.uint8)
+            for channel in range(3):  # one long strided copy per channel: 6x faster than inner[..., :3]
+                np.copyto(rgb[..., channel], inner[..., channel])
+        self._last = (band, rgb)
         return rgb
 
-
-    def _dyed(self, strip: int, rows: int) -> np.ndarray:
-        """The strip after the dye passes, read from the strip and the rows drawn round it."""
+    def _dyed(self, band: int, rows: int) -> np.ndarray:
+        """The band after the dye passes, read from the band and the rows drawn round it."""
         scene = self.scene
-        reach = scene.margin - _MARGIN - _DYE_SLACK
-        start = _MARGIN + _DYE_SLACK
-        block = np.ascontiguousarray(self._buffer[start : scene.margin + rows + reach, :, :3])
-        dyed = dye_pass(block, strip * scene.strip_rows - reach, scene.dpi, scene.dye_seed)
-        return np.ascontiguousarray(dyed[reach : reach + rows])
+        reach = scene.margin - _MARGIN
+        block = self._buffer[_MARGIN : scene.margin + rows + reach]  # RGBA: the pass reads RGB
+        return dye_pass(block, band * scene.band_rows - reach, scene.dpi, scene.dye_seed)
 
 
 def render_strips(

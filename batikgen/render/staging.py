@@ -79,8 +79,14 @@ class OutputClaim:
         self.staging: Path | None = None
         self._lock_fd: int | None = None
         self._lock_path = self.outdir / f"{_PREFIX}{stem}.lock"
+        self._created: list[Path] = []  # folders this claim made, deepest first
+        self._committed = False
 
     def __enter__(self) -> OutputClaim:
+        missing = self.outdir.absolute()
+        while not missing.exists() and missing != missing.parent:
+            self._created.append(missing)
+            missing = missing.parent
         try:
             self.outdir.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -98,6 +104,7 @@ class OutputClaim:
             raise RenderError(f"{self.outdir}: cannot write in the output folder: {exc.strerror or exc}") from None
         except BaseException:
             self._unlock()
+            self._remove_created()
             raise
         return self
 
@@ -106,6 +113,16 @@ class OutputClaim:
             shutil.rmtree(self.staging, ignore_errors=True)
             self.staging = None
         self._unlock()
+        if not self._committed:
+            self._remove_created()
+
+    def _remove_created(self) -> None:
+        """A run that put nothing in place leaves no empty output folder behind it."""
+        for folder in self._created:
+            try:
+                folder.rmdir()  # only if empty: another run may have written there meanwhile
+            except OSError:
+                break
 
     def path(self, name: str) -> Path:
         """Where to write the output ``name`` until :meth:`commit`."""
@@ -147,6 +164,7 @@ class OutputClaim:
                     os.fsync(fd)
                 finally:
                     os.close(fd)
+        self._committed = True
         return placed
 
     def _lock(self) -> None:

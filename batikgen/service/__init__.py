@@ -4,6 +4,6 @@
 ASGI app; this package's top level stays light (no web framework imported) for the command line.
 """
 
-from .config import DEFAULT_MAX_UPLOAD, ServiceConfig, parse_size
+from .config import DEFAULT_MAX_UPLOAD, ServiceConfig
 
-__all__ = ["DEFAULT_MAX_UPLOAD", "ServiceConfig", "parse_size"]
+__all__ = ["DEFAULT_MAX_UPLOAD", "ServiceConfig"]

@@ -129,7 +129,7 @@ def _inspect_recording(path: Path) -> Inspection:
     recording = read_recording(path)
     report = Inspection(
         file=str(path), format=recording.format, description=choose_reader(path).description,
-        channels=recording.ch_names, dropped=recording.dropped, sfreq_hz=recording.sfreq,
+        channels=recording.ch_names, dropped=recording.dropped, sfreq_hz=recording.recorded_sfreq,
         duration_s=recording.duration,
     )
     try:

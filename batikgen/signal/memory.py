@@ -2,8 +2,12 @@
 
 A 2 GB EDF becomes 8 GB of float64 samples when read, and the analysis needs a few copies of
 blocks of it on top; on a machine without that much, the process would swap for minutes and die
-with a MemoryError traceback. Readers that can open a file without loading its samples (MNE's)
-ask :func:`check_fits` first and refuse such a recording with its size and the limit.
+with a MemoryError traceback. Every reader asks :func:`check_fits` before the samples are read and
+refuses such a recording with its size and the limit: MNE's readers (and CNT's) from the header of
+a file opened without its samples, the text readers from the file's size and its first lines, XDF
+from its stream header and the file's size. A long recording at a high rate is not loaded at all:
+it is read a chunk at a time and reduced to an analysis rate (:mod:`batikgen.signal.reduction`),
+and checked for the reduced samples it will hold.
 """
 
 from __future__ import annotations
@@ -51,7 +55,8 @@ def available_bytes() -> int | None:
     return available
 
 
-def check_fits(path: Path | str, n_channels: int, n_samples: int, limit: int | None = None) -> None:
+def check_fits(path: Path | str, n_channels: int, n_samples: int, limit: int | None = None,
+               analysed_at_hz: float | None = None) -> None:
     """Refuse a recording whose analysis would not fit in memory, before its samples are read.
 
     Parameters
@@ -63,6 +68,9 @@ def check_fits(path: Path | str, n_channels: int, n_samples: int, limit: int | N
     limit : int, optional
         Bytes that may be used; default :func:`available_bytes` (no check when unknown), or the
         environment variable ``BATIKGEN_MEMORY_LIMIT_MB`` when set.
+    analysed_at_hz : float, optional
+        For a recording analysed at a reduced rate (see :mod:`~batikgen.signal.reduction`):
+        ``n_samples`` are the reduced samples, and the message says so.
 
     Raises
     ------
@@ -77,8 +85,9 @@ def check_fits(path: Path | str, n_channels: int, n_samples: int, limit: int | N
     samples_bytes = 8 * int(n_channels) * int(n_samples)
     need = int(ANALYSIS_FACTOR * samples_bytes)
     if need > limit:
+        at = "" if analysed_at_hz is None else f" (reduced to {analysed_at_hz:g} Hz for the analysis)"
         raise RecordingError(
-            f"{path}: {n_channels} channels x {n_samples:,} samples are {samples_bytes / 1e9:.2f} GB as float64 and "
+            f"{path}: {n_channels} channels x {n_samples:,} samples{at} are {samples_bytes / 1e9:.2f} GB as float64 and "
             f"need about {need / 1e9:.2f} GB to analyse, more than the {limit / 1e9:.2f} GB of memory available; "
             f"split the recording into shorter files or keep fewer channels"
         )

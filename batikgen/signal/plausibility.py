@@ -55,7 +55,7 @@ def highpassed_sd_uv(raw: mne.io.BaseRaw, l_freq: float = 1.0) -> np.ndarray:
     """
     sfreq = float(raw.info["sfreq"])
     data = samples(raw)
-    sos = highpass_sos(sfreq, l_freq) if sfreq > 4 * l_freq and data.shape[1] > 3 * sfreq / l_freq else None
+    sos = plausibility_highpass(sfreq, data.shape[1], l_freq)
     sd = np.empty(data.shape[0])
     if sos is not None and data.shape[1] > LONG_ROW_SAMPLES:  # long rows: moments over filtered runs
         padlen = min(6 * len(sos), data.shape[1] - 1)
@@ -77,14 +77,28 @@ def highpassed_sd_uv(raw: mne.io.BaseRaw, l_freq: float = 1.0) -> np.ndarray:
     return sd * 1e6
 
 
-def _non_eeg_by_values(raw: mne.io.BaseRaw, sd_uv: np.ndarray) -> dict[str, str]:
-    """Channels whose values say they are not EEG, whatever their label: markers and huge signals."""
+def plausibility_highpass(sfreq: float, n_times: int, l_freq: float = 1.0) -> np.ndarray | None:
+    """The high-pass before the SD is measured, or None where the recording is too short or slow for it."""
+    return highpass_sos(sfreq, l_freq) if sfreq > 4 * l_freq and n_times > 3 * sfreq / l_freq else None
+
+
+def head_levels(head: np.ndarray) -> np.ndarray:
+    """Distinct values in each row of ``head``, the first :data:`MARKER_CHECK_SAMPLES` of each channel."""
+    return np.array([np.unique(row).size for row in head], dtype=int)
+
+
+def _non_eeg_by_values(raw: mne.io.BaseRaw, sd_uv: np.ndarray, levels: np.ndarray | None = None) -> dict[str, str]:
+    """Channels whose values say they are not EEG, whatever their label: markers and huge signals.
+
+    ``levels`` (from :func:`head_levels`) are counted from ``raw``'s first samples unless given.
+    """
     found = {}
     typical = float(np.median(sd_uv))
-    head = raw.get_data(stop=min(raw.n_times, MARKER_CHECK_SAMPLES))
-    for name, row, sd in zip(raw.ch_names, head, sd_uv):
-        if sd >= FLAT_SD_UV and np.unique(row).size <= MARKER_MAX_LEVELS:
-            found[name] = f"values look like a marker/status channel ({np.unique(row).size} distinct levels)"
+    if levels is None:
+        levels = head_levels(raw.get_data(stop=min(raw.n_times, MARKER_CHECK_SAMPLES)))
+    for name, count, sd in zip(raw.ch_names, levels, sd_uv):
+        if sd >= FLAT_SD_UV and count <= MARKER_MAX_LEVELS:
+            found[name] = f"values look like a marker/status channel ({count} distinct levels)"
         elif sd > NON_EEG_SD_UV and sd > NON_EEG_RATIO * typical:
             found[name] = (f"values far beyond EEG (SD {sd:.0f} µV against a median channel of {typical:.1f} µV): "
                            f"DC, ECG or status channel?")
@@ -102,12 +116,16 @@ def refuse_flat(recording: Recording) -> None:
     RecordingError
         Saying whether the samples are all zero or each channel constant.
     """
-    raw = recording.raw
+    raw, full = recording.raw, recording.full_rate
+    if full is not None:  # a long recording: its extremes were taken as it was read
+        extremes = zip(full.of("minimum", raw.ch_names), full.of("maximum", raw.ch_names))
+    else:
+        extremes = ((row.min(), row.max()) for row in samples(raw))
     zero = True
-    for row in samples(raw):
-        if row.max() > row.min():
+    for low, high in extremes:
+        if high > low:
             return
-        zero = zero and not row.any()
+        zero = zero and low == 0
     what = "every sample is zero" if zero else "every channel holds one constant value"
     raise RecordingError(f"{recording.source}: implausible amplitudes for EEG: every channel is flat ({what}); "
                          f"no signal to analyse")
@@ -135,8 +153,12 @@ def check_plausible(recording: Recording) -> Plausibility:
     """
     path = recording.source
     refuse_flat(recording)  # before any filtering: a flat file costs a scan, not a filtered copy
-    sd = highpassed_sd_uv(recording.raw)
-    by_values = _non_eeg_by_values(recording.raw, sd)
+    full, names = recording.full_rate, recording.ch_names
+    if full is None:
+        sd, levels = highpassed_sd_uv(recording.raw), None
+    else:  # measured at the recorded rate while the recording was read and reduced
+        sd, levels = full.of("highpassed_sd_uv", names), full.of("head_levels", names)
+    by_values = _non_eeg_by_values(recording.raw, sd, levels)
     if by_values:
         if len(by_values) == len(recording.ch_names):
             raise RecordingError(f"{path}: no EEG channel left: every channel's values look non-EEG "

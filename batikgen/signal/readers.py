@@ -28,6 +28,7 @@ from .features import BandFeatures
 from .memory import check_fits
 from .mindmonitor import is_mind_monitor, read_mind_monitor
 from .recording import Recording, content_hash, file_sha256, samples
+from .reduction import read_reduced, reduction_factor, refuse_non_finite
 from .textformats import is_muse_csv, is_openbci_txt, read_muse_csv, read_openbci_txt
 from .timebase import check_sfreq
 from .vhdrheader import check_vhdr
@@ -89,9 +90,20 @@ def _is_eeglab(head: bytes) -> bool:
 
 
 def _loaded(path: Path, raw: mne.io.BaseRaw) -> mne.io.BaseRaw:
-    """Load the samples of a raw opened without them, once its size is known to fit in memory."""
+    """Load the samples of a raw opened without them, once its size is known to fit in memory.
+
+    A long recording at a high rate stays on disk: it is read a chunk at a time and reduced
+    (:mod:`batikgen.signal.reduction`).
+    """
+    if _reduction_factor(raw) > 1:
+        return raw
     check_fits(path, len(raw.ch_names), raw.n_times)
     return raw.load_data(verbose="error")
+
+
+def _reduction_factor(raw: mne.io.BaseRaw) -> int:
+    """The reduction of a reader's raw, from its rate and size as read (every channel it has)."""
+    return reduction_factor(float(raw.info["sfreq"]), len(raw.ch_names), raw.n_times)
 
 
 def _quiet(func: Callable[..., mne.io.BaseRaw]) -> Callable[[Path], mne.io.BaseRaw]:
@@ -282,7 +294,7 @@ def _looks_continuous(raw: mne.io.BaseRaw) -> tuple[bool, float]:
     as 32-bit) or rows that interleave different channels and sign words (the reverse), whose
     autocorrelation is far below that of a continuous signal.
     """
-    data = raw.get_data()[:, : int(raw.info["sfreq"] * 30)]
+    data = raw.get_data(stop=min(raw.n_times, int(raw.info["sfreq"] * 30)))
     step_uv = np.median(np.std(np.diff(data, axis=1), axis=1)) * 1e6 / np.sqrt(2)
     data = data - data.mean(axis=1, keepdims=True)
     num = (data[:, 1:] * data[:, :-1]).sum(axis=1)
@@ -404,15 +416,15 @@ def _read_cnt(path: Path) -> mne.io.BaseRaw:
     fits the data is read, and the reading that looks like continuous EEG is kept.
     """
     _check_cnt_header(path)
-    kwargs = {"preload": True, "verbose": "error", "date_format": "mm/dd/yy", "recompute_n_samples": True}
+    kwargs = {"preload": False, "verbose": "error", "date_format": "mm/dd/yy", "recompute_n_samples": True}
     widths = _cnt_widths(path)
     readings = [mne.io.read_raw_cnt(path, data_format=f"int{8 * w}", **kwargs) for w in widths]
     if len(readings) == 1:
-        return readings[0]
-    scores = [_looks_continuous(raw) for raw in readings]
+        return _loaded(path, readings[0])
+    scores = [_looks_continuous(raw) for raw in readings]  # from their first 30 s: only the chosen one is loaded
     best = max(range(len(readings)), key=lambda i: scores[i])
     log.info("%s: CNT samples read as %d-bit (plausible, autocorrelation: %s)", path, 8 * widths[best], scores)
-    return readings[best]
+    return _loaded(path, readings[best])
 
 
 READERS: list[Reader] = [
@@ -570,19 +582,22 @@ def _sha256(path: Path) -> str:
 def _refuse_non_finite(raw: mne.io.BaseRaw, path: Path) -> None:
     """NaN or infinite samples would spread through every filter: name them and refuse."""
     counts = [int(np.count_nonzero(~np.isfinite(row))) for row in samples(raw)]  # a row at a time
-    if any(counts):
-        bad = [name for name, count in zip(raw.ch_names, counts) if count]
-        raise RecordingError(
-            f"{path}: {sum(counts)} samples are NaN or infinite (in {', '.join(bad[:5])}"
-            f"{' ...' if len(bad) > 5 else ''}); expected finite EEG values"
-        )
+    refuse_non_finite(path, raw.ch_names, counts)
 
 
 def _drop_leading_zeros(raw: mne.io.BaseRaw, path: Path) -> None:
-    """Crop samples at the start where every channel is exactly zero (amplifier not yet streaming)."""
-    data = raw.get_data(start=0, stop=min(raw.n_times, int(raw.info["sfreq"] * 600)))
-    nonzero = np.flatnonzero(np.any(data != 0, axis=0))
-    first = int(nonzero[0]) if nonzero.size else data.shape[1]
+    """Crop samples at the start where every channel is exactly zero (amplifier not yet streaming).
+
+    Looks at the first 10 minutes, a stretch at a time (from the file when the samples are not loaded).
+    """
+    scanned = min(raw.n_times, int(raw.info["sfreq"] * 600))
+    first = scanned
+    for start in range(0, scanned, _ZERO_SCAN_SAMPLES):
+        data = raw.get_data(start=start, stop=min(start + _ZERO_SCAN_SAMPLES, scanned))
+        nonzero = np.flatnonzero(np.any(data != 0, axis=0))
+        if nonzero.size:
+            first = start + int(nonzero[0])
+            break
     if first == 0 or first >= raw.n_times - 1:
         return
     # A warning is for what the user may want to know: a sample or two of zeros (a sine starting at
@@ -591,6 +606,10 @@ def _drop_leading_zeros(raw: mne.io.BaseRaw, path: Path) -> None:
     log.log(logging.WARNING if seconds >= 0.1 else logging.INFO, "%s: dropping %d leading all-zero samples (%.2f s)",
             path, first, seconds)
     raw.crop(tmin=first / raw.info["sfreq"])
+
+
+#: Samples of every channel looked at together for leading zeros.
+_ZERO_SCAN_SAMPLES = 1 << 16
 
 
 def read_precomputed_features(path: str | os.PathLike):
@@ -670,6 +689,7 @@ def read_recording(path: str | os.PathLike) -> Recording:
     raw = _read_with(reader, path)
     if len(raw.ch_names) == 0:  # MNE's picks would answer with advice about its own arguments
         raise RecordingError(f"{path}: the file holds no channels (its header counts none)")
+    factor = _reduction_factor(raw)  # > 1: long and fast, read a chunk at a time and reduced (reduction.py)
     with stage(path, "checking its sample rate and markers"):
         check_sfreq(path, raw.info["sfreq"], reader.name)
         _refuse_boundaries(raw, path)
@@ -678,7 +698,8 @@ def read_recording(path: str | os.PathLike) -> Recording:
         if len(raw.ch_names) == 0 or all(name in dropped for name in raw.ch_names):
             raise RecordingError(f"{path}: no EEG channel left after dropping {len(dropped)} non-EEG channels")
     with stage(path, "checking its samples"):
-        _refuse_non_finite(raw, path)
+        if factor == 1:  # else counted as the chunks are read
+            _refuse_non_finite(raw, path)
         _drop_leading_zeros(raw, path)
         if raw.n_times < 2:
             raise RecordingError(f"{path}: holds {raw.n_times} samples, too few to analyse")
@@ -688,7 +709,11 @@ def read_recording(path: str | os.PathLike) -> Recording:
         raw.set_meas_date(None)
         log.info("read %s as %s: %d EEG channels, %.1f s at %g Hz", path, reader.name, len(raw.ch_names),
                  raw.n_times / raw.info["sfreq"], raw.info["sfreq"])
-        digest = content_hash(raw)
+        if factor == 1:
+            digest, full_rate = content_hash(raw), None
+    if factor > 1:
+        with stage(path, "reading its samples a chunk at a time"):
+            raw, digest, full_rate = read_reduced(raw, path, factor)
     return Recording(
         raw=raw,
         source=path,
@@ -696,4 +721,5 @@ def read_recording(path: str | os.PathLike) -> Recording:
         file_sha256=_sha256(path),
         content_hash=digest,
         dropped=dropped,
+        full_rate=full_rate,
     )

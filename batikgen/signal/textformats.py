@@ -3,6 +3,10 @@
 Both hold samples in µV, one row per sample. Muse CSV has no sample rate, only unix timestamps
 rounded to the millisecond, so the rate is estimated from long spans of timestamps (see
 :func:`estimate_sfreq`); OpenBCI files state theirs in a ``%`` header.
+
+Text is parsed whole into memory, so before parsing, the number of rows is estimated from the
+file's size and its first lines (:func:`estimated_rows`) and a file too large for the memory
+available is refused with its size and the limit (:func:`~batikgen.signal.memory.check_fits`).
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import numpy as np
 
 from ..errors import RecordingError
 from .channels import classify_label, eeg_info
+from .memory import check_fits
 from .timebase import check_continuous, check_sfreq, check_stated_rate, median_period, timestamp_unit
 
 log = logging.getLogger(__name__)
@@ -102,6 +107,7 @@ def read_muse_csv(path: Path) -> mne.io.BaseRaw:
         names = [c.strip() for c in handle.readline().split(",")]
     # Recorders add marker columns (named Marker0 or unnamed, often empty): read the samples around them.
     columns = [i for i, name in enumerate(names) if i == 0 or (name and classify_label(name) != "stim")]
+    check_fits(path, len(columns) - 1, estimated_rows(path, 1))
     try:
         table = np.loadtxt(path, delimiter=",", skiprows=1, ndmin=2, encoding="utf-8-sig", usecols=columns)
     except ValueError as exc:
@@ -113,6 +119,26 @@ def read_muse_csv(path: Path) -> mne.io.BaseRaw:
     log.info("%s: sample rate estimated from timestamps as %g Hz", path, sfreq)
     info = eeg_info([names[i] for i in columns[1:]], sfreq)
     return mne.io.RawArray(table[:, 1:].T * 1e-6, info, verbose="error")
+
+
+def estimated_rows(path: Path, skip: int, sample_bytes: int = 1 << 16) -> int:
+    """Rows of samples in a text export, estimated before parsing it: its size over its lines' length.
+
+    The length is the mean of the complete lines (after the ``skip`` header lines) in the first
+    ``sample_bytes`` of the file; counting the header's bytes as rows errs on the large side.
+
+    Returns
+    -------
+    int
+        Estimated rows; 0 when no complete line follows the header in that stretch.
+    """
+    with open(path, "rb") as handle:
+        head = handle.read(sample_bytes)
+    lines = head.split(b"\n")[skip:-1]  # the last piece may be cut short
+    if not lines:
+        return 0
+    per_line = sum(len(line) + 1 for line in lines) / len(lines)
+    return int(path.stat().st_size / per_line)
 
 
 def _numpy_csv_problem(exc: ValueError, skipped: int = 1, path: Path | None = None) -> str:
@@ -206,6 +232,7 @@ def read_openbci_txt(path: Path) -> mne.io.BaseRaw:
         names = [f"EXG Channel {i - 1}" for i in columns]
     if not columns:
         raise RecordingError(f"{path}: OpenBCI export with no 'EXG Channel' column; columns are {column_row}")
+    check_fits(path, len(columns), estimated_rows(path, skip))
     # The GUI stamps each sample on arrival (v5: seconds, v6: milliseconds): lost packets show there.
     stamp = column_row.index("Timestamp") if column_row and "Timestamp" in column_row else None
     try:

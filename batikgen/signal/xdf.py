@@ -3,6 +3,10 @@
 An XDF file holds several streams (EEG, markers, accelerometers, ...), each with its own clock.
 pyxdf parses the chunked format, synchronises the clocks and de-jitters the timestamps; here we
 only choose the EEG stream, read its channel labels and units, and hand MNE the samples.
+
+pyxdf reads every sample of every stream into memory, so the EEG stream's size is first bounded
+from its header and the file's size (:func:`eeg_stream_size`), and a file too large for the memory
+available is refused with its size and the limit (:func:`~batikgen.signal.memory.check_fits`).
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import numpy as np
 
 from ..errors import RecordingError
 from .channels import eeg_info
+from .memory import check_fits
 from .timebase import check_continuous, check_stated_rate
 
 log = logging.getLogger(__name__)
@@ -122,6 +127,9 @@ def read_xdf(path: Path) -> mne.io.BaseRaw:
     RecordingError
         If the file has no regularly sampled EEG stream.
     """
+    size = eeg_stream_size(path)  # pyxdf reads every sample into memory: refuse a file too large first
+    if size:
+        check_fits(path, *size)
     import pyxdf  # imported here: only XDF files need it
 
     # pyxdf logs clock-segment notes as warnings, and damaged chunks (with a traceback) as errors
@@ -190,3 +198,59 @@ def read_xdf(path: Path) -> mne.io.BaseRaw:
         log.warning("%s: XDF stream's effective rate %.2f Hz differs from its nominal %.2f Hz", path, effective, rate)
     data = samples.T.astype(float) * np.asarray(scales)[:, None]
     return mne.io.RawArray(data, eeg_info(names, rate), verbose="error")
+
+
+#: Bytes of one value of each XDF channel format.
+_FORMAT_BYTES = {"float32": 4, "double64": 8, "int8": 1, "int16": 2, "int32": 4, "int64": 8}
+
+
+def eeg_stream_size(path: Path, max_chunks: int = 256) -> tuple[int, int] | None:
+    """Channels and an upper bound on the samples of an XDF file's largest EEG stream, from its headers.
+
+    Recorders write the stream headers before any samples; they are read from the chunks up to the
+    first Samples chunk (chunk layout of the XDF 1.0 specification: a byte giving the width of the
+    length, the length, a 2-byte tag, the content). No stream can hold more samples than the file
+    has room for at its channel count and value format.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The ``.xdf`` file.
+    max_chunks : int
+        Chunks looked at before giving up.
+
+    Returns
+    -------
+    (int, int) or None
+        Channels and samples, or None when no EEG stream header of numeric format comes before
+        the samples (or the file is compressed or damaged: the reader then says what is wrong).
+    """
+    import xml.etree.ElementTree as ElementTree
+
+    file_size = path.stat().st_size
+    largest = None
+    with open(path, "rb") as handle:
+        if handle.read(4) != b"XDF:":
+            return None
+        for _ in range(max_chunks):
+            width = handle.read(1)
+            if width not in (b"\x01", b"\x04", b"\x08"):
+                break
+            length = int.from_bytes(handle.read(width[0]), "little")
+            tag = int.from_bytes(handle.read(2), "little")
+            if tag == 3 or length < 2:  # samples: the headers are behind
+                break
+            if tag != 2:
+                handle.seek(length - 2, 1)
+                continue
+            content = handle.read(min(length - 2, 1 << 20))
+            try:
+                info = ElementTree.fromstring(content[4:])  # after the 4-byte stream id
+                channels = int(info.findtext("channel_count") or 0)
+            except (ElementTree.ParseError, ValueError):
+                continue
+            value_bytes = _FORMAT_BYTES.get((info.findtext("channel_format") or "").strip())
+            if (info.findtext("type") or "").strip().lower() == "eeg" and channels > 0 and value_bytes:
+                size = (channels, file_size // (channels * value_bytes))
+                largest = max(largest or size, size, key=lambda c: c[0] * c[1])
+    return largest

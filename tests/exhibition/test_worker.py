@@ -80,7 +80,7 @@ def test_the_memory_limit_fails_the_piece_saying_so(tmp_path):
     hog.write_bytes(b"HOG")
     result = run_isolated(task(tmp_path, "hog", hog), timeout=60, memory=768 << 20)
     assert not result.ok
-    assert "memory limit of 768.0M" in result.error, result.error
+    assert "memory limit of 768.0MiB" in result.error, result.error
 
 
 def test_a_cancelled_piece_stops(tmp_path):

@@ -9,7 +9,7 @@ from batikgen.cloth.composition import Composition, Layer
 from batikgen.motifs import get_motif, get_palette
 from batikgen.motifs.kit.oklab import srgb_to_oklab
 from batikgen.render.catalogue import swatch_composition
-from batikgen.render.raster import render_strips
+from batikgen.render.raster import BAND_ROWS, render_strips
 from batikgen.seeding import SeedTree
 from tests.finish.measure import DPI, MM_PER_PX
 
@@ -55,34 +55,73 @@ def test_dyed_fields_are_faintly_mottled_and_wax_stays_clean():
     assert np.abs(tulis[wax].astype(int) - WAX).max() <= 2
 
 
-@pytest.mark.parametrize("finish", ["tulis", "cap"])
-def test_strips_and_the_whole_canvas_are_the_same_bytes(finish):
-    # Crisp is left out: drawn with only 4 spare rows, its strips differ from the whole canvas by a
-    # few levels within ~10 rows of a cut where thin crackle veins cross it (skia; as before the
-    # finish existed). The dyed finishes draw 16 more rows round each strip, which this checks.
-    composition = swatch_composition(get_motif("kawung"), get_palette("indigo-soga"), min_cells=1,
+@pytest.mark.parametrize("family", ["kawung", "lereng"])  # lereng: long slanted edges across every cut
+@pytest.mark.parametrize("finish", ["crisp", "cap", "tulis"])
+def test_strips_and_the_whole_canvas_are_the_same_bytes(finish, family):
+    composition = swatch_composition(get_motif(family), get_palette("indigo-soga"), min_cells=2,
                                      seeds=SeedTree("strips"), finish=finish, crackle=0.6)
     whole = np.concatenate(list(render_strips(composition, DPI, 100_000)))
-    for rows in (37, 128):
+    assert whole.shape[0] > BAND_ROWS  # the whole canvas crosses a band's cut too
+    for rows in (37, 128, 700):  # inside a band, and across bands
         strips = np.concatenate(list(render_strips(composition, DPI, rows)))
         assert strips.tobytes() == whole.tobytes(), f"{finish}: strips of {rows} rows differ from the whole"
-    again = swatch_composition(get_motif("kawung"), get_palette("indigo-soga"), min_cells=1,
+    again = swatch_composition(get_motif(family), get_palette("indigo-soga"), min_cells=2,
                                seeds=SeedTree("strips"), finish=finish, crackle=0.6)
     assert np.concatenate(list(render_strips(again, DPI, 128))).tobytes() == whole.tobytes()
 
 
-@pytest.mark.parametrize("radius", [1, 3, 5, 12, 21])  # 12 and 21 (1400, 2400 dpi) sum channels apart
-@pytest.mark.parametrize("shape", [(3, 5), (40, 31), (130, 97)])
-def test_packed_tent_sums_equal_each_channel_box_summed_twice_each_way(radius, shape):
-    """The fast tent (channels packed in one integer, both passes of an axis in one) against its
-    definition: scipy's box sum, rows then columns, twice, on each channel apart."""
-    from batikgen.render.dye import _box_sum, _tent_sums
+@pytest.mark.parametrize("radius", [1, 4, 7, 9, 36])  # 9 and 36 (about 600 and 2400 dpi) sum in uint32
+@pytest.mark.parametrize("shape", [(90, 91), (130, 97)])
+def test_blur_is_the_box_mean_rounded(radius, shape):
+    """The tiled integer blur against its definition: scipy's box sums down and along the rows of
+    each channel, divided by the box's area and rounded to a level."""
+    from scipy import ndimage
+
+    from batikgen.render.dye import _blur
 
     rng = np.random.default_rng(radius * 1000 + shape[0])
     rgb = rng.integers(0, 256, size=(*shape, 3), dtype=np.uint8)
-    rgb[: shape[0] // 2] = 255  # extreme sums: the packed fields must not carry into each other
-    expected = rgb.astype(np.int64)
-    for _ in range(2):
-        expected = _box_sum(_box_sum(expected, radius, 0), radius, 1)
-    assert np.array_equal(_tent_sums(rgb, radius)(0, shape[0]), expected)
-    assert np.array_equal(_tent_sums(rgb, radius)(shape[0] // 3, shape[0]), expected[shape[0] // 3 :])
+    rgb[: shape[0] // 2] = 255  # the largest sums: they must not overflow
+    n = 2 * radius + 1
+    box = np.ones(n, dtype=np.int64)
+    sums = ndimage.correlate1d(rgb.astype(np.int64), box, axis=0, mode="constant")
+    sums = ndimage.correlate1d(sums, box, axis=1, mode="constant")[radius:-radius, radius:-radius]
+    expected = (sums + n * n // 2) // (n * n)
+    got = np.moveaxis(_blur(np.ascontiguousarray(np.moveaxis(rgb, 2, 0)), radius), 0, 2)  # channel planes
+    assert np.array_equal(got, expected)
+
+
+@pytest.mark.parametrize("dpi", [30, 72, 300, 600, 1200, 2400])
+def test_the_dye_fields_stay_in_range_at_every_resolution(dpi):
+    """The fields are fixed-point uint16: their interpolation must not wrap at any dpi."""
+    from batikgen.render.dye import SEEP_WEIGHT, _Fields
+
+    fields = _Fields(-37, 300, 500, dpi, 5)
+    seep = fields.rows(fields.seep, -37, 263, 0, 500) / 256
+    assert SEEP_WEIGHT[0] - 0.01 <= seep.min() and seep.max() <= SEEP_WEIGHT[1] + 0.01
+    assert seep.max() - seep.min() > 0.1 or dpi < 100  # it varies (over a few mm: only visible at higher dpi)
+    mottle = fields.rows(fields.mottle, -37, 263, 0, 500)
+    assert mottle.max() <= 8 * 256 / 37 + 1
+
+
+def test_noise_on_a_grid_is_the_noise_at_each_point():
+    from batikgen.motifs.kit.noise import value_noise, value_noise_grid
+
+    x, y = np.linspace(-7.3, 33.1, 201), np.linspace(-50.2, -10.0, 77)
+    for period, seed in ((7.0, -3), (0.9, 12)):
+        assert np.array_equal(value_noise_grid(x, y, period, seed), value_noise(x[None, :], y[:, None], period, seed))
+
+
+def test_the_dye_of_a_pixel_depends_only_on_its_neighbours_and_its_position():
+    from batikgen.render.dye import dye_pass, reach_px
+
+    rng = np.random.default_rng(3)
+    block = np.repeat(np.repeat(rng.integers(0, 4, (30, 60, 3), dtype=np.uint8) * 80, 7, 0), 7, 1)  # 210 x 420
+    reach = reach_px(DPI)
+    whole = dye_pass(block, -40, DPI, 11)
+    part = dye_pass(block[37:150], -40 + 37, DPI, 11)
+    assert np.array_equal(part, whole[37 : 37 + len(part)])
+    rgba = np.concatenate([block, np.full((*block.shape[:2], 1), 255, np.uint8)], axis=2)
+    assert np.array_equal(dye_pass(rgba, -40, DPI, 11), whole)  # skia's alpha is ignored
+    assert whole.shape == (block.shape[0] - 2 * reach, *block.shape[1:])
+    assert not np.array_equal(whole, dye_pass(block, -39, DPI, 11))  # the noise is anchored to the cloth

@@ -92,6 +92,11 @@ def test_a_render_failing_midway_leaves_no_file(tmp_path, monkeypatch, workers):
         write_outputs(_composition(), _plan(), tmp_path, "piece", 300, {}, ["batikgen"], formats=("png", "tiff", "svg"),
                       workers=workers)
     assert list(tmp_path.iterdir()) == []
+    # Nor an empty folder that the failed run made for its outputs (a folder that was there stays).
+    with pytest.raises(RenderError, match="strip 2 cannot be drawn"):
+        write_outputs(_composition(), _plan(), tmp_path / "new" / "deeper", "piece", 300, {}, ["batikgen"],
+                      formats=("png",), workers=workers)
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_an_interrupt_while_writing_leaves_no_file(tmp_path):
@@ -177,4 +182,4 @@ def test_ctrl_c_during_a_cli_render_leaves_no_file(tmp_path, sample_path):
     out, err = process.communicate(timeout=60)
     assert process.returncode != 0
     assert out == ""  # no output path printed: nothing was written
-    assert list(outdir.iterdir()) == []  # neither the outputs nor their temporary files
+    assert not outdir.exists()  # neither the outputs nor their temporary files, nor the folder it made

@@ -6,6 +6,7 @@
   and an empty event table (the offsets MNE's reader uses, from P. Bourke's description).
 - GDF 1.25, EGI simple binary and Nihon Kohden .EEG, from the layouts MNE's readers walk.
 - OpenBCI GUI v5 and v4 text layouts.
+- EDF (one-second records of int16), for signals longer or faster than the real examples.
 """
 
 from __future__ import annotations
@@ -205,4 +206,21 @@ def write_nihon(path: Path, data_uv: np.ndarray, sfreq: int, device: bytes = b"E
         struct.pack_into("<I", out, control + 18 + 20 * i, len(body))
         body += header + samples
     path.write_bytes(bytes(out[:block]) + body[block:])
+    return path
+
+
+def write_edf(path: Path, data_uv: np.ndarray, sfreq: int, labels: list[str], range_uv: float = 3276.7) -> Path:
+    """Write an EDF file: 1 s records of int16 samples spanning +-``range_uv`` µV (0.1 µV steps by default)."""
+    n_ch, n = data_uv.shape
+    records = n // sfreq
+    header = (b"0".ljust(8) + b"X X X X".ljust(80) + b"Startdate X X X X".ljust(80) + b"01.01.20" + b"00.00.00"
+              + str(256 * (n_ch + 1)).encode().ljust(8) + b"".ljust(44) + str(records).encode().ljust(8)
+              + b"1".ljust(8) + str(n_ch).encode().ljust(4))
+    fields = [[label.encode().ljust(16) for label in labels], [b"".ljust(80)] * n_ch, [b"uV".ljust(8)] * n_ch,
+              [f"{-range_uv:g}".encode().ljust(8)] * n_ch, [f"{range_uv:g}".encode().ljust(8)] * n_ch,
+              [b"-32767".ljust(8)] * n_ch, [b"32767".ljust(8)] * n_ch, [b"".ljust(80)] * n_ch,
+              [str(sfreq).encode().ljust(8)] * n_ch, [b"".ljust(32)] * n_ch]
+    header += b"".join(b"".join(field) for field in fields)
+    digital = np.clip(np.rint(data_uv[:, : records * sfreq] * 32767 / range_uv), -32767, 32767).astype("<i2")
+    path.write_bytes(header + digital.reshape(n_ch, records, sfreq).transpose(1, 0, 2).tobytes())
     return path

@@ -1,4 +1,4 @@
-"""Flat recordings refused before filtering; recordings too big for memory refused before reading."""
+"""Flat recordings refused before filtering; recordings too big for memory refused before reading, in every format."""
 
 import os
 import shutil
@@ -114,3 +114,69 @@ def test_long_rows_are_filtered_in_runs_that_agree_with_one_pass():
     raw = mne.io.RawArray(row[None, :], mne.create_info(["Cz"], sfreq, "eeg"), verbose="error")
     one_pass = preprocess.sps.sosfiltfilt(preprocess.highpass_sos(sfreq, 1.0), row, padtype="odd", padlen=6 * 2)
     assert highpassed_sd_uv(raw)[0] == pytest.approx(np.std(one_pass) * 1e6, rel=1e-6)
+
+
+def _refused_size(message: str) -> tuple[int, int]:
+    """(channels, samples) from check_fits' refusal."""
+    import re
+
+    found = re.search(r": (\d+) channels x ([\d,]+) samples", message)
+    assert found, message
+    return int(found.group(1)), int(found.group(2).replace(",", ""))
+
+
+@pytest.mark.parametrize("relative, channels", [
+    ("csv/biopsykit_eeg_muse_example.csv", 5),  # TP9, AF7, AF8, TP10, Right AUX (dropped later)
+    ("csv/OpenBCI_GUI-v6-blinks-jawClench-alpha.txt", 8),
+])
+def test_text_exports_too_big_for_memory_are_refused_before_they_are_parsed(relative, channels, tmp_path, monkeypatch):
+    from tests.conftest import shared_file
+
+    original = shared_file(relative)
+    lines = original.read_bytes().splitlines(keepends=True)
+    data_rows = sum(1 for line in lines if line[:1].isdigit() or line[:1] == b"-" or line[:2] == b" -")
+    # A value no parser accepts at the end: refused for its size means it was refused before parsing.
+    damaged = tmp_path / original.name
+    damaged.write_bytes(b"".join(lines) + lines[-1].replace(b",", b",x", 1))
+    monkeypatch.setenv("BATIKGEN_MEMORY_LIMIT_MB", "1")
+    with pytest.raises(RecordingError, match=rf"{damaged.name}: {channels} channels x [\d,]+ samples are \d+\.\d\d GB "
+                                             r"as float64 .* more than the 0.00 GB of memory available") as refused:
+        read_recording(damaged)
+    estimated = _refused_size(str(refused.value))[1]
+    assert data_rows <= estimated < 1.1 * data_rows  # from the size and the first lines, on the safe side
+    monkeypatch.delenv("BATIKGEN_MEMORY_LIMIT_MB")
+    assert read_recording(original).raw.n_times > 0.9 * data_rows
+
+
+def test_an_xdf_too_big_for_memory_is_refused_from_its_stream_header(tmp_path, monkeypatch):
+    import numpy as np
+
+    from batikgen.signal.xdf import eeg_stream_size
+    from tests.signal.filewriters import write_xdf
+
+    data = np.random.default_rng(3).standard_normal((4, 256 * 60)) * 10
+    path = write_xdf(tmp_path / "session.xdf", data, 256, ["Fz", "Cz", "Pz", "Oz"])
+    channels, bound = eeg_stream_size(path)
+    assert channels == 4 and 256 * 60 <= bound <= path.stat().st_size // 16  # no more than the file holds
+    with open(path, "r+b") as handle:  # cut inside the samples: pyxdf would have to parse to find out
+        handle.truncate(path.stat().st_size - 1000)
+    monkeypatch.setenv("BATIKGEN_MEMORY_LIMIT_MB", "1")
+    with pytest.raises(RecordingError, match=r"session.xdf: 4 channels x [\d,]+ samples are .* more than the 0.00 GB"):
+        read_recording(path)
+
+
+@pytest.mark.parametrize("width", [2, 4])
+def test_a_cnt_too_big_for_memory_is_refused_before_its_samples_are_loaded(width, tmp_path, monkeypatch):
+    import numpy as np
+
+    from tests.signal.filewriters import write_cnt
+
+    t = np.arange(256 * 60) / 256
+    data = 20 * np.sin(2 * np.pi * 10 * t) + 8 * np.random.default_rng(2).standard_normal((4, t.size))
+    path = write_cnt(tmp_path / "rec.cnt", data, 256, ["Fz", "Cz", "Pz", "Oz"], width=width)
+    monkeypatch.setenv("BATIKGEN_MEMORY_LIMIT_MB", "1")
+    with pytest.raises(RecordingError, match=r"rec.cnt: 4 channels x 15,360 samples are 0.00 GB as float64 and need "
+                                             r"about 0.00 GB to analyse, more than the 0.00 GB"):
+        read_recording(path)
+    monkeypatch.setenv("BATIKGEN_MEMORY_LIMIT_MB", "100")
+    assert read_recording(path).raw.n_times == 15_360

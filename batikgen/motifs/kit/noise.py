@@ -69,3 +69,41 @@ def value_noise(x, y, period: float, seed: int) -> np.ndarray:
     top = v00 + (v10 - v00) * ux
     bottom = v01 + (v11 - v01) * ux
     return 2.0 * (top + (bottom - top) * uy) - 1.0
+
+
+def value_noise_grid(x, y, period: float, seed: int) -> np.ndarray:
+    """:func:`value_noise` over the grid of ``x`` by ``y``, with the same values, bit for bit.
+
+    The lattice values are hashed once per lattice node the grid spans, not four times per point:
+    on a grid of many points per lattice cell (the dye's noise fields) that is most of the work.
+
+    Parameters
+    ----------
+    x, y : array_like of float, 1-D
+        Positions along each axis (same unit as ``period``).
+    period : float
+    seed : int
+
+    Returns
+    -------
+    numpy.ndarray of float64, shape (len(y), len(x))
+        ``value_noise(x[None, :], y[:, None], period, seed)``.
+    """
+    def axis(v):
+        g = np.asarray(v, dtype=np.float64) / period
+        i = np.floor(g)
+        f = g - i
+        i = i.astype(np.int64)
+        return i, f * f * (3 - 2 * f)
+
+    ix, ux = axis(x)
+    iy, uy = axis(y)
+    x0, y0 = (int(ix.min()), int(iy.min())) if len(ix) and len(iy) else (0, 0)
+    nodes = hash_uniform(np.arange(x0, int(ix.max(initial=x0)) + 2)[None, :],
+                         np.arange(y0, int(iy.max(initial=y0)) + 2)[:, None], seed)
+    a, b = ix - x0, iy - y0
+    v00, v10 = nodes[b][:, a], nodes[b][:, a + 1]
+    v01, v11 = nodes[b + 1][:, a], nodes[b + 1][:, a + 1]
+    top = v00 + (v10 - v00) * ux
+    bottom = v01 + (v11 - v01) * ux
+    return 2.0 * (top + (bottom - top) * uy[:, None]) - 1.0
