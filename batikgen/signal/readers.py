@@ -203,8 +203,9 @@ def _refuse_eeglab_fields(path: Path) -> None:
     try:
         eeg = _readmat(str(path), uint16_codec=None, preload=False)
         eeg = eeg.get("EEG", eeg)
-    except Exception as exc:  # noqa: BLE001 - scipy's words about MAT-file internals
-        raise RecordingError(f"{path}: the .set (a MATLAB file) is damaged or cut short: {describe(exc)}") from None
+    except Exception:  # noqa: BLE001 - scipy's words are about MAT-file internals ("index out of range")
+        raise RecordingError(f"{path}: could not be read as EEGLAB (.set, with or without .fdt): the .set (a MATLAB "
+                             f"file) is damaged or cut short") from None
     for field, whole in (("srate", False), ("nbchan", True), ("pnts", True), ("trials", True)):
         try:
             text = str(np.asarray(eeg.get(field, 1)).ravel()[0])[:40]
