@@ -155,3 +155,40 @@ def test_warnings_say_they_are_warnings():
                             text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert f"batikgen: warning: {path}: channel label(s) F1 appear more than once" in result.stderr
+
+
+def _headband_off(tmp_path):
+    lines = shared_file("csv/museS_monitor1.csv").read_text().splitlines()
+    column = [name.lower() for name in lines[0].split(",")].index("headbandon")
+    rows = [line.split(",") for line in lines[1:]]
+    for row in rows:
+        row[column] = "0"
+    path = tmp_path / "off.csv"
+    path.write_text("\n".join([lines[0], *(",".join(row) for row in rows)]) + "\n")
+    return path
+
+
+def _xdf_with_a_gap(tmp_path):
+    from tests.signal.filewriters import write_xdf
+
+    rng = np.random.default_rng(3)
+    data = 20 * np.sin(2 * np.pi * 10 * np.arange(256 * 20) / 256) + 8 * rng.standard_normal((4, 256 * 20))
+    stamps = 1000 + np.arange(data.shape[1]) / 256
+    stamps[256 * 8 :] += 2.5
+    return write_xdf(tmp_path / "gap.xdf", data, 256, ["Fz", "Cz", "Pz", "Oz"], timestamps=stamps)
+
+
+@pytest.mark.parametrize("make, refusal", [
+    # Found: a Mind Monitor export with the headband off throughout: inspect said plausible (exit 0) and
+    # features wrote a file, while render failed with "every window ... was rejected", naming no file.
+    (_headband_off, "none of its 59 rows of band powers is good"),
+    (_xdf_with_a_gap, "timestamps jump forward 2.5 s (a gap"),
+])
+def test_inspect_features_and_render_agree_on_mutants(tmp_path, make, refusal):
+    path = make(tmp_path)
+    for args in (("inspect", path), ("features", path, "-o", tmp_path / "f.npz"),
+                 ("render", path, "-o", tmp_path / "out", "--preview")):
+        result = _invoke(*args)
+        assert result.returncode == 1, args[0]
+        assert result.stderr.startswith(f"batikgen: error: {path}: ") and result.stderr.count("\n") == 1, args[0]
+        assert refusal in result.stderr, args[0]

@@ -11,6 +11,7 @@ exception that is not already a :class:`~batikgen.errors.BatikgenError` becomes 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -18,11 +19,43 @@ import numpy as np
 
 from ..errors import BatikgenError, RecordingError
 
+#: Library phrases about arrays, said in a recording's terms (they come from reading fewer bytes
+#: than a header promised).
+_IN_OUR_TERMS = ((re.compile(r"cannot reshape array of size \d+ into shape"),
+                  "the file holds fewer samples than its header says: it was cut short or is damaged"),)
+
+
+#: A sentence of a library's advice about its own API (MNE's "Pass overrides=... to
+#: read_raw_brainvision", "please use mne.io.read_raw_ant instead"): never shown to batikgen's user.
+_API_ADVICE = re.compile(r"\bmne\.\w|\bread_(raw|epochs)_\w+|overrides=|preload=|please report|usecols|"
+                         r"MNE-Python developers|consider passing|picks explicitly|please use|h5py", re.I)
+
+_ADVICE_CLAUSE = re.compile(r",\s*(consider|please|try)\b[^.;]*", re.I)
+
+
+def _plain_lines(text: str) -> list[str]:
+    """The lines of a message that are not a traceback quoted in it, nor a library's API advice."""
+    lines = []
+    for line in text.splitlines():
+        if not line.strip() or line[:1].isspace() or line.lstrip().startswith(("Traceback", 'File "', "^")):
+            continue  # a traceback some libraries put inside their message
+        line = _ADVICE_CLAUSE.sub("", line.strip())  # "..., consider passing picks explicitly"
+        sentences = [s for s in re.split(r"(?<=[.!?])\s+", line) if not _API_ADVICE.search(s)]
+        if sentences:
+            lines.append(" ".join(sentences))
+    return lines
+
 
 def describe(exc: BaseException) -> str:
-    """An exception in a few words: its first line, or its type when it has no message."""
-    text = str(exc).strip()
-    first = text.splitlines()[0] if text else ""
+    """An exception in a few words: its first plain line, or its type when it has none.
+
+    Tracebacks quoted inside a message and sentences of a library's API advice are left out.
+    """
+    lines = _plain_lines(str(exc))
+    first = lines[0] if lines else ""
+    for phrase, words in _IN_OUR_TERMS:
+        if phrase.search(first):
+            return words
     if isinstance(exc, KeyError) or not first:  # KeyError('x') reads as just 'x'
         return f"{type(exc).__name__} {first}".strip()
     return first[:300]

@@ -118,3 +118,28 @@ def _standard_names() -> dict[str, str]:
         montage = mne.channels.make_standard_montage(name)
         _STANDARD = {name.lower(): name for name in montage.ch_names}
     return _STANDARD
+
+
+def eeg_info(names: list[str], sfreq: float) -> mne.Info:
+    """``mne.create_info`` for channels typed EEG, quiet about duplicate labels.
+
+    MNE renames duplicates ``X-0``, ``X-1`` with a RuntimeWarning printed on the terminal; the
+    reader's caller cleans the labels and names the duplicates in one warning of its own
+    (:func:`unique_labels`), so MNE's is not shown.
+
+    Parameters
+    ----------
+    names : list of str
+        Channel labels as the file gives them.
+    sfreq : float
+        Sample rate in Hz.
+
+    Returns
+    -------
+    mne.Info
+    """
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Channel names are not unique", category=RuntimeWarning)
+        return mne.create_info(list(names), sfreq, ch_types="eeg")

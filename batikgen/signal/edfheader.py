@@ -76,7 +76,8 @@ def read_edf_header(path: Path, sample_bytes: int = 2) -> EdfHeader:
     RecordingError
         Naming the header field, when a field is missing, not a number or impossible for EEG: no
         signals, a record duration that is not positive, a signal with no samples per record, a
-        digital or physical range of zero, or a highest sample rate outside 64 Hz-20 kHz.
+        digital or physical range of zero, a highest sample rate outside 64 Hz-20 kHz, or fewer data
+        records in the file than the header counts (a file cut short).
     """
     with open(path, "rb") as handle:
         fixed = handle.read(_FIXED_BYTES)
@@ -85,6 +86,11 @@ def read_edf_header(path: Path, sample_bytes: int = 2) -> EdfHeader:
         n_signals = _number(path, fixed[252:256], "number of signals", int)
         if not 0 < n_signals <= 4096:
             raise RecordingError(f"{path}: EDF header field 'number of signals' is {n_signals}, expected 1-4096")
+        header_bytes = _number(path, fixed[184:192], "number of bytes in header record", int)
+        if header_bytes != 256 * (n_signals + 1):  # where the samples start: a wrong one shifts every value
+            raise RecordingError(f"{path}: EDF header fields 'number of bytes in header record' ({header_bytes}) and "
+                                 f"'number of signals' ({n_signals}) disagree: {n_signals} signals make a header of "
+                                 f"{256 * (n_signals + 1)} bytes")
         block = handle.read(256 * n_signals)
     if len(block) < 256 * n_signals:
         raise RecordingError(f"{path}: EDF header cut short: {n_signals} signals need {256 * (n_signals + 1)} "
@@ -96,7 +102,6 @@ def read_edf_header(path: Path, sample_bytes: int = 2) -> EdfHeader:
     labels = [raw.decode("latin-1").strip() for raw in fields["label"]]
     record_s = _number(path, fixed[244:252], "duration of a data record")
     n_records = _number(path, fixed[236:244], "number of data records", int)
-    header_bytes = _number(path, fixed[184:192], "number of bytes in header record", int)
     if not 0 < record_s < 1e6 or record_s != record_s:
         raise RecordingError(f"{path}: EDF header field 'duration of a data record' is {record_s:g} s, "
                              f"expected a positive duration")
@@ -131,6 +136,16 @@ def read_edf_header(path: Path, sample_bytes: int = 2) -> EdfHeader:
             f"{path}: EDF header fields 'number of samples in each data record' ({max(spr)}) and 'duration of "
             f"a data record' ({record_s:g} s) give {top:.6g} Hz, outside EEG rates "
             f"({MIN_SFREQ_HZ:g} Hz-{MAX_SFREQ_HZ / 1000:g} kHz)"
+        )
+    # A recorder that crashed, or a copy cut short, leaves fewer records than the header counts:
+    # MNE would read what is there as a shorter recording (or pad it), and say so only in a warning.
+    record_bytes = sample_bytes * sum(spr)
+    whole = max(path.stat().st_size - header_bytes, 0) // record_bytes
+    if n_records > 0 and whole < n_records:
+        raise RecordingError(
+            f"{path}: file cut short: EDF header field 'number of data records' is {n_records} ({n_records * record_s:g} s)"
+            f" but the file holds {whole} whole data records ({whole * record_s:g} s); the recording was not saved "
+            f"completely or the copy is incomplete"
         )
     reserved = fixed[192:236].lstrip()
     return EdfHeader(discontinuous=reserved[:5] in (b"EDF+D", b"BDF+D"), n_records=n_records, record_s=record_s,
@@ -228,8 +243,64 @@ def check_gdf_header(path: Path) -> None:
         header_bytes = 256 * int.from_bytes(fixed[184:186], "little")
     if not 0 < n_signals <= 4096:
         raise RecordingError(f"{path}: GDF header field 'number of signals' is {n_signals}, expected 1-4096")
+    n_records = int.from_bytes(fixed[236:244], "little", signed=True)
+    if n_records == 0 or n_records < -1:  # -1: unknown, still recording
+        raise RecordingError(f"{path}: GDF header field 'number of data records' is {n_records}: the file holds no "
+                             f"samples")
     if header_bytes < _FIXED_BYTES * (n_signals + 1) or header_bytes > size:
         raise RecordingError(
             f"{path}: GDF header field 'length of header' is {header_bytes} bytes, which does not fit "
             f"{n_signals} signals (at least {_FIXED_BYTES * (n_signals + 1)} bytes) in a file of {size} bytes"
         )
+    _check_gdf_signals(path, version, n_signals, n_records, header_bytes, fixed, size)
+
+
+#: GDF channel data types (GDFTYP) MNE reads, with their size in bytes.
+_GDF_TYPES = {1: 1, 2: 1, 3: 2, 4: 2, 5: 4, 6: 4, 7: 8, 8: 8, 16: 4, 17: 8}
+
+
+def _check_gdf_signals(path: Path, version: float, n: int, n_records: int, header_bytes: int, fixed: bytes,
+                       size: int) -> None:
+    """The per-signal fields that scale and size the samples, and the data against the file's size.
+
+    Offsets of each field's block in the variable header (n signals): GDF 1.x label 16, transducer
+    80, physical dimension 8, physical min/max float64, digital min/max int64, prefiltering 80,
+    samples per record uint32, type uint32; GDF 2.x the same up to the dimension (6 + a code of 2),
+    digital min/max float64, prefiltering 68 and three filter floats before the samples per record.
+    """
+    import numpy as np
+
+    numerator, denominator = (int.from_bytes(fixed[244 + i : 248 + i], "little") for i in (0, 4))
+    if denominator == 0:
+        raise RecordingError(f"{path}: GDF header field 'duration of a data record' is {numerator}/0 s")
+    with open(path, "rb") as handle:
+        handle.seek(_FIXED_BYTES)
+        block = handle.read(_FIXED_BYTES * n)
+    physical = 16 * n + 80 * n + 8 * n
+    digital_type = "<i8" if version < 1.9 else "<f8"
+    spr_at = physical + 32 * n + (80 * n if version < 1.9 else 68 * n + 12 * n)
+    fields = {
+        "physical minimum": np.frombuffer(block, "<f8", n, physical), "physical maximum": np.frombuffer(block, "<f8", n, physical + 8 * n),
+        "digital minimum": np.frombuffer(block, digital_type, n, physical + 16 * n).astype(float),
+        "digital maximum": np.frombuffer(block, digital_type, n, physical + 24 * n).astype(float),
+    }
+    spr = np.frombuffer(block, "<u4", n, spr_at)
+    types = np.frombuffer(block, "<u4", n, spr_at + 4 * n)
+    for i in range(n):
+        label = block[16 * i : 16 * (i + 1)].decode("latin-1").strip("\x00 ")
+        where = f"of signal {i + 1} ({label!r})"
+        if types[i] not in _GDF_TYPES:
+            raise RecordingError(f"{path}: GDF header field 'channel data type' {where} is {types[i]}, not one of the "
+                                 f"integer or float types batikgen reads")
+        if spr[i] == 0:
+            raise RecordingError(f"{path}: GDF header field 'number of samples in each data record' {where} is 0")
+        for low, high in (("digital minimum", "digital maximum"), ("physical minimum", "physical maximum")):
+            lo, hi = fields[low][i], fields[high][i]
+            if not (np.isfinite(lo) and np.isfinite(hi)) or lo == hi:
+                raise RecordingError(f"{path}: GDF header fields '{low}' ({lo:g}) and '{high}' ({hi:g}) {where} "
+                                     f"cannot scale its samples")
+    record_bytes = int(sum(int(s) * _GDF_TYPES[int(t)] for s, t in zip(spr, types)))
+    whole = max(size - header_bytes, 0) // record_bytes
+    if n_records > whole:
+        raise RecordingError(f"{path}: file cut short: GDF header field 'number of data records' is {n_records} but "
+                             f"the file holds {whole} whole data records")

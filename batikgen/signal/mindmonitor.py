@@ -19,6 +19,7 @@ import numpy as np
 from ..errors import RecordingError
 from .features import BandFeatures, derived_indices
 from .recording import HASH_QUANTUM_V, file_sha256
+from .timebase import check_continuous
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +72,8 @@ def read_mind_monitor(path: Path) -> BandFeatures:
     Raises
     ------
     RecordingError
-        If the file has no band-power rows.
+        If the file has no band-power rows, or its TimeStamps do not advance, jump back (a clock
+        set back) or jump forward by more than five rows (a paused recording).
     """
     with open(path, encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.reader(handle))
@@ -127,6 +129,11 @@ def read_mind_monitor(path: Path) -> BandFeatures:
     channel_good = np.asarray(contact_ok, dtype=bool) & np.asarray(on, dtype=bool)[:, None]
     good = np.asarray(on, dtype=bool) & (np.mean(~channel_good, axis=1) <= 0.25)
     step = float(np.median(np.diff(t)))
+    if not step > 0:
+        raise RecordingError(f"{path}: Mind Monitor TimeStamps do not advance (the median step between rows is "
+                             f"{step:g} s); cannot tell the rows' time axis")
+    # A paused recording, or the phone's clock set back, would otherwise be joined into one timeline.
+    check_continuous(path, t, 1.0 / step, "Mind Monitor TimeStamps")
     features = BandFeatures(
         times=t - t[0], ch_names=list(_CHANNELS), bands=dict(MIND_MONITOR_BANDS), absolute=absolute,
         relative=relative, good=good, channel_good=channel_good,

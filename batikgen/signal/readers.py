@@ -7,6 +7,8 @@ obscurely.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import logging
 import os
 import re
@@ -29,6 +31,7 @@ from .recording import Recording, content_hash, file_sha256, samples
 from .reduction import read_reduced, reduction_factor, refuse_non_finite
 from .textformats import is_muse_csv, is_openbci_txt, read_muse_csv, read_openbci_txt
 from .timebase import check_sfreq
+from .vhdrheader import check_vhdr
 from .xdf import is_xdf, read_xdf
 
 log = logging.getLogger(__name__)
@@ -139,11 +142,38 @@ def _read_edf(path: Path) -> mne.io.BaseRaw:
     return _loaded(path, raw)
 
 
+def _read_fif(path: Path) -> mne.io.BaseRaw:
+    try:
+        raw = mne.io.read_raw_fif(path, preload=False, verbose="error")
+    except ZeroDivisionError:  # MNE divides by the measurement info's sfreq: name it when it is 0
+        import struct
+
+        head = path.read_bytes()[: 1 << 20] if not path.name.endswith(".gz") else b""
+        at = head.find(struct.pack(">iii", 201, 4, 4))  # FIFF_SFREQ, a float, 4 bytes
+        if at >= 0:
+            check_sfreq(path, struct.unpack_from(">f", head, at + 16)[0], "fif")
+        raise
+    return _loaded(path, raw)
+
+
+def _read_brainvision(path: Path) -> mne.io.BaseRaw:
+    check_vhdr(path)
+    return _loaded(path, mne.io.read_raw_brainvision(path, preload=False, verbose="error"))
+
+
 def _read_eeglab(path: Path) -> mne.io.BaseRaw:
+    with open(path, "rb") as handle:
+        head = handle.read(128)
+    # MATLAB v7.3 files are HDF5 (version word 0x0200 at byte 124, or a bare HDF5 signature).
+    if head.startswith(b"\x89HDF") or (head.startswith(b"MATLAB") and head[124:128] in (b"\x00\x02IM", b"\x02\x00MI")):
+        raise RecordingError(f"{path}: an EEGLAB dataset saved in MATLAB's v7.3 (HDF5) format, which batikgen does "
+                             f"not read; save it again from EEGLAB in the MATLAB v7 format (pop_saveset with 'version', "
+                             f"'7') and use that")
     try:
         raw = mne.io.read_raw_eeglab(path, preload=False, verbose="error")
     except TypeError as exc:
         trials = re.search(r"number of trials is (\d+)", str(exc))
+        _refuse_eeglab_fields(path)  # a 'trials' of 0 is damage, not epochs
         if not trials:
             raise
         raise RecordingError(
@@ -151,6 +181,9 @@ def _read_eeglab(path: Path) -> mne.io.BaseRaw:
             f"continuous recording and will not join epochs across their cuts; save the continuous dataset "
             f"(before epoching) from EEGLAB and use that"
         ) from None
+    except Exception:  # MNE's words are about its arguments (sfreq, tmin): name the .set's field instead
+        _refuse_eeglab_fields(path)
+        raise
     # A .set names its data file (EEG.data), and MNE joins that name to the .set's folder as it is:
     # "../x.fdt" would read a file elsewhere. Only a data file beside the .set is read (the service
     # stores uploads in a folder of their own and must never be led out of it).
@@ -159,23 +192,75 @@ def _read_eeglab(path: Path) -> mne.io.BaseRaw:
     if outside:
         raise RecordingError(f"{path}: the dataset names a data file outside its own folder; batikgen reads only "
                              f"a data file (.fdt) that sits beside the .set")
+    _check_eeglab_data_size(path, raw)
     return _loaded(path, raw)
 
 
+def _refuse_eeglab_fields(path: Path) -> None:
+    """Name the .set field (srate, nbchan, pnts, trials) that cannot be right, if one is."""
+    from mne.io.eeglab._eeglab import _readmat  # the MAT reader MNE used
+
+    try:
+        eeg = _readmat(str(path), uint16_codec=None, preload=False)
+        eeg = eeg.get("EEG", eeg)
+    except Exception:  # noqa: BLE001 - scipy's words are about MAT-file internals ("index out of range")
+        raise RecordingError(f"{path}: could not be read as EEGLAB (.set, with or without .fdt): the .set (a MATLAB "
+                             f"file) is damaged or cut short") from None
+    for field, whole in (("srate", False), ("nbchan", True), ("pnts", True), ("trials", True)):
+        try:
+            text = str(np.asarray(eeg.get(field, 1)).ravel()[0])[:40]
+            value = float(text)
+        except (TypeError, ValueError, IndexError):
+            text, value = text if "text" in locals() else "empty", float("nan")
+        if not (np.isfinite(value) and value > 0 and (value == int(value) or not whole)):
+            raise RecordingError(f"{path}: EEGLAB .set field {field!r} is {text}, expected "
+                                 f"{'a whole number, 1 or more' if whole else 'a positive sample rate in Hz'}")
+
+
+def _check_eeglab_data_size(path: Path, raw: mne.io.BaseRaw) -> None:
+    """Refuse a data file (.fdt) that does not hold exactly the .set's channels x points as float32."""
+    data = raw.filenames[0] if raw.filenames else None
+    if raw.preload:  # samples inside the .set: MNE takes their shape, and pnts and chanlocs, as they are
+        rows, points = raw._data.shape
+        if rows != len(raw.ch_names) or points != raw.n_times:
+            raise RecordingError(f"{path}: EEGLAB dataset whose samples ({rows} rows x {points:,} points) do not match "
+                                 f"its channel list ({len(raw.ch_names)}) and its field 'pnts' ({raw.n_times:,})")
+        return
+    if data is None or os.path.abspath(data) == os.path.abspath(path) or not os.path.isfile(data):
+        return
+    frame = 4 * len(raw.ch_names)
+    size, expected = os.path.getsize(data), frame * raw.n_times
+    if size != expected:
+        have = f"{size // frame:,} points" if size % frame == 0 else f"{size:,} bytes"
+        raise RecordingError(
+            f"{path}: EEGLAB .set fields 'nbchan' ({len(raw.ch_names)}) and 'pnts' ({raw.n_times:,}) need {expected:,} "
+            f"bytes of data, but its data file holds {have}: the data file was cut short or belongs to another dataset"
+        )
+
+
 #: Markers that say the samples on either side were not recorded one after the other.
-_BOUNDARY_MARKERS = {"boundary": "EEGLAB boundary event", "new segment/": "BrainVision 'New Segment' marker"}
+_BOUNDARY_MARKERS = {"boundary": "EEGLAB boundary event", "new segment/": "BrainVision 'New Segment' marker",
+                     # MNE's mark where a reader filled a break in acquisition (EGI MFF epochs, FIF skips) with zeros
+                     "bad_acq_skip": "break in acquisition (filled with zeros by the reader)",
+                     # GDF event 0x7FFE, "start of a new segment (after a break)"; MNE names GDF events by number
+                     "32766": "GDF new-segment event (0x7FFE, after a break)",
+                     # MNE's mark where separately recorded blocks were joined (Nihon Kohden data blocks,
+                     # recordings concatenated and saved)
+                     "bad boundary": "join of separately recorded blocks ('BAD boundary')"}
 
 
 def _refuse_boundaries(raw: mne.io.BaseRaw, path: Path) -> None:
     """Refuse a recording with a discontinuity marker after its start: windows must never span one."""
     sfreq = float(raw.info["sfreq"])
-    for description, onset in zip(raw.annotations.description, raw.annotations.onset):
+    for description, onset, duration in zip(raw.annotations.description, raw.annotations.onset,
+                                            raw.annotations.duration):
         kind = _BOUNDARY_MARKERS.get(str(description).strip().lower())
         start = onset - raw.first_time
         # Recorders open every file with a segment marker at its first sample or so: not a cut.
-        if kind and start * sfreq > 2:
+        if kind and (start * sfreq > 2 or duration * sfreq > 2):
+            lasting = f" lasting {duration:g} s" if duration * sfreq > 2 else ""
             raise RecordingError(
-                f"{path}: discontinuous recording: a {kind} at {start:.3f} s marks a cut where samples were "
+                f"{path}: discontinuous recording: a {kind}{lasting} at {max(start, 0):.3f} s marks a cut where samples were "
                 f"removed or recording paused; batikgen does not join separate stretches of EEG: export each "
                 f"continuous stretch as its own file"
             )
@@ -234,6 +319,95 @@ def _cnt_widths(path: Path) -> list[int]:
     return [w for w in (2, 4) if data_bytes % (n_channels * w) == 0] or [2, 4]
 
 
+def _check_binary_rate(path: Path, offset: int, fmt: str, reader: str) -> None:
+    """Refuse a binary header's sample rate of zero (MNE divides by it) or outside EEG rates, by name."""
+    import struct
+
+    with open(path, "rb") as handle:
+        head = handle.read(offset + struct.calcsize(fmt))
+    if len(head) < offset + struct.calcsize(fmt):
+        raise RecordingError(f"{path}: header cut short ({len(head)} bytes)")
+    check_sfreq(path, struct.unpack_from(fmt, head, offset)[0], reader)
+
+
+def _read_egi(path: Path) -> mne.io.BaseRaw:
+    # After the version and the recording's date and time: rate, channels, gain, bits, range; samples.
+    _check_binary_rate(path, 20, ">h", "egi")
+    with open(path, "rb") as handle:
+        head = handle.read(36)
+    n_channels, n_samples = int.from_bytes(head[22:24], "big", signed=True), int.from_bytes(head[30:34], "big",
+                                                                                           signed=True)
+    if not 0 < n_channels <= 4096:
+        raise RecordingError(f"{path}: EGI header field 'number of channels' is {n_channels}, expected 1-4096")
+    if n_samples <= 0:
+        raise RecordingError(f"{path}: EGI header field 'number of samples' is {n_samples}: the file holds no samples")
+    return _loaded(path, mne.io.read_raw_egi(path, preload=False, verbose="error"))
+
+
+def _check_cnt_header(path: Path) -> None:
+    """The Neuroscan SETUP fields that size the data, by name: channels, rate, where the events start."""
+    _check_binary_rate(path, 376, "<H", "cnt")
+    with open(path, "rb") as handle:
+        setup = handle.read(900)
+    n_channels = int.from_bytes(setup[370:372], "little")
+    if not 0 < n_channels <= 4096:
+        raise RecordingError(f"{path}: Neuroscan CNT header field 'number of channels' is {n_channels}, "
+                             f"expected 1-4096")
+    data_start, size = 900 + 75 * n_channels, path.stat().st_size
+    event_offset = int.from_bytes(setup[886:890], "little")  # 32 bits: it wraps in files over 4 GB
+    if size < 1 << 32 and not data_start < event_offset <= size:  # the samples lie between electrodes and events
+        raise RecordingError(f"{path}: Neuroscan CNT header field 'event table offset' is {event_offset}, outside "
+                             f"the file's data (which starts at byte {data_start} of {size})")
+
+
+def _read_mff(path: Path) -> mne.io.BaseRaw:
+    # mffpy prints notes (a missing categories.xml) on standard output, where `inspect --json` writes.
+    with contextlib.redirect_stdout(io.StringIO()):
+        return _loaded(path, mne.io.read_raw_egi(path, preload=False, verbose="error"))
+
+
+def _read_nihon(path: Path) -> mne.io.BaseRaw:
+    _check_nihon_header(path)
+    return _loaded(path, mne.io.read_raw_nihon(path, preload=False, verbose="error"))
+
+
+def _check_nihon_header(path: Path) -> None:
+    """The fields of a Nihon Kohden .EEG that locate and size its samples, by name (the layout MNE reads:
+    control block addresses from 0x92, data block addresses from a control block's byte 18; in a
+    data block the rate at 0x1A, the duration in tenths of a second at 0x1C, the channels at 0x26)."""
+    size = path.stat().st_size
+
+    def number(offset: int, width: int) -> int:
+        handle.seek(offset)
+        raw = handle.read(width)
+        if len(raw) < width:
+            raise RecordingError(f"{path}: Nihon Kohden file cut short: its header points to byte {offset}, beyond "
+                                 f"its {size} bytes")
+        return int.from_bytes(raw, "little")
+
+    with open(path, "rb") as handle:
+        if number(0x91, 1) == 0:
+            raise RecordingError(f"{path}: Nihon Kohden header field 'number of control blocks' is 0: no samples")
+        control = number(0x92, 4)
+        blocks = number(control + 17, 1)
+        if blocks == 0:
+            raise RecordingError(f"{path}: Nihon Kohden header field 'number of data blocks' is 0: no samples")
+        for i in range(blocks):
+            block = number(control + 18 + 20 * i, 4)
+            where = f"Nihon Kohden data block {i + 1}"
+            check_sfreq(path, number(block + 0x1A, 2) & 0x3FFF, "nihon")  # the top bits are flags
+            tenths, n_channels = number(block + 0x1C, 4), number(block + 0x26, 1)
+            if tenths == 0 or n_channels == 0:
+                field = "record duration" if tenths == 0 else "number of channels"
+                raise RecordingError(f"{path}: {where}: header field '{field}' is 0: no samples")
+            rate = number(block + 0x1A, 2) & 0x3FFF
+            end = block + 0x27 + 10 * n_channels + 2 * (n_channels + 1) * (tenths * rate // 10)
+            if end > size:
+                raise RecordingError(f"{path}: file cut short: {where}'s header fields 'record duration' "
+                                     f"({tenths / 10:g} s), 'sampling rate' ({rate} Hz) and 'number of channels' "
+                                     f"({n_channels}) need {end:,} bytes, the file has {size:,}")
+
+
 def _read_cnt(path: Path) -> mne.io.BaseRaw:
     """Neuroscan CNT, including files whose header states a wrong number of samples.
 
@@ -242,6 +416,7 @@ def _read_cnt(path: Path) -> mne.io.BaseRaw:
     count is wrong, or picks the wrong width when it is off by a factor of two): every width that
     fits the data is read, and the reading that looks like continuous EEG is kept.
     """
+    _check_cnt_header(path)
     kwargs = {"preload": False, "verbose": "error", "date_format": "mm/dd/yy", "recompute_n_samples": True}
     widths = _cnt_widths(path)
     readings = [mne.io.read_raw_cnt(path, data_format=f"int{8 * w}", **kwargs) for w in widths]
@@ -257,20 +432,20 @@ READERS: list[Reader] = [
     Reader("edf", "European Data Format (EDF/EDF+)", (".edf",), _is_edf, _read_edf),
     Reader("bdf", "BioSemi Data Format (BDF)", (".bdf",), _is_bdf, _read_bdf),
     Reader("gdf", "General Data Format (GDF)", (".gdf",), _is_gdf, _read_gdf),
-    Reader("fif", "MNE/Neuromag FIF", (".fif", ".fif.gz"), _is_fif, _quiet(mne.io.read_raw_fif)),
+    Reader("fif", "MNE/Neuromag FIF", (".fif", ".fif.gz"), _is_fif, _read_fif),
     Reader(
         "brainvision",
         "BrainVision (.vhdr with .vmrk and binary data)",
         (".vhdr",),
         _is_brainvision_header,
-        _quiet(mne.io.read_raw_brainvision),
+        _read_brainvision,
     ),
     # scipy's MAT-file reader (C) segfaults on some damaged .set files; v7.3 files go through HDF5 (C).
     Reader("eeglab", "EEGLAB (.set, with or without .fdt)", (".set",), _is_eeglab, _read_eeglab, risky=True),
     Reader("cnt", "Neuroscan continuous (.cnt)", (".cnt",), _is_cnt, _read_cnt),
-    Reader("nihon", "Nihon Kohden EEG (.eeg with .pnt/.log)", (".eeg",), _is_nihon, _quiet(mne.io.read_raw_nihon)),
-    Reader("egi", "EGI simple binary (.raw)", (".raw",), _is_egi_raw, _quiet(mne.io.read_raw_egi)),
-    Reader("mff", "EGI MFF (a .mff folder)", (".mff",), _is_mff, _quiet(mne.io.read_raw_egi)),
+    Reader("nihon", "Nihon Kohden EEG (.eeg with .pnt/.log)", (".eeg",), _is_nihon, _read_nihon),
+    Reader("egi", "EGI simple binary (.raw)", (".raw",), _is_egi_raw, _read_egi),
+    Reader("mff", "EGI MFF (a .mff folder)", (".mff",), _is_mff, _read_mff),
     Reader("xdf", "XDF (Lab Streaming Layer)", (".xdf", ".xdfz"), is_xdf, read_xdf),
     Reader("muse", "muse-lsl raw CSV (timestamps,TP9,AF7,AF8,TP10)", (".csv",), is_muse_csv, read_muse_csv),
     Reader("mindmonitor", "Mind Monitor CSV (Muse band powers)", (".csv",), is_mind_monitor, read_mind_monitor,
@@ -426,7 +601,11 @@ def _drop_leading_zeros(raw: mne.io.BaseRaw, path: Path) -> None:
             break
     if first == 0 or first >= raw.n_times - 1:
         return
-    log.warning("%s: dropping %d leading all-zero samples (%.2f s)", path, first, first / raw.info["sfreq"])
+    # A warning is for what the user may want to know: a sample or two of zeros (a sine starting at
+    # 0 in every channel) is no amplifier start-up.
+    seconds = first / raw.info["sfreq"]
+    log.log(logging.WARNING if seconds >= 0.1 else logging.INFO, "%s: dropping %d leading all-zero samples (%.2f s)",
+            path, first, seconds)
     raw.crop(tmin=first / raw.info["sfreq"])
 
 
@@ -449,13 +628,17 @@ def read_precomputed_features(path: str | os.PathLike):
     Raises
     ------
     RecordingError
-        If the file holds raw EEG instead, or cannot be read.
+        If the file holds raw EEG instead, cannot be read, or has no good row (window).
     """
     path = Path(path)
     reader = _reader_for(path)
     if reader.provides != "features":
         raise RecordingError(f"{path}: a {reader.description} file holds raw EEG, not precomputed band powers")
-    return _read_with(reader, path)
+    features = _read_with(reader, path)
+    if not np.asarray(features.good, dtype=bool).any():  # the mapping would find nothing to map
+        raise RecordingError(f"{path}: none of its {features.n_windows} rows of band powers is good (for Mind Monitor: "
+                             f"the headband was off or had poor contact throughout); nothing to make a cloth from")
+    return features
 
 
 def reader_for(path: str | os.PathLike) -> Reader:
@@ -505,6 +688,8 @@ def read_recording(path: str | os.PathLike) -> Recording:
             f"read it with batikgen.pipeline.features_from_file or `batikgen features`"
         )
     raw = _read_with(reader, path)
+    if len(raw.ch_names) == 0:  # MNE's picks would answer with advice about its own arguments
+        raise RecordingError(f"{path}: the file holds no channels (its header counts none)")
     factor = _reduction_factor(raw)  # > 1: long and fast, read a chunk at a time and reduced (reduction.py)
     with stage(path, "checking its sample rate and markers"):
         check_sfreq(path, raw.info["sfreq"], reader.name)

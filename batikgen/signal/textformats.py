@@ -13,15 +13,16 @@ from __future__ import annotations
 
 import logging
 import re
+import warnings
 from pathlib import Path
 
 import mne
 import numpy as np
 
 from ..errors import RecordingError
-from .channels import classify_label
+from .channels import classify_label, eeg_info
 from .memory import check_fits
-from .timebase import timestamp_unit
+from .timebase import check_continuous, check_sfreq, check_stated_rate, median_period, timestamp_unit
 
 log = logging.getLogger(__name__)
 
@@ -60,9 +61,7 @@ def estimate_sfreq(timestamps: np.ndarray, path: Path | str = "timestamps") -> f
     t = np.asarray(timestamps, dtype=float)
     if t.size < 16:
         raise RecordingError(f"{path}: {t.size} samples are too few to estimate a sample rate (need 16)")
-    span = max(8, min(t.size // 8, 4096))
-    steps = (t[span:] - t[:-span]) / span
-    period = float(np.median(steps))
+    period = median_period(t)
     if not np.isfinite(period) or period <= 0:
         raise RecordingError(f"{path}: timestamps do not advance (median step {period!r}); cannot tell the sample rate")
     unit, seconds = timestamp_unit(period, path)
@@ -112,12 +111,13 @@ def read_muse_csv(path: Path) -> mne.io.BaseRaw:
     try:
         table = np.loadtxt(path, delimiter=",", skiprows=1, ndmin=2, encoding="utf-8-sig", usecols=columns)
     except ValueError as exc:
-        raise RecordingError(f"{path}: a muse-lsl CSV whose samples cannot be read: {_numpy_csv_problem(exc)}") from exc
+        raise RecordingError(f"{path}: a muse-lsl CSV whose samples cannot be read: {_numpy_csv_problem(exc, 1, path)}") from exc
     keep = np.all(np.isfinite(table), axis=1)
     table = table[keep]
     sfreq = estimate_sfreq(table[:, 0], path)
+    check_continuous(path, table[:, 0], sfreq)
     log.info("%s: sample rate estimated from timestamps as %g Hz", path, sfreq)
-    info = mne.create_info([names[i] for i in columns[1:]], sfreq, ch_types="eeg")
+    info = eeg_info([names[i] for i in columns[1:]], sfreq)
     return mne.io.RawArray(table[:, 1:].T * 1e-6, info, verbose="error")
 
 
@@ -141,8 +141,11 @@ def estimated_rows(path: Path, skip: int, sample_bytes: int = 1 << 16) -> int:
     return int(path.stat().st_size / per_line)
 
 
-def _numpy_csv_problem(exc: ValueError, skipped: int = 1) -> str:
-    """numpy.loadtxt's complaint in the user's terms: which line of the file, what is wrong."""
+def _numpy_csv_problem(exc: ValueError, skipped: int = 1, path: Path | None = None) -> str:
+    """numpy.loadtxt's complaint in the user's terms: which line of the file, what is wrong.
+
+    A short last line is said to be the end of a file cut short (a recorder stopped mid-write).
+    """
     text = str(exc)
     # numpy counts rows after the skipped ones, from 0 in conversion errors and from 1 in the others.
     bad = re.search(r"could not convert string '(.*)' to \w+ at row (\d+), column (\d+)", text)
@@ -150,12 +153,20 @@ def _numpy_csv_problem(exc: ValueError, skipped: int = 1) -> str:
         return f"line {int(bad.group(2)) + skipped + 1}, column {bad.group(3)}: {bad.group(1)!r} is not a number"
     short = re.search(r"invalid column index (\d+) at row (\d+) with (\d+) columns", text)
     if short:
-        return f"line {int(short.group(2)) + skipped} has {short.group(3)} values, fewer than the header's columns"
+        line = int(short.group(2)) + skipped
+        last = path is not None and line == _count_lines(path)
+        return (f"line {line} has {short.group(3)} values, fewer than the header's columns"
+                f"{'; it is the last line: the file was cut short' if last else ''}")
     changed = re.search(r"number of columns changed from (\d+) to (\d+) at row (\d+)", text)
     if changed:
         return (f"line {int(changed.group(3)) + skipped} has {changed.group(2)} values where the lines before have "
                 f"{changed.group(1)}")
     return "values are not numbers in comma-separated columns"
+
+
+def _count_lines(path: Path) -> int:
+    with open(path, "rb") as handle:
+        return sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b"")) + 1
 
 
 _OPENBCI_FIRST = re.compile(r"^%\s*OpenBCI Raw (EEG|EXG) Data", re.I)
@@ -202,10 +213,14 @@ def read_openbci_txt(path: Path) -> mne.io.BaseRaw:
                 column_row = [c.strip() for c in line.split(",")]
                 skip += 1
             break
-    rate = re.match(r"([0-9.]+)", header.get("sample rate", ""))
-    if not rate or float(rate.group(1)) <= 0:
+    if "sample rate" not in header:
         raise RecordingError(f"{path}: OpenBCI export without a '%Sample Rate = ... Hz' header line")
-    sfreq = float(rate.group(1))
+    rate = re.match(r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?", header["sample rate"])
+    sfreq = float(rate.group(0)) if rate else 0.0
+    if not sfreq > 0:
+        raise RecordingError(f"{path}: OpenBCI header line '%Sample Rate' is {header['sample rate'][:40]!r}, "
+                             f"not a sample rate")
+    check_sfreq(path, sfreq, "openbci")  # named before the timestamps are read against it
     if column_row is not None:
         columns = [i for i, name in enumerate(column_row) if re.match(r"(EXG|EEG) Channel \d+", name, re.I)]
         names = [column_row[i] for i in columns]
@@ -218,10 +233,20 @@ def read_openbci_txt(path: Path) -> mne.io.BaseRaw:
     if not columns:
         raise RecordingError(f"{path}: OpenBCI export with no 'EXG Channel' column; columns are {column_row}")
     check_fits(path, len(columns), estimated_rows(path, skip))
+    # The GUI stamps each sample on arrival (v5: seconds, v6: milliseconds): lost packets show there.
+    stamp = column_row.index("Timestamp") if column_row and "Timestamp" in column_row else None
     try:
-        data = np.loadtxt(path, delimiter=",", comments="%", skiprows=skip,
-                          usecols=columns, ndmin=2, encoding="utf-8-sig")
+        with warnings.catch_warnings():  # "input contained no data": refused below in the user's terms
+            warnings.simplefilter("ignore", UserWarning)
+            data = np.loadtxt(path, delimiter=",", comments="%", skiprows=skip,
+                              usecols=columns + ([stamp] if stamp is not None else []), ndmin=2, encoding="utf-8-sig")
     except ValueError as exc:
-        raise RecordingError(f"{path}: OpenBCI export whose samples cannot be read: {_numpy_csv_problem(exc, skip)}") from exc
-    info = mne.create_info(names, sfreq, ch_types="eeg")
+        raise RecordingError(f"{path}: OpenBCI export whose samples cannot be read: {_numpy_csv_problem(exc, skip, path)}") from exc
+    if data.shape[0] == 0:
+        raise RecordingError(f"{path}: OpenBCI export with no sample rows after its header (cut short?)")
+    if stamp is not None:
+        check_stated_rate(path, data[:, -1], sfreq, "Timestamp column's stamps", "header line '%Sample Rate'")
+        check_continuous(path, data[:, -1], sfreq, "Timestamp column's stamps")
+        data = data[:, :-1]
+    info = eeg_info(names, sfreq)
     return mne.io.RawArray(data.T * 1e-6, info, verbose="error")

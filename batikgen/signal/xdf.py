@@ -12,13 +12,17 @@ available is refused with its size and the limit (:func:`~batikgen.signal.memory
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
+from xml.etree.ElementTree import ParseError
 
 import mne
 import numpy as np
 
 from ..errors import RecordingError
+from .channels import eeg_info
 from .memory import check_fits
+from .timebase import check_continuous, check_stated_rate
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +43,14 @@ def _first(info: dict, key: str, default: str = "") -> str:
     return str(value) if value is not None else default
 
 
+def _described(info: dict) -> bool:
+    """True if the stream header describes its channels (``desc/channels/channel``)."""
+    try:
+        return bool((info.get("desc") or [None])[0]["channels"][0]["channel"])
+    except (TypeError, KeyError, IndexError):
+        return False
+
+
 def _channels(info: dict, count: int) -> list[dict]:
     desc = info.get("desc") or [None]
     try:
@@ -46,6 +58,55 @@ def _channels(info: dict, count: int) -> list[dict]:
     except (TypeError, KeyError, IndexError):
         return [{} for _ in range(count)]
     return [{k: _first(ch, k) for k in ("label", "unit", "type")} for ch in channels][:count]
+
+
+class _DamageCount(logging.Handler):
+    """Counts the chunks pyxdf reports as damaged (and skips)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.count = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.count += 1
+
+
+#: Sample formats of the XDF specification.
+_FORMATS = ("int8", "int16", "int32", "int64", "float32", "double64", "string")
+_FIELD = re.compile(rb"<(channel_count|nominal_srate|channel_format)>([^<]{0,64})</")
+
+
+def _refuse_header_fields(path: Path) -> None:
+    """Name a stream header field that cannot be right, if the first megabyte shows one."""
+    with open(path, "rb") as handle:
+        head = handle.read(1 << 20)
+    for match in _FIELD.finditer(head):
+        field, text = match.group(1).decode(), match.group(2).decode("utf-8", "replace").strip()
+        if field == "channel_format":
+            if text not in _FORMATS:
+                raise RecordingError(f"{path}: XDF stream header field 'channel_format' is {text!r}, expected one "
+                                     f"of {', '.join(_FORMATS)}")
+            continue
+        try:
+            value = int(text) if field == "channel_count" else float(text)
+        except ValueError:
+            value = None
+        if value is None or not (np.isfinite(value) and value >= (1 if field == "channel_count" else 0)):
+            raise RecordingError(f"{path}: XDF stream header field {field!r} is {text!r}, not "
+                                 f"{'a number of channels' if field == 'channel_count' else 'a sample rate'}")
+
+
+def _nominal_rate(path: Path, info: dict) -> float:
+    """The stream header's ``nominal_srate`` (0 for irregular streams), refused when it is no rate."""
+    text = _first(info, "nominal_srate", "0").strip() or "0"
+    try:
+        rate = float(text)
+    except ValueError:
+        rate = float("nan")
+    if not (np.isfinite(rate) and rate >= 0):
+        raise RecordingError(f"{path}: XDF stream {_first(info, 'name')!r} header field 'nominal_srate' is "
+                             f"{text[:40]!r}, not a sample rate")
+    return rate
 
 
 def read_xdf(path: Path) -> mne.io.BaseRaw:
@@ -71,27 +132,51 @@ def read_xdf(path: Path) -> mne.io.BaseRaw:
         check_fits(path, *size)
     import pyxdf  # imported here: only XDF files need it
 
-    # pyxdf logs clock-segment notes as warnings; they are about timing details we do not use.
+    # pyxdf logs clock-segment notes as warnings, and damaged chunks (with a traceback) as errors
+    # before it skips them: keep both off the terminal, count the damage, and say it in one line.
+    damage = _DamageCount()
     pyxdf_log = logging.getLogger("pyxdf.pyxdf")
-    previous = pyxdf_log.level
+    previous, propagate = pyxdf_log.level, pyxdf_log.propagate
     pyxdf_log.setLevel(logging.ERROR)
+    pyxdf_log.propagate = False
+    pyxdf_log.addHandler(damage)
     try:
-        streams, _ = pyxdf.load_xdf(str(path))
+        # Raw (clock-synchronised) timestamps: dejittering fits a line through each stretch and
+        # splits stretches only at gaps over max(1 s, 500 samples), so it would hide a shorter
+        # gap or a clock reset that check_continuous must see.
+        streams, _ = pyxdf.load_xdf(str(path), dejitter_timestamps=False)
+    except ParseError as exc:  # the words are expat's; say what is damaged
+        raise RecordingError(f"{path}: an XDF chunk's XML header is damaged (not well-formed: {exc})") from None
+    except (ValueError, KeyError, TypeError):  # a stream header field pyxdf could not take
+        _refuse_header_fields(path)
+        raise
     finally:
+        pyxdf_log.removeHandler(damage)
         pyxdf_log.setLevel(previous)
+        pyxdf_log.propagate = propagate
+    if damage.count:
+        _refuse_header_fields(path)
+    if damage.count > 1:  # one is a recording cut short at its end: pyxdf keeps what came before
+        raise RecordingError(f"{path}: damaged XDF file: {damage.count} of its chunks cannot be parsed (a stream "
+                             f"header's 'channel_count' or 'channel_format' may not match its samples)")
     candidates = []
     for stream in streams:
         info = stream["info"]
         kind = _first(info, "type").lower()
-        rate = float(_first(info, "nominal_srate", "0") or 0)
+        rate = _nominal_rate(path, info) if kind == "eeg" else 0.0
         samples = np.asarray(stream["time_series"]) if not isinstance(stream["time_series"], list) else None
         if kind == "eeg" and rate > 0 and samples is not None and samples.ndim == 2 and samples.shape[0] > 1:
             candidates.append((samples.shape[1], stream, rate, samples))
     if not candidates:
-        described = ", ".join(f"{_first(s['info'], 'name')!r} ({_first(s['info'], 'type') or 'no type'})"
+        described = ", ".join(f"{_first(s['info'], 'name')!r} ({_first(s['info'], 'type') or 'no type'}"
+                              f"{', nominal_srate 0: irregular' if _first(s['info'], 'nominal_srate') in ('0', '0.0', '') else ''})"
                               for s in streams) or "none"
         raise RecordingError(f"{path}: XDF file without a regularly sampled EEG stream; its streams: {described}")
     _, stream, rate, samples = max(candidates, key=lambda c: c[0])
+    listed = len(_channels(stream["info"], 1 << 16)) if _described(stream["info"]) else samples.shape[1]
+    if listed != samples.shape[1]:  # the samples were cut at a width the description contradicts
+        raise RecordingError(f"{path}: XDF stream {_first(stream['info'], 'name')!r} header field 'channel_count' "
+                             f"is {samples.shape[1]} but its description lists {listed} channels")
     channels = _channels(stream["info"], samples.shape[1])
     while len(channels) < samples.shape[1]:
         channels.append({})
@@ -105,12 +190,14 @@ def read_xdf(path: Path) -> mne.io.BaseRaw:
                 f"expected one of {', '.join(sorted(_UNITS))}"
             )
         scales.append(_UNITS[unit])
-    effective = float(stream["info"].get("effective_srate") or 0)
-    if effective and abs(effective - rate) > 0.02 * rate:
+    name = _first(stream["info"], "name") or "EEG"
+    check_continuous(path, stream["time_stamps"], rate, f"XDF stream {name!r} timestamps")
+    effective = check_stated_rate(path, stream["time_stamps"], rate, "timestamps",
+                                  f"XDF stream {name!r} header field 'nominal_srate'")
+    if abs(effective - rate) > 0.02 * rate:
         log.warning("%s: XDF stream's effective rate %.2f Hz differs from its nominal %.2f Hz", path, effective, rate)
     data = samples.T.astype(float) * np.asarray(scales)[:, None]
-    types = ["eeg"] * len(names)
-    return mne.io.RawArray(data, mne.create_info(names, rate, ch_types=types), verbose="error")
+    return mne.io.RawArray(data, eeg_info(names, rate), verbose="error")
 
 
 #: Bytes of one value of each XDF channel format.

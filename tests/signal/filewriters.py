@@ -31,9 +31,17 @@ def _chunk(tag: int, content: bytes) -> bytes:
 
 
 def write_xdf(path: Path, data_uv: np.ndarray, sfreq: float, labels: list[str], unit: str = "microvolts",
-              stream_type: str = "EEG", extra_header_xml: str = "", t0: float = 1000.0) -> Path:
-    """Write one float32 stream (channels x samples, in ``unit``) and a marker-free XDF file."""
+              stream_type: str = "EEG", extra_header_xml: str = "", t0: float = 1000.0,
+              timestamps: np.ndarray | None = None,
+              clock_offsets: tuple[tuple[float, float], ...] = ()) -> Path:
+    """Write one float32 stream (channels x samples, in ``unit``) and a marker-free XDF file.
+
+    Every sample carries its timestamp: ``timestamps`` (seconds) when given, else regular from ``t0``.
+    ``clock_offsets`` are ClockOffset chunks, (collection time on the sender's clock, receiver's
+    clock minus the sender's), as LabRecorder writes them every few seconds.
+    """
     n_ch, n = data_uv.shape
+    stamps = t0 + np.arange(n) / sfreq if timestamps is None else np.asarray(timestamps, dtype=float)
     channels = "".join(f"<channel><label>{lab}</label><unit>{unit}</unit><type>EEG</type></channel>"
                        for lab in labels)
     header = (f'<?xml version="1.0"?><info><name>TestAmp</name><type>{stream_type}</type>'
@@ -47,11 +55,13 @@ def write_xdf(path: Path, data_uv: np.ndarray, sfreq: float, labels: list[str], 
         block = data_uv[:, start : start + 500]
         samples = bytearray(_varlen(block.shape[1]))
         for i in range(block.shape[1]):
-            samples += b"\x08" + struct.pack("<d", t0 + (start + i) / sfreq)
+            samples += b"\x08" + struct.pack("<d", stamps[start + i])
             samples += block[:, i].astype("<f4").tobytes()
         out += _chunk(3, struct.pack("<I", 1) + bytes(samples))
-    footer = (f'<?xml version="1.0"?><info><first_timestamp>{t0}</first_timestamp>'
-              f"<last_timestamp>{t0 + (n - 1) / sfreq}</last_timestamp><sample_count>{n}</sample_count></info>")
+    for collected, offset in clock_offsets:
+        out += _chunk(4, struct.pack("<I", 1) + struct.pack("<dd", collected, offset))
+    footer = (f'<?xml version="1.0"?><info><first_timestamp>{stamps[0]}</first_timestamp>'
+              f"<last_timestamp>{stamps[-1]}</last_timestamp><sample_count>{n}</sample_count></info>")
     out += _chunk(6, struct.pack("<I", 1) + footer.encode())
     path.write_bytes(bytes(out))
     return path
@@ -117,8 +127,12 @@ def write_openbci(path: Path, data_uv: np.ndarray, sfreq: float, version: int = 
     return path
 
 
-def write_gdf1(path: Path, data_uv: np.ndarray, sfreq: int, labels: list[str], patient: str = "P01 Jane_Doe") -> Path:
-    """Write a GDF 1.25 file: 256-byte fixed header, 256 bytes per channel, 1 s records of int16 µV."""
+def write_gdf1(path: Path, data_uv: np.ndarray, sfreq: int, labels: list[str], patient: str = "P01 Jane_Doe",
+               events: tuple[tuple[int, int], ...] = ()) -> Path:
+    """Write a GDF 1.25 file: 256-byte fixed header, 256 bytes per channel, 1 s records of int16 µV.
+
+    ``events`` are (sample, GDF event type) pairs for the event table (mode 1, positions 1-based).
+    """
     n_ch, n = data_uv.shape
     n_records = n // sfreq
     fixed = bytearray()
@@ -139,8 +153,9 @@ def write_gdf1(path: Path, data_uv: np.ndarray, sfreq: int, labels: list[str], p
     variable += bytes(32 * n_ch)
     samples = np.rint(data_uv[:, : n_records * sfreq]).astype("<i2")
     records = samples.reshape(n_ch, n_records, sfreq).transpose(1, 0, 2).tobytes()
-    events = bytes([1, 0, 0, 0]) + struct.pack("<I", 0)
-    path.write_bytes(bytes(fixed) + variable + records + events)
+    table = bytes([1]) + struct.pack("<I", sfreq)[:3] + struct.pack("<I", len(events))
+    table += b"".join(struct.pack("<I", at + 1) for at, _ in events) + b"".join(struct.pack("<H", t) for _, t in events)
+    path.write_bytes(bytes(fixed) + variable + records + table)
     return path
 
 
@@ -153,7 +168,8 @@ def write_egi_raw(path: Path, data_uv: np.ndarray, sfreq: int) -> Path:
     return path
 
 
-def write_nihon(path: Path, data_uv: np.ndarray, sfreq: int, device: bytes = b"EEG-1200A V01.00") -> Path:
+def write_nihon(path: Path, data_uv: np.ndarray, sfreq: int, device: bytes = b"EEG-1200A V01.00",
+                blocks: int = 1) -> Path:
     """Write a Nihon Kohden .EEG file with one control block and one data block (no .PNT/.LOG/.21E).
 
     Layout as MNE's reader walks it: device string at 0 and at 0x81, the number of control blocks
@@ -161,7 +177,8 @@ def write_nihon(path: Path, data_uv: np.ndarray, sfreq: int, device: bytes = b"E
     data blocks' addresses from +18; a data block has the rate at +0x1A, the duration in tenths of
     a second at +0x1C, the channel count at +0x26, 10-byte channel records from +0x27, then samples
     as offset-binary uint16, sample-major, with one extra (mark) channel. Channels take the default
-    labels (FP1, FP2, F3, ...) by index; EEG spans -3200..3199.9 µV over 16 bits.
+    labels (FP1, FP2, F3, ...) by index; EEG spans -3200..3199.9 µV over 16 bits. ``blocks`` > 1
+    writes the samples again as further data blocks (separately recorded stretches).
     """
     n_ch, n = data_uv.shape
     control, block = 0x1800, 0x1900
@@ -181,7 +198,14 @@ def write_nihon(path: Path, data_uv: np.ndarray, sfreq: int, device: bytes = b"E
     cal = (3199.902 + 3200) / 65535
     digital = np.rint((data_uv - (-3200 + 32768 * cal)) / cal).astype(np.int64)
     stored = (np.vstack([digital, np.zeros((1, n), dtype=np.int64)]) - 0x8000) % 0x10000  # offset binary
-    path.write_bytes(bytes(out) + stored.astype("<u2").T.tobytes())
+    samples = stored.astype("<u2").T.tobytes()
+    header = bytes(out[block:])  # the data block's header: rate, duration, channels
+    out[control + 17] = blocks
+    body = bytes(out) + samples
+    for i in range(1, blocks):
+        struct.pack_into("<I", out, control + 18 + 20 * i, len(body))
+        body += header + samples
+    path.write_bytes(bytes(out[:block]) + body[block:])
     return path
 
 

@@ -220,7 +220,7 @@ def test_nihon_kohden_reads_and_a_truncated_one_is_refused(tmp_path):
     np.testing.assert_allclose(recording.raw.get_data() * 1e6, data, atol=0.05)  # 16 bits over ±3200 µV
     truncated = tmp_path / "SHORT.EEG"
     truncated.write_bytes((tmp_path / "PATIENT.EEG").read_bytes()[:0x1000])
-    with pytest.raises(RecordingError, match=r"SHORT.EEG: could not be read as Nihon Kohden EEG"):
+    with pytest.raises(RecordingError, match=r"SHORT.EEG: Nihon Kohden file cut short: its header points to byte"):
         read_recording(truncated)
 
 
@@ -347,3 +347,13 @@ def test_non_finite_samples_are_refused(tmp_path):
     data[2, 100:110] = np.nan
     with pytest.raises(RecordingError, match=r"gaps.xdf: 10 samples are NaN or infinite \(in Pz\)"):
         read_recording(write_xdf(tmp_path / "gaps.xdf", data, 256, LABELS))
+
+
+def test_a_single_leading_zero_sample_is_dropped_without_a_warning(tmp_path, caplog):
+    # Found: a sine that starts at 0 in every channel printed "dropping 1 leading all-zero samples (0.00 s)".
+    data = _signal(256, 12)
+    data[:, 0] = 0.0
+    with caplog.at_level(logging.INFO, logger="batikgen"):
+        recording = read_recording(write_xdf(tmp_path / "sine.xdf", data, 256, LABELS))
+    assert recording.raw.n_times == data.shape[1] - 1
+    assert [r.levelno for r in caplog.records if "leading all-zero" in r.getMessage()] == [logging.INFO]

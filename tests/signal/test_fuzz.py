@@ -4,8 +4,9 @@ Seeds are the real recordings in ../shared/eeg (one or two per format) and, for 
 real example there, the files tests/signal/filewriters.py writes. Mutants: truncations, bytes
 flipped in the header or in the data, and absurd numbers written over the header's numbers. The
 property: ``features_from_path`` returns finite features or raises a BatikgenError whose message
-is one line starting with the file's path, with no numpy warning on the way; anything else (a
-traceback, a native crash) fails and leaves the mutant in the test's tmp folder.
+is one line starting with the file's path, free of a library's API advice, with no numpy or library
+warning on the way, and ``inspect_file`` agrees (plausible exactly when features were made); anything
+else (a traceback, a native crash) fails and leaves the mutant in the test's tmp folder.
 
 Each example runs in a forked child, as the command line reads risky formats, so a native crash
 of any reader is seen as a failure rather than the end of pytest. ``make test`` gives the whole
@@ -131,6 +132,23 @@ def _apply(data: bytes, edits, header: int) -> bytes:
     return bytes(out)
 
 
+#: Words of a library's API (MNE, numpy, pyxdf) that must never reach the user of batikgen.
+API_ADVICE = ("overrides=", "read_raw", "read_epochs", "preload", "usecols", "please report", "mne-python",
+              "sfreq must", "tmin", "cannot reshape", "consider passing", "picks explicitly", "mne.io",
+              "please use", "h5py")
+
+
+def _agrees_with_inspect(path: Path, result: tuple[str, str], inspect_file) -> tuple[str, str]:
+    """`inspect` must give the verdict `features` (and so `render`) gave: plausible exactly when it read."""
+    try:
+        verdict = inspect_file(path).plausible
+    except BatikgenError:
+        verdict = False
+    if verdict != (result[0] == "ok"):
+        return "bug", f"inspect says plausible={verdict} but features gave {result[0]}: {result[1]}"
+    return result
+
+
 def _outcome(path: Path) -> tuple[str, str]:
     """Run the pipeline's reading and analysis on ``path`` in a forked child; say how it ended."""
     receiver, sender = os.pipe()
@@ -142,7 +160,7 @@ def _outcome(path: Path) -> tuple[str, str]:
             import faulthandler
 
             faulthandler.disable()
-            from batikgen.signal.analyse import features_from_path
+            from batikgen.signal.analyse import features_from_path, inspect_file
             from batikgen.signal.isolation import isolate_risky_readers
 
             isolate_risky_readers(True)  # as on the command line: EEGLAB in a grandchild
@@ -156,9 +174,14 @@ def _outcome(path: Path) -> tuple[str, str]:
                     result = ("error", str(exc))
                 except BaseException as exc:  # noqa: BLE001 - the bug being looked for
                     result = ("bug", f"{type(exc).__name__}: {exc}")
-            noisy = [w for w in caught if issubclass(w.category, RuntimeWarning)]
+                if result[0] != "bug":
+                    result = _agrees_with_inspect(path, result, inspect_file)
+            # numpy's RuntimeWarnings and libraries' UserWarnings print before the outcome.
+            noisy = [w for w in caught if issubclass(w.category, (RuntimeWarning, UserWarning))]
             if noisy and result[0] != "bug":
-                result = ("bug", f"RuntimeWarning before the outcome: {noisy[0].message}")
+                result = ("bug", f"{noisy[0].category.__name__} before the outcome: {noisy[0].message}")
+            if result[0] == "error" and any(words in result[1].lower() for words in API_ADVICE):
+                result = ("bug", f"a library's API advice in the message: {result[1]}")
         finally:
             os.write(sender, repr(result).encode())
             os._exit(0)
