@@ -303,20 +303,26 @@ def _looks_continuous(raw: mne.io.BaseRaw) -> tuple[bool, float]:
     return bool(0.05 < step_uv < 5000), float(np.median(num / den))
 
 
-def _cnt_widths(path: Path) -> list[int]:
+def _cnt_widths(setup: bytes, size: int) -> list[int]:
     """Sample widths (2 or 4 bytes) that divide the CNT data block evenly.
 
     The header's sample count is not trusted to choose between them: a count off by a factor of
-    two fits the other width exactly. Offsets are those of the SETUP header as MNE reads it.
+    two fits the other width exactly. ``setup`` is the SETUP header as :func:`_check_cnt_header`
+    read it; ``size`` the file's size in bytes.
     """
-    with open(path, "rb") as handle:
-        setup = handle.read(900)
-    n_channels = int.from_bytes(setup[370:372], "little")
-    event_offset = int.from_bytes(setup[886:890], "little", signed=True)
-    data_bytes = event_offset - (900 + 75 * n_channels)
-    if n_channels <= 0 or data_bytes <= 0 or event_offset > path.stat().st_size:
+    n_channels, data_start, event_offset = _cnt_layout(setup)
+    event_offset -= (event_offset >> 31) << 32  # read signed, as MNE does: over 2 GB it no longer says
+    data_bytes = event_offset - data_start
+    if n_channels <= 0 or data_bytes <= 0 or event_offset > size:
         return [2, 4]  # let MNE say what is wrong
     return [w for w in (2, 4) if data_bytes % (n_channels * w) == 0] or [2, 4]
+
+
+def _cnt_layout(setup: bytes) -> tuple[int, int, int]:
+    """(channels, first byte of the samples, event table offset) from a CNT SETUP header (900 bytes
+    and 75 a channel, as MNE reads it); the offset unsigned, 32 bits: it wraps in files over 4 GB."""
+    n_channels = int.from_bytes(setup[370:372], "little")
+    return n_channels, 900 + 75 * n_channels, int.from_bytes(setup[886:890], "little")
 
 
 def _check_binary_rate(path: Path, offset: int, fmt: str, reader: str) -> None:
@@ -344,20 +350,23 @@ def _read_egi(path: Path) -> mne.io.BaseRaw:
     return _loaded(path, mne.io.read_raw_egi(path, preload=False, verbose="error"))
 
 
-def _check_cnt_header(path: Path) -> None:
-    """The Neuroscan SETUP fields that size the data, by name: channels, rate, where the events start."""
+def _check_cnt_header(path: Path) -> list[int]:
+    """The Neuroscan SETUP fields that size the data, by name: channels, rate, where the events start.
+
+    Returns the sample widths to try (:func:`_cnt_widths`).
+    """
     _check_binary_rate(path, 376, "<H", "cnt")
     with open(path, "rb") as handle:
         setup = handle.read(900)
-    n_channels = int.from_bytes(setup[370:372], "little")
+    n_channels, data_start, event_offset = _cnt_layout(setup)
     if not 0 < n_channels <= 4096:
         raise RecordingError(f"{path}: Neuroscan CNT header field 'number of channels' is {n_channels}, "
                              f"expected 1-4096")
-    data_start, size = 900 + 75 * n_channels, path.stat().st_size
-    event_offset = int.from_bytes(setup[886:890], "little")  # 32 bits: it wraps in files over 4 GB
+    size = path.stat().st_size
     if size < 1 << 32 and not data_start < event_offset <= size:  # the samples lie between electrodes and events
         raise RecordingError(f"{path}: Neuroscan CNT header field 'event table offset' is {event_offset}, outside "
                              f"the file's data (which starts at byte {data_start} of {size})")
+    return _cnt_widths(setup, size)
 
 
 def _read_mff(path: Path) -> mne.io.BaseRaw:
@@ -416,9 +425,8 @@ def _read_cnt(path: Path) -> mne.io.BaseRaw:
     count is wrong, or picks the wrong width when it is off by a factor of two): every width that
     fits the data is read, and the reading that looks like continuous EEG is kept.
     """
-    _check_cnt_header(path)
+    widths = _check_cnt_header(path)
     kwargs = {"preload": False, "verbose": "error", "date_format": "mm/dd/yy", "recompute_n_samples": True}
-    widths = _cnt_widths(path)
     readings = [mne.io.read_raw_cnt(path, data_format=f"int{8 * w}", **kwargs) for w in widths]
     if len(readings) == 1:
         return _loaded(path, readings[0])
