@@ -15,17 +15,7 @@ from ..exhibition.display import LiveDisplay, LogDisplay, status_table, summary_
 from ..exhibition.limits import DEFAULT_TIMEOUT_S, MIN_MEMORY_LIMIT
 from ..exhibition.manifest import MANIFEST_NAME, load_manifest, write_folder_manifest
 from ..exhibition.runner import BatchOptions, run_batch
-from .common import fail_cleanly, main
-
-
-def _memory(ctx, param, value):
-    if value is None:
-        return None
-    try:
-        return parse_size("memory limit", value, minimum=MIN_MEMORY_LIMIT)
-    except ParameterError as exc:
-        raise click.BadParameter(str(exc)) from None
-
+from .common import checked_by, fail_cleanly, main
 
 #: Columns of a table written to a log or a pipe: rich would fold it at 80, splitting ids, paths and
 #: reasons over lines. A table is only as wide as its longest cells; a reason is at most ~320 characters.
@@ -63,7 +53,7 @@ def _show_status(source: Path) -> None:
 @click.option("--retry-failed", is_flag=True, help="Run pieces that failed before again.")
 @click.option("--timeout", type=click.FloatRange(min=1), default=None, metavar="S",
               help=f"Seconds a piece may take before it is stopped. [default: {DEFAULT_TIMEOUT_S:g}]")
-@click.option("--memory-limit", "memory", default=None, metavar="SIZE", callback=_memory,
+@click.option("--memory-limit", "memory", default=None, metavar="SIZE", callback=checked_by(lambda size: parse_size("memory limit", size, minimum=MIN_MEMORY_LIMIT)),
               help="Memory each process of a piece may use, e.g. 4G. [default: 80% of the memory, shared "
                    "between the pieces at once]")
 @click.option("--dry-run", is_flag=True,

@@ -12,7 +12,7 @@ import click
 from tqdm import tqdm
 
 from .. import __version__
-from ..errors import BatikgenError, OutputExistsError
+from ..errors import BatikgenError, OutputExistsError, ParameterError
 from ..signal.isolation import isolate_risky_readers
 from ._startup import _stop as _stop_while_starting
 
@@ -45,6 +45,21 @@ def fail_cleanly(func):
             sys.exit(EXIT_INTERRUPTED)
 
     return wrapper
+
+
+def checked_by(check):
+    """A click option callback: ``check(value)``, with a :class:`ParameterError` it raises turned into
+    a usage error (exit 2, naming the option, like click's own checks); None passes unchecked."""
+
+    def callback(ctx, param, value):
+        if value is None:
+            return None
+        try:
+            return check(value)
+        except ParameterError as exc:
+            raise click.BadParameter(str(exc)) from None
+
+    return callback
 
 
 def progress_printer(enabled: bool):

@@ -23,15 +23,12 @@ from ..mapping.plan import FINISHES, LEGACY_FINISH
 from ..motifs import MOTIFS, PALETTES
 from ..pipeline import render_recording
 from ..render.outputs import parse_formats
-from .common import fail_cleanly, main, progress_printer
+from .common import checked_by, fail_cleanly, main, progress_printer
 
 
-def _check_cloth(ctx, param, value):
-    """A bad cloth name or size is a usage error (exit 2) whose message lists names and examples."""
-    try:
-        get_cloth(value)
-    except ParameterError as exc:
-        raise click.BadParameter(str(exc)) from None
+def _cloth(value: str) -> str:
+    """The cloth as given, once :func:`get_cloth` knows it (its message lists names and examples)."""
+    get_cloth(value)
     return value
 
 
@@ -43,16 +40,6 @@ def _check_formats(ctx, param, value):
         raise click.BadParameter(str(exc).removeprefix("format ")) from None
 
 
-def _check_name(ctx, param, value):
-    """A bad --name (a folder in it, nothing printable) is a usage error (exit 2) like other options."""
-    if value is None:
-        return None
-    try:
-        return check_piece_name(value)
-    except ParameterError as exc:
-        raise click.BadParameter(str(exc)) from None
-
-
 @main.command()
 @click.argument("recording", type=click.Path(path_type=Path))
 @click.option("-o", "--outdir", type=click.Path(path_type=Path, file_okay=False), default=Path("out"),
@@ -61,7 +48,7 @@ def _check_name(ctx, param, value):
               help="Motif family.")
 @click.option("--palette", type=click.Choice(list(PALETTES)), default=DEFAULT_PALETTE, show_default=True,
               help="Natural-dye palette.")
-@click.option("--cloth", default=DEFAULT_CLOTH, show_default=True, callback=_check_cloth,
+@click.option("--cloth", default=DEFAULT_CLOTH, show_default=True, callback=checked_by(_cloth),
               help=f"Cloth format: {', '.join(CLOTHS)}, or WIDTHxLENGTH with units, e.g. 60cmx90cm, 24inx36in.")
 @click.option("--border", type=click.Choice(BORDER_STYLES), default=DEFAULT_BORDER, show_default=True,
               help="Border (pinggiran): none, two lines, or lines with a band of small motifs.")
@@ -77,7 +64,7 @@ def _check_name(ctx, param, value):
                    "a palette proof strip and metadata.json are always written.")
 @click.option("--preview", is_flag=True,
               help=f"Quick look: PNG and JPEG preview only, at {PREVIEW_DPI} dpi.")
-@click.option("--name", default=None, callback=_check_name,
+@click.option("--name", default=None, callback=checked_by(check_piece_name),
               help="The piece's name: outputs are NAME-MOTIF.*  [default: the recording's file name "
                    "without its extension]")
 @click.option("--finish", type=click.Choice(FINISHES), default=DEFAULT_FINISH, show_default=True,
