@@ -23,13 +23,16 @@ How a cloud of ``G`` gradations uses them depends on the finish:
 
 - ``crisp`` (exact vectors, as every cloth was before the finish): the ``k``-th outline (0 the
   rim) goes on :func:`gradation_layer` ``(k, G)``, spreading the ``G`` shades over the whole way
-  from ``motif`` to ``outline``, mixed in sRGB. Neighbouring rings are 8-45 CIEDE2000 apart.
+  from ``motif`` to ``outline``, mixed in sRGB: neighbouring rings are 5-19 CIEDE2000 apart for
+  seven or nine gradations, 61-90 for two.
 - ``cap`` and ``tulis`` (dyed): the rings are consecutive dips of a dye. ``gradation_i`` has the
   colour ``8 - i`` steps of :data:`DYE_STEP` CIEDE2000 lighter than ``outline`` along the OKLCh
   mix toward ``motif`` (:func:`batikgen.motifs.kit.palettes.dye_ramp`), and the ``k``-th outline
   goes on :func:`dyed_layer` ``(k, G)``: the heart always has the outline dye, each ring outward is
   one step (one dip fewer) lighter, so more gradations reach a lighter rim and neighbouring rings
-  read as shades of one cloud (1-5 CIEDE2000 apart).
+  read as shades of one cloud (1-5 CIEDE2000 apart as rendered). The family's ``dyed`` field
+  (:class:`batikgen.motifs.registry.Dyed`) gives the builder :func:`draw_row_dyed` and
+  :func:`dyed_colours`.
 """
 
 from __future__ import annotations
