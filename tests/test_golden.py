@@ -16,7 +16,7 @@ from PIL import Image
 from batikgen.motifs import MOTIFS, PALETTES, get_motif, get_palette
 from batikgen.render.catalogue import render_swatch, swatch_composition
 from batikgen.seeding import SeedTree
-from tests.perceptual import compare, srgb_to_lab, ssim
+from tests.perceptual import MAX_MEAN_DELTA_E, compare, srgb_to_lab, ssim
 
 GOLDEN = Path(__file__).parent / "golden"
 SWATCH_PX = 128
@@ -39,8 +39,13 @@ def _check_golden(name: str, image: np.ndarray, regen: bool) -> None:
     path = GOLDEN / f"{name}.png"
     if regen:
         GOLDEN.mkdir(exist_ok=True)
-        # An adaptive 64-colour palette keeps files a few KB; the error is far inside the tolerance.
-        Image.fromarray(image).quantize(64, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE).save(path, optimize=True)
+        # An adaptive palette keeps files a few KB: 64 colours, or 256 where 64 would use more than
+        # half the tolerance by itself (the mottle of a hand-dyed swatch has many near colours).
+        for colours in (64, 256):
+            stored = Image.fromarray(image).quantize(colours, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+            if compare(np.asarray(stored.convert("RGB")), image).mean_delta_e <= MAX_MEAN_DELTA_E / 2:
+                break
+        stored.save(path, optimize=True)
         return
     if not path.exists():
         message = f"no golden image {path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path}; make it with {REGEN}"
@@ -72,7 +77,8 @@ def test_crackle_matches_golden(regen_golden):
 
 def test_goldens_are_small():
     for path in GOLDEN.glob("*.png"):
-        assert path.stat().st_size < 16_000, f"{path.name} is {path.stat().st_size} bytes; keep goldens small"
+        limit = 24_000 if path.name.startswith("tulis-") else 16_000  # a hand-dyed swatch takes 256 colours
+        assert path.stat().st_size < limit, f"{path.name} is {path.stat().st_size} bytes; keep goldens small"
         with Image.open(path) as image:
             assert max(image.size) <= 256
 

@@ -9,11 +9,10 @@ Both are per-pixel passes over a block of rows. Every value depends only on the 
 :mod:`batikgen.motifs.kit.noise`), so a block drawn with that many extra rows above and below gives
 the same bytes wherever it starts.
 
-The seep: the block is blurred by a box filter each way (2 x ``radius`` + 1 pixels wide), and each
-channel takes the darker of its own value and a mix towards the blur. Darkening
-only: dye takes light away, so seep shows on the waxed side of an edge and never lightens the dyed
-side. The mix weight varies along edges (noise correlated over a few millimetres), so the seep's
-width varies.
+The seep: each channel takes the darker of its own value and a mix towards the mean of the
+(2 x ``radius`` + 1)-pixel box round it. Darkening only: dye takes light away, so seep shows on the
+waxed side of an edge and never lightens the dyed side. The mix weight varies along edges (noise
+correlated over a few millimetres), so the seep's width varies.
 
 The mottle: each channel darkens by a fraction of ``value x (255 - value)**2`` (most in the dark
 middle tones, nothing at black and next to nothing near white) times a noise field of patches about
@@ -21,8 +20,10 @@ middle tones, nothing at black and next to nothing near white) times a noise fie
 
 Everything is integer arithmetic on small unsigned integers (uint8 and uint16), on the three
 channels as separate planes (so the noise fields apply to each as they are), worked in tiles of a
-few rows by a couple of thousand pixels so every temporary stays in the CPU's caches: about 60 ms
-of CPU a band of 512 rows of an A0 at 300 dpi, against 250-450 ms for the float pass it replaced.
+few rows by a couple of thousand pixels, in scratch arrays reused from tile to tile, so every
+temporary stays in the CPU's caches. The box is summed, never divided: the division is folded into
+the seep's weight. About 52 ms of CPU a band of 512 rows of an A0 at 300 dpi (61 ms before the
+sums and the reused scratch arrays, 250-450 ms for the float pass before that).
 """
 
 from __future__ import annotations
@@ -59,75 +60,137 @@ def reach_px(dpi: float) -> int:
     return radius_px(dpi)
 
 
-def box_sums(a: np.ndarray, n: int, axis: int, dtype=np.uint16) -> np.ndarray:
-    """Sums of ``n`` consecutive elements along ``axis``, exactly.
+def _sum_dtype(n: int):
+    """The unsigned integer type that holds a sum of ``n`` x ``n`` levels exactly."""
+    return np.uint16 if 255 * n * n <= 0xFFFF else np.uint32
 
-    Built by doubling (sums of 2, 4, 8 ... elements, then the pieces that make ``n``): about
-    log2(n) + popcount(n) additions, each a plain add of two slices.
+
+class _Workspace:
+    """Scratch arrays for one pass, allocated once and reused by every tile.
+
+    Fresh arrays for every operation of every tile cost more than the arithmetic: each is a new
+    mapping from the allocator, its pages faulted in again (measured: the vertical sums of a tile
+    took 0.4-0.7 ms fresh against 0.09 ms in reused memory).
+    """
+
+    def __init__(self, dtype) -> None:
+        self.dtype = dtype
+        self._arrays: dict[str, np.ndarray] = {}
+
+    def get(self, name: str, size: int) -> np.ndarray:
+        """A 1-D array of ``size`` elements (contents undefined), reused across calls by name."""
+        array = self._arrays.get(name)
+        if array is None or len(array) < size:
+            array = self._arrays[name] = np.empty(size, dtype=self.dtype)
+        return array[:size]
+
+
+def shifted_sums(flat: np.ndarray, n: int, stride: int, length: int, out: np.ndarray,
+                 spare: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+    """``out[i] = flat[i] + flat[i + stride] + ... + flat[i + (n - 1) stride]`` for ``i < length``.
+
+    Exact, by doubling: sums of 1, 2, 4 ... terms, each one addition of two slices, and the ones
+    that make ``n`` added into ``out``: about log2(n) + popcount(n) additions, each a single
+    loop over contiguous memory.
 
     Parameters
     ----------
-    a : numpy.ndarray of unsigned integers
-    n : int
-        Window length.
-    axis : int
-    dtype : numpy dtype
-        Of the sums; the caller makes sure they fit.
+    flat : numpy.ndarray, 1-D, unsigned integers
+        At least ``length + (n - 1) x stride`` elements.
+    n, stride, length : int
+    out : numpy.ndarray, 1-D
+        Receives the sums (at least ``length`` elements, of a type the sums fit in).
+    spare : two numpy.ndarray, 1-D, as long as ``flat`` and of ``out``'s type
+        Scratch space.
 
     Returns
     -------
     numpy.ndarray
-        Shorter by ``n - 1`` along ``axis``: element ``i`` sums ``a[i] .. a[i + n - 1]``.
+        ``out[:length]``.
     """
-    def cut(x, start, length):
-        index = [slice(None)] * x.ndim
-        index[axis] = slice(start, start + length)
-        return x[tuple(index)]
-
-    out_len = a.shape[axis] - (n - 1)
-    power, width = a, 1  # sums of ``width`` elements
-    result, offset = None, 0
-    remaining = n
+    power, width, offset, started, turn = flat, 1, 0, False, 0  # power[i]: ``width`` terms from i
     while True:
-        if remaining & 1:
-            piece = cut(power, offset, out_len)
-            result = piece.astype(dtype) if result is None else np.add(result, piece, dtype=dtype)
+        if n & 1:
+            piece = power[offset * stride : offset * stride + length]
+            if started:
+                np.add(out[:length], piece, out=out[:length])
+            else:
+                np.copyto(out[:length], piece)
+                started = True
             offset += width
-        remaining >>= 1
-        if not remaining:
-            return result
-        length = power.shape[axis] - width
-        power = np.add(cut(power, 0, length), cut(power, width, length), dtype=dtype)
-        width *= 2
+        n >>= 1
+        if not n:
+            return out[:length]
+        size = len(power) - width * stride
+        doubled = spare[turn][:size]
+        np.add(power[:size], power[width * stride : width * stride + size], out=doubled)
+        power, width, turn = doubled, width * 2, 1 - turn
 
 
-def _blur(block: np.ndarray, r: int) -> np.ndarray:
-    """The box blur of channel planes: the mean of the (2r + 1) x (2r + 1) pixels round each,
-    rounded to a level (uint8). ``block`` (channels, rows, px) carries r spare rows and pixels
-    each side; the result is that much smaller each way. The sums are exact: in uint16 up to
-    r = 7 (about 480 dpi), in uint32 beyond."""
-    n = 2 * r + 1
-    wide = np.uint16 if 255 * n * n <= 0xFFFF else np.uint32
-    sums = box_sums(box_sums(block, n, 1, wide), n, 2, wide)
-    sums += n * n // 2
-    sums //= n * n
-    return sums.astype(np.uint8)
+def box_sums(tile: np.ndarray, n: int, work: _Workspace) -> np.ndarray:
+    """Exact sums of the ``n`` x ``n`` box round each pixel of channel planes (not divided).
+
+    Parameters
+    ----------
+    tile : numpy.ndarray, shape (channels, rows, px), uint8
+        With ``n - 1`` spare rows and pixels beyond the wanted ones (half each side).
+    n : int
+        Box side, odd.
+    work : _Workspace
+        Of the type :func:`_sum_dtype` gives for ``n``.
+
+    Returns
+    -------
+    numpy.ndarray, shape (channels, rows - n + 1, px - n + 1)
+        A view into ``work``, valid until its next use.
+
+    Notes
+    -----
+    Down the rows, each plane is summed as one flat array with a stride of a row. Along the rows,
+    all planes are summed as one flat array with a stride of one: the sums that run off a row's
+    end into the next row land in the last ``n - 1`` pixels of each row, which are not returned.
+    """
+    planes, rows, px = tile.shape
+    kept, plane = rows - (n - 1), rows * px
+    flat = work.get("tile", tile.size)
+    np.copyto(flat.reshape(tile.shape), tile)
+    down = work.get("down", planes * kept * px)
+    spare = (work.get("spare-a", plane), work.get("spare-b", plane))
+    for p in range(planes):
+        shifted_sums(flat[p * plane : (p + 1) * plane], n, px, kept * px, down[p * kept * px :], spare)
+    along = work.get("along", down.size)
+    spare = (work.get("spare-a", down.size), work.get("spare-b", down.size))
+    shifted_sums(down, n, 1, down.size - (n - 1), along, spare)
+    step = along.itemsize
+    return np.lib.stride_tricks.as_strided(along, (planes, kept, px - (n - 1)), (kept * px * step, px * step, step),
+                                           writeable=False)
+
+
+def _lift_shift(n: int) -> int:
+    """Right shift that brings a box sum's excess (at most 255 n**2) down so that, times a seep
+    weight in units of 2**shift / n**2 / 256, it fits in 16 bits: 2**shift >= n**2 / 2."""
+    return max(0, int(np.ceil(np.log2(n * n / 2))))
 
 
 class _Fields:
     """The seep weight and the mottle strength as integer fields over absolute pixel positions.
 
-    Nodes every ``step`` pixels (a power of two), interpolated linearly with exact integer weights:
-    along x once per lattice row, along y per tile. A pixel's values depend only on its absolute
-    position.
+    Nodes every ``step`` pixels (a power of two) are interpolated along x with exact integer
+    weights. The seep weight is interpolated along y too, per tile; the mottle is held for the
+    ``step`` rows of each lattice row (a change of under one level every 0.7 mm at 300 dpi), which
+    spares a pass over every pixel. A pixel's values depend only on its absolute position.
+
+    The seep weight is in units of ``1 / seep_unit`` (see :func:`dye_pass`); the mottle is scaled
+    so that the darkest-hit tone (v = 85, where the tone weight peaks at 37) darkens by
+    :data:`MOTTLE_LEVELS` at most.
     """
 
-    def __init__(self, top: int, rows: int, width: int, dpi: float, seed: int) -> None:
+    def __init__(self, top: int, rows: int, width: int, dpi: float, seed: int, seep_unit: float = 256.0) -> None:
         px_mm = MM_PER_INCH / dpi
-        # At most 8 px apart: the fields are then at most 256 x 8 x 8 before scaling down (uint16).
+        # At most 8 px apart: the fields are then at most 455 x 8 x 8 before scaling down (uint16).
         self.shift = min(3, max(0, int(round(np.log2(max(1.0, _NODE_MM / px_mm))))))
         step = 1 << self.shift
-        self.top, self.step = top, step
+        self.step = step
         j0, j1 = top // step, (top + rows - 1) // step + 1
         i1 = (width - 1) // step + 1
         gy = np.arange(j0, j1 + 1) * step * px_mm
@@ -135,14 +198,17 @@ class _Fields:
         low, high = SEEP_WEIGHT
         seep = low + (high - low) * np.clip(0.5 + 1.2 * value_noise_grid(gx, gy, SEEP_PERIOD_MM, seed), 0, 1)
         mottle = 0.5 + 0.5 * value_noise_grid(gx, gy, MOTTLE_PERIOD_MM, seed + 1)
-        # Fixed point: the seep weight in 1/256ths; the mottle so that the darkest-hit tone (v = 85,
-        # where the weight below peaks at 37) darkens by MOTTLE_LEVELS at most.
         self.j0 = j0
-        self.seep = self._along(np.rint(seep * 256), width)
-        self.mottle = self._along(np.rint(mottle * MOTTLE_LEVELS * 256 / 37), width)
+        across = self._across(np.rint(seep * seep_unit), width)  # (lattice rows, width), scaled by step
+        self.seep_base = across[:-1] * np.uint16(step)
+        self.seep_delta = np.subtract(across[1:], across[:-1])  # wraps: the sums made from it are exact mod 2**16
+        across = self._across(np.rint(mottle * MOTTLE_LEVELS * 256 / 37), width)
+        across += step >> 1
+        across >>= self.shift
+        self.mottle_rows = across
 
-    def _along(self, nodes: np.ndarray, width: int) -> tuple[np.ndarray, np.ndarray]:
-        """Lattice rows interpolated along x (scaled by ``step``), and the change to the next row."""
+    def _across(self, nodes: np.ndarray, width: int) -> np.ndarray:
+        """Lattice rows interpolated along x, scaled by ``step`` (uint16)."""
         step = self.step
         x = np.arange(width)
         i, t = x >> self.shift, (x & (step - 1)).astype(np.uint16)
@@ -151,22 +217,23 @@ class _Fields:
         rows *= step - t
         right = np.take(nodes, i + 1, axis=1)
         right *= t
-        rows += right  # (lattice rows, width), scaled by step
-        base = rows[:-1] * np.uint16(step)
-        delta = np.subtract(rows[1:], rows[:-1])  # wraps: the sums made from it are exact mod 2**16
-        return base, delta
+        rows += right
+        return rows
 
-    def rows(self, field: tuple[np.ndarray, np.ndarray], y0: int, y1: int, x0: int, x1: int) -> np.ndarray:
-        """The field over absolute rows ``y0 .. y1`` and pixels ``x0 .. x1``, uint16."""
-        base, delta = field
+    def seep(self, y0: int, y1: int, x0: int, x1: int) -> np.ndarray:
+        """The seep weight over absolute rows ``y0 .. y1`` and pixels ``x0 .. x1``, uint16."""
         y = np.arange(y0, y1)
         j = (y >> self.shift) - self.j0
         u = (y & (self.step - 1)).astype(np.uint16)[:, None]
-        value = delta[j, x0:x1] * u
-        value += base[j, x0:x1]
+        value = self.seep_delta[j, x0:x1] * u
+        value += self.seep_base[j, x0:x1]
         value += 1 << (2 * self.shift - 1) if self.shift else 0
         value >>= 2 * self.shift
         return value
+
+    def mottle(self, y0: int, y1: int, x0: int, x1: int) -> np.ndarray:
+        """The mottle strength over absolute rows ``y0 .. y1`` and pixels ``x0 .. x1``, uint16."""
+        return self.mottle_rows[(np.arange(y0, y1) >> self.shift) - self.j0, x0:x1]
 
 
 def dye_pass(pixels: np.ndarray, top: int, dpi: float, seed: int) -> np.ndarray:
@@ -190,6 +257,7 @@ def dye_pass(pixels: np.ndarray, top: int, dpi: float, seed: int) -> np.ndarray:
     """
     rows, width = pixels.shape[:2]
     reach = r = radius_px(dpi)
+    n = 2 * r + 1
     inner = rows - 2 * reach
     out = np.empty((max(inner, 0), width, 3), dtype=np.uint8)
     if inner <= 0:
@@ -202,30 +270,38 @@ def dye_pass(pixels: np.ndarray, top: int, dpi: float, seed: int) -> np.ndarray:
         np.copyto(planes[channel, :, reach:-reach], pixels[..., channel])
     planes[:, :, :reach] = planes[:, :, reach : reach + 1]
     planes[:, :, -reach:] = planes[:, :, -reach - 1 : -reach]
-    fields = _Fields(top + reach, inner, width, dpi, seed)
+    wide = _sum_dtype(n)
+    # The seep works on box sums, not means: the excess of n**2 x the pixel over its box sum,
+    # shifted right by ``lift_shift``, times a weight in units that fold in the division.
+    lift_shift = _lift_shift(n)
+    fields = _Fields(top + reach, inner, width, dpi, seed, seep_unit=256.0 * (1 << lift_shift) / (n * n))
+    work = _Workspace(wide)
+    area = np.asarray(n * n, dtype=wide)
     for y0 in range(0, inner, _TILE_ROWS):
         y1 = min(inner, y0 + _TILE_ROWS)
         for x0 in range(0, width, _TILE_PX):
             x1 = min(width, x0 + _TILE_PX)
             block = planes[:, y0 : y1 + 2 * reach, x0 : x1 + 2 * reach]
-            blur = _blur(block, r)
+            sums = box_sums(block, n, work)
             image = block[:, reach : reach + y1 - y0, reach : reach + x1 - x0]
-            # Seep: image - weight x max(image - blur, 0), the weight in 1/256ths.
-            lift = np.maximum(blur, image)
-            lift -= blur
-            seeped = np.multiply(lift, fields.rows(fields.seep, top + reach + y0, top + reach + y1, x0, x1),
-                                 dtype=np.uint16)
-            seeped += 128
+            size = image.size
+            # Seep: image - weight x max(image - mean, 0), the weight in 1/256ths.
+            seeped = work.get("seeped", size).reshape(image.shape)
+            np.multiply(image, area, out=seeped, dtype=wide)
+            np.maximum(seeped, sums, out=seeped)
+            seeped -= sums
+            seeped >>= lift_shift
+            seeped *= fields.seep(top + reach + y0, top + reach + y1, x0, x1)
             seeped >>= 8
-            np.subtract(image, seeped, out=seeped)
+            np.subtract(image, seeped, out=seeped, dtype=wide)
             # Mottle: ((255 - v)**2 >> 8) v >> 8 is at most 37, the field at most MOTTLE_LEVELS x 7.
-            dark = np.subtract(255, seeped, dtype=np.uint16)
+            dark = work.get("dark", size).reshape(image.shape)
+            np.subtract(255, seeped, out=dark)
             dark *= dark
             dark >>= 8
             dark *= seeped
             dark >>= 8
-            dark *= fields.rows(fields.mottle, top + reach + y0, top + reach + y1, x0, x1)
-            dark += 128
+            dark *= fields.mottle(top + reach + y0, top + reach + y1, x0, x1)
             dark >>= 8
             seeped -= dark
             for channel in range(3):
