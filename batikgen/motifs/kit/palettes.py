@@ -99,8 +99,8 @@ def blend_role(palette: Palette, role: str, perceptual: bool = False) -> tuple[i
 #: CIEDE2000 between consecutive steps of a dye ramp (:func:`dye_ramp`): one more dip in the bath.
 #: Steps of 1-5 read as shades of one gradation. On rendered cap and tulis cloth the seep under
 #: each wax edge and the mottle of the dye move a ring's median colour, so measured steps come out
-#: within about ±0.9 of this (2.3-4.1 over 108 small cloths: every palette, three seeds, cells of
-#: 20-60 mm, 2, 7 and 9 gradations); 3.5 keeps them inside 1-5 with that much to spare, and eight
+#: within about ±1 of this (2.5-4.2 over 108 small cloths: every palette, three seeds, cells of
+#: 20-60 mm, 2, 7 and 9 gradations); 3.5 keeps them inside 1-5 with 0.8 to spare, and eight
 #: steps still span 28 of the 58-80 CIEDE2000 from a palette's outline to its motif.
 DYE_STEP = 3.5
 
