@@ -36,10 +36,10 @@ def _clip(shapes: PolygonArray, x0: float, y0: float, x1: float, y1: float) -> P
 
 def _layers(family: MotifFamily, palette: Palette, collected: dict[str, list], prefix: str = "",
             finish: str = "crisp") -> list[Layer]:
-    # Cap and tulis mix blended roles (mega mendung's gradations) as dyes, in OKLCh.
-    return [Layer(f"{prefix}{name}", palette.rgb(role, perceptual=finish != "crisp"),
-                  PolygonArray.concatenate(collected.get(name, [])))
-            for name, role in family.layer_roles]
+    # Cap and tulis mix blended roles as dyes, in OKLCh (mega mendung's gradations: a dye ramp).
+    colours = family.layer_colours(palette, finish)
+    return [Layer(f"{prefix}{name}", colours[name], PolygonArray.concatenate(collected.get(name, [])))
+            for name, _ in family.layer_roles]
 
 
 def draw_band(family: MotifFamily, rows_params: list[dict], x0: float, y0: float, cell_mm: float, columns: int,
@@ -60,7 +60,7 @@ def draw_band(family: MotifFamily, rows_params: list[dict], x0: float, y0: float
 
 def field_layers(plan: MotifPlan, palette: Palette, field: list[float]) -> list[Layer]:
     """The timeline: one row of cells per plan row, clipped to the field."""
-    family = get_motif(plan.motif)
+    family = get_motif(plan.motif).in_finish(plan.finish)
     x0, y0, x1, y1 = field
     collected = draw_band(family, [row.params for row in plan.rows], x0, y0, plan.cell_mm, plan.columns,
                           plan.seeds())
@@ -79,7 +79,7 @@ def head_panel_layers(plan: MotifPlan, palette: Palette, head: HeadPanel | None)
     """
     if not head:
         return []
-    family = get_motif(head.family)
+    family = get_motif(head.family).in_finish(plan.finish)
     x0, y0, x1, y1 = head.rect
     middle = (y0 + y1) / 2
     cell = head.cell_mm
@@ -124,7 +124,7 @@ def border_layers(plan: MotifPlan, palette: Palette, layout: Layout) -> list[Lay
 
 def _border_motif(plan: MotifPlan, palette: Palette, cloth: tuple, band: float) -> list[Layer]:
     """Small cells along the four sides in the strip between the two lines."""
-    family = get_motif(plan.motif)
+    family = get_motif(plan.motif).in_finish(plan.finish)
     inner, outer = 0.38 * band, 0.78 * band
     cell = outer - inner
     width, height = cloth[2], cloth[3]

@@ -16,11 +16,23 @@ nested outlines are inward offsets of that shape (one shapely buffer each, made 
 copied to every cloud). Each row holds whole clouds (so nothing breaks at a row's edge), shifted
 by half a cloud on alternate rows as on the cloths.
 
-Layers (paint order): ``gradation_0`` (outermost, lightest) to ``gradation_8`` (heart, darkest).
-Their colours are blends from the palette's ``motif`` role to its ``outline`` role (see
-:meth:`batikgen.motifs.kit.palettes.Palette.rgb`); a cloud of ``G`` gradations paints its ``k``-th
-outline on the layer :func:`gradation_layer` ``(k, G)``, spreading the ``G`` shades over the whole
-light-to-dark range.
+Layers (paint order): ``gradation_0`` (outermost, lightest) to ``gradation_8`` (heart, darkest);
+every layer's role is a blend from the palette's ``motif`` to its ``outline``
+(``gradation_i``: ``motif>outline:i/8``, see :meth:`batikgen.motifs.kit.palettes.Palette.rgb`).
+How a cloud of ``G`` gradations uses them depends on the finish:
+
+- ``crisp`` (exact vectors, as every cloth was before the finish): the ``k``-th outline (0 the
+  rim) goes on :func:`gradation_layer` ``(k, G)``, spreading the ``G`` shades over the whole way
+  from ``motif`` to ``outline``, mixed in sRGB: neighbouring rings are 5-19 CIEDE2000 apart for
+  seven or nine gradations, 61-90 for two.
+- ``cap`` and ``tulis`` (dyed): the rings are consecutive dips of a dye. ``gradation_i`` has the
+  colour ``8 - i`` steps of :data:`DYE_STEP` CIEDE2000 lighter than ``outline`` along the OKLCh
+  mix toward ``motif`` (:func:`batikgen.motifs.kit.palettes.dye_ramp`), and the ``k``-th outline
+  goes on :func:`dyed_layer` ``(k, G)``: the heart always has the outline dye, each ring outward is
+  one step (one dip fewer) lighter, so more gradations reach a lighter rim and neighbouring rings
+  read as shades of one cloud (1-5 CIEDE2000 apart as rendered). The family's ``dyed`` field
+  (:class:`batikgen.motifs.registry.Dyed`) gives the builder :func:`draw_row_dyed` and
+  :func:`dyed_colours`.
 """
 
 from __future__ import annotations
@@ -29,8 +41,8 @@ import numpy as np
 import shapely
 
 from .kit.geometry import circle, clip_to_box, copies, lens, polygonal
-from .kit.palettes import blend
-from .registry import MotifFamily, Parameter
+from .kit.palettes import DYE_STEP, blend, dye_ramp
+from .registry import Dyed, MotifFamily, Parameter
 
 #: The most gradations a cloud can have; one layer each.
 MAX_GRADATIONS = 9
@@ -54,6 +66,19 @@ def gradation_layer(index: int, gradations: int) -> str:
     if gradations <= 1:
         return "gradation_0"
     return f"gradation_{int(round(index * (MAX_GRADATIONS - 1) / (gradations - 1)))}"
+
+
+def dyed_layer(index: int, gradations: int) -> str:
+    """The layer of the ``index``-th outline (0 outermost) of a cloud of ``gradations`` in cap and
+    tulis: consecutive layers ending at the heart's ``gradation_8``, one dye step each."""
+    return f"gradation_{MAX_GRADATIONS - max(gradations, 1) + index}"
+
+
+def dyed_colours(palette) -> dict[str, tuple[int, int, int]]:
+    """The layers' colours in cap and tulis: ``gradation_8`` the palette's ``outline``, each layer
+    outward one :data:`DYE_STEP` lighter toward ``motif`` (:func:`dye_ramp`)."""
+    ramp = dye_ramp(palette, "outline", "motif", MAX_GRADATIONS - 1, DYE_STEP)
+    return {f"gradation_{i}": ramp[MAX_GRADATIONS - 1 - i] for i in range(MAX_GRADATIONS)}
 
 
 def cloud_outline(length: float, height: float, lobes: int, swell: float) -> shapely.Polygon:
@@ -108,8 +133,12 @@ def nested_outlines(cloud: shapely.Polygon, gradations: int) -> list:
     return out
 
 
-def draw_row(y0: float, cell_mm: float, n_columns: int, params: dict[str, float], seeds=None) -> dict[str, list]:
+def draw_row(y0: float, cell_mm: float, n_columns: int, params: dict[str, float], seeds=None,
+             layer=gradation_layer) -> dict[str, list]:
     """Geometry of one row of clouds whose top edge is at ``y0`` mm (``seeds`` unused: exact).
+
+    ``layer(k, G)`` names the layer of the ``k``-th outline: :func:`gradation_layer` (crisp) or
+    :func:`dyed_layer` (cap and tulis, through :func:`draw_row_dyed`).
 
     Returns
     -------
@@ -129,8 +158,13 @@ def draw_row(y0: float, cell_mm: float, n_columns: int, params: dict[str, float]
     centres = np.column_stack([xs, np.full(len(xs), y0 + cell_mm / 2)])
     out: dict[str, list] = {name: [] for name, _ in LAYER_ROLES}
     for k, shape in enumerate(outlines):
-        out[gradation_layer(k, gradations)] = clip_to_box(copies([shape], centres), 0.0, y0, width, y0 + cell_mm)
+        out[layer(k, gradations)] = clip_to_box(copies([shape], centres), 0.0, y0, width, y0 + cell_mm)
     return out
+
+
+def draw_row_dyed(y0: float, cell_mm: float, n_columns: int, params: dict[str, float], seeds=None) -> dict[str, list]:
+    """:func:`draw_row` as cap and tulis lay it out: the outlines on :func:`dyed_layer`."""
+    return draw_row(y0, cell_mm, n_columns, params, seeds, layer=dyed_layer)
 
 
 LAYER_ROLES = tuple((f"gradation_{i}", blend("motif", "outline", i / (MAX_GRADATIONS - 1))) for i in range(MAX_GRADATIONS))
@@ -142,6 +176,7 @@ FAMILY = MotifFamily(
     parameters=PARAMETERS,
     draw_row=draw_row,
     layer_roles=LAYER_ROLES,
+    dyed=Dyed(draw_row_dyed, dyed_colours),
     repeat=lambda cell_mm, params: (params.get("length", 2.4) * cell_mm * (1 + params.get("gap", 0.15)),
                                     2 * cell_mm),
 )

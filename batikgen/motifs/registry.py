@@ -10,8 +10,8 @@ from __future__ import annotations
 import importlib
 import pkgutil
 from collections.abc import Callable, Iterator, Mapping, MutableMapping
-from dataclasses import dataclass
-from typing import Protocol
+from dataclasses import dataclass, replace
+from typing import Any, Protocol
 
 from .._validate import check_choice, check_in_range
 from ..errors import PatternError
@@ -104,6 +104,26 @@ class RowDrawer(Protocol):
 
 
 @dataclass(frozen=True)
+class Dyed:
+    """How a family is laid out and coloured in the dyed finishes (cap, tulis) where that differs
+    from crisp (mega mendung: its gradations are consecutive steps of a dye ramp).
+
+    Attributes
+    ----------
+    draw_row : RowDrawer
+        Draws one row as the dyed finishes lay it out: the same contract and layer names as the
+        family's own ``draw_row``, shapes on other layers.
+    colours : callable
+        ``colours(palette) -> {layer name: (r, g, b)}``: the colours the dyes give those layers in
+        place of their roles' mixes; a layer it leaves out keeps its role's. The layers keep their
+        roles, so the canting's spout and the crackle's wax exposure are as in crisp.
+    """
+
+    draw_row: RowDrawer
+    colours: Callable[[Any], dict[str, tuple[int, int, int]]]
+
+
+@dataclass(frozen=True)
 class MotifFamily:
     """One motif family: its declared parameters and how to draw one row of cells.
 
@@ -125,6 +145,9 @@ class MotifFamily:
     periodic : bool, optional
         False for a family with no repeat tile at all, whose cells are chosen afresh (tambal's
         patchwork): seam checks skip it and previews draw it directly instead of tiling it.
+    dyed : Dyed, optional
+        How the dyed finishes (cap, tulis) lay out and colour the family's layers, when not as
+        crisp does; see :meth:`in_finish` and :meth:`layer_colours`.
     """
 
     name: str
@@ -134,6 +157,26 @@ class MotifFamily:
     layer_roles: tuple[tuple[str, str], ...]
     repeat: Callable[[float, dict], tuple[float, float]] = lambda cell_mm, params: (cell_mm, cell_mm)
     periodic: bool = True
+    dyed: Dyed | None = None
+
+    def in_finish(self, finish: str) -> MotifFamily:
+        """The family as ``finish`` draws it: itself, or in cap and tulis with its ``dyed`` rows."""
+        if finish == "crisp" or self.dyed is None:
+            return self
+        return replace(self, draw_row=self.dyed.draw_row)
+
+    def layer_colours(self, palette: Any, finish: str) -> dict[str, tuple[int, int, int]]:
+        """The colour of each layer in ``finish``, by layer name.
+
+        Each layer's role resolved by ``palette`` (:meth:`batikgen.motifs.kit.palettes.Palette.rgb`):
+        blends mixed in sRGB in crisp, as dyes in OKLCh in cap and tulis; there, the family's
+        ``dyed`` colours replace those it names.
+        """
+        dyed = finish != "crisp"
+        colours = {name: palette.rgb(role, perceptual=dyed) for name, role in self.layer_roles}
+        if dyed and self.dyed is not None:
+            colours.update(self.dyed.colours(palette))
+        return colours
 
     def defaults(self) -> dict[str, float]:
         """Every parameter at its default value."""

@@ -55,6 +55,7 @@ def swatch_composition(family: MotifFamily, palette: Palette, params: dict | Non
     Composition
     """
     seeds = seeds or SeedTree("swatch")
+    family = family.in_finish(finish)  # as the cloth's build lays it out
     params = family.validate(params or {})
     w, h = tile_size(family, cell_mm, params)
     across = max(1, math.ceil(min_cells * cell_mm / w - 1e-9))
@@ -73,9 +74,10 @@ def swatch_composition(family: MotifFamily, palette: Palette, params: dict | Non
                                   [Layer(name, palette.rgb(role), drawn.get(name, [])) for name, role in family.layer_roles])
     roles = dict(family.layer_roles)
     composition.layers = hand_layers(composition.layers, roles, finish, seeds.integer("hand"))
-    if finish != "crisp":  # blended roles mixed as dyes (OKLCh), as the cloth's build does
+    if finish != "crisp":  # blended roles mixed as dyes (OKLCh, dye ramps), as the cloth's build does
+        colours = family.layer_colours(palette, finish)
         for layer in composition.layers:
-            layer.colour = palette.rgb(roles[layer.name], perceptual=True)
+            layer.colour = colours[layer.name]
     composition.finish, composition.dye_seed = finish, seeds.integer("dye")
     if crackle > 0:
         add_crackle(composition, dict(family.layer_roles), crackle, palette, seeds.child("crackle"))

@@ -5,6 +5,7 @@ swatches in the ``proof`` palette, whose roles are far apart in colour."""
 from __future__ import annotations
 
 import numpy as np
+import shapely
 from scipy import ndimage
 from scipy.spatial import cKDTree
 from skimage.morphology import skeletonize
@@ -88,3 +89,45 @@ def nearest_spacing(centres: np.ndarray) -> np.ndarray:
 def iou(a: np.ndarray, b: np.ndarray) -> float:
     """Intersection over union of two masks."""
     return float((a & b).sum() / max((a | b).sum(), 1))
+
+
+def ring_colours(composition, image: np.ndarray, y0: float, y1: float, prefix: str = "gradation_") -> np.ndarray:
+    """Median colour of each ring of one cloud, from its rim to its heart, on a rendered cloth.
+
+    The cloud is the one nearest the middle of the cloth among those whose rim lies in the row
+    ``y0``-``y1`` (mm). Its rings are the layers named ``prefix...`` that have shapes there, in paint
+    order (rim first); a ring's area is what of its shapes no later ring covers, as drawn (after the
+    hand), less 0.1 mm at the edges so anti-aliasing does not count; its median is taken over
+    every pixel of the render inside, so the seep under the wax edges and the mottle count.
+
+    Returns
+    -------
+    numpy.ndarray, shape (rings, 3)
+        sRGB in [0, 1].
+    """
+    rings = []
+    for layer in composition.layers:
+        if not layer.name.startswith(prefix):
+            continue
+        shapes = np.asarray(layer.shapes.to_shapely(), dtype=object)
+        if len(shapes):
+            y = shapely.get_y(shapely.centroid(shapes))
+            shapes = shapes[(y > y0) & (y < y1)]
+        if len(shapes):
+            rings.append(shapes)
+    rim = rings[0]
+    cloud = rim[np.argmin(np.abs(shapely.get_x(shapely.centroid(rim)) - composition.width_mm / 2))]
+    near = cloud.buffer(0.5)
+    rings = [shapely.union_all(shapes[shapely.intersects(shapes, near)]) for shapes in rings]
+    x0, top, x1, bottom = cloud.bounds
+    i0, i1 = max(0, int(x0 / MM_PER_PX)), min(image.shape[1], int(x1 / MM_PER_PX) + 1)
+    j0, j1 = max(0, int(top / MM_PER_PX)), min(image.shape[0], int(bottom / MM_PER_PX) + 1)
+    xx, yy = np.meshgrid((np.arange(i0, i1) + 0.5) * MM_PER_PX, (np.arange(j0, j1) + 0.5) * MM_PER_PX)
+    crop = image[j0:j1, i0:i1]
+    out = []
+    for k, ring in enumerate(rings):
+        visible = ring.difference(shapely.union_all(rings[k + 1:])) if k + 1 < len(rings) else ring
+        inside = shapely.contains_xy(visible.buffer(-0.1), xx, yy)
+        assert inside.sum() > 50, f"ring {k} has only {inside.sum()} pixels"
+        out.append(np.median(crop[inside], axis=0))
+    return np.array(out) / 255

@@ -5,8 +5,12 @@ import pytest
 import shapely
 from shapely import affinity
 
+from batikgen.cloth.hand import _spout
 from batikgen.motifs import get_motif, get_palette
-from batikgen.motifs.mega_mendung import MAX_GRADATIONS, gradation_layer
+from batikgen.motifs.kit.colour_difference import ciede2000, srgb_to_cielab
+from batikgen.motifs.kit.crackle import exposure
+from batikgen.motifs.kit.palettes import PALETTES
+from batikgen.motifs.mega_mendung import MAX_GRADATIONS, dyed_layer, gradation_layer
 
 from .family_checks import (
     assert_bounds_refused,
@@ -116,3 +120,50 @@ def test_alternate_rows_are_offset_and_the_repeat_is_a_period():
 def test_parameters_are_checked_and_drawing_is_deterministic():
     assert_bounds_refused(MEGA)
     assert_deterministic(MEGA, {"gradations": 5})
+
+
+@pytest.mark.parametrize("finish", ["cap", "tulis"])
+@pytest.mark.parametrize("gradations", [2, 5, 7, 9])
+def test_dyed_clouds_use_consecutive_layers_ending_at_the_heart(finish, gradations):
+    dyed = MEGA.in_finish(finish)
+    params = MEGA.validate({"gradations": gradations})
+    crisp, row = draw(MEGA, params, 0.0, CELL, 12), draw(dyed, params, 0.0, CELL, 12)
+    layers = [dyed_layer(k, gradations) for k in range(gradations)]
+    assert layers[-1] == f"gradation_{MAX_GRADATIONS - 1}"
+    assert [int(name.split("_")[1]) for name in layers] == list(range(MAX_GRADATIONS - gradations, MAX_GRADATIONS))
+    for k, name in enumerate(layers):  # the same outlines, on other layers
+        assert same_shape(union(row, name), union(crisp, gradation_layer(k, gradations)))
+    assert all(not row[name] for name in ROLES if name not in layers)
+    if gradations == 7:  # crisp spreads its rings over the whole range, skipping layers
+        assert [gradation_layer(k, 7) for k in range(7)] != layers
+    assert MEGA.in_finish("crisp") is MEGA
+
+
+@pytest.mark.parametrize("palette", list(PALETTES))
+def test_dyed_gradations_are_even_steps_from_the_outline_and_more_reach_a_lighter_rim(palette):
+    p = get_palette(palette)
+    colours = MEGA.layer_colours(p, "tulis")
+    assert colours == MEGA.layer_colours(p, "cap")
+    assert colours[f"gradation_{MAX_GRADATIONS - 1}"] == p.rgb("outline")  # the heart keeps the outline dye
+    rims = []
+    for gradations in range(2, MAX_GRADATIONS + 1):
+        ring = [colours[dyed_layer(k, gradations)] for k in range(gradations)]
+        lab = srgb_to_cielab(np.array(ring) / 255)
+        steps = ciede2000(lab[:-1], lab[1:])
+        assert np.all((steps > 3) & (steps < 4)), steps
+        assert np.all(np.diff(lab[:, 0]) < 0)  # darker inward
+        rims.append(lab[0, 0])
+    assert np.all(np.diff(rims) > 0)  # the trait `gradations` reads monotonically: a lighter rim
+    # Crisp keeps its sRGB blends over the whole way from motif to outline.
+    crisp = MEGA.layer_colours(p, "crisp")
+    assert crisp == {name: p.rgb(role) for name, role in MEGA.layer_roles}
+    assert crisp["gradation_0"] == p.rgb("motif") != colours["gradation_0"]
+
+
+def test_dyed_layers_keep_their_roles_spout_and_wax():
+    for finish in ("cap", "tulis"):
+        assert MEGA.in_finish(finish).layer_roles == MEGA.layer_roles
+    for name, role in MEGA.layer_roles:
+        i = int(name.split("_")[1])
+        assert _spout(role).name == "tembokan"  # a wax fill, as every gradation was
+        assert exposure(role) == pytest.approx(exposure(f"motif>outline:{i / 8:.4g}"))

@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 
 from batikgen.errors import ParameterError
-from batikgen.motifs.kit.palettes import PALETTES, ROLES, dye_overlap, get_palette
+from batikgen.motifs.kit.colour_difference import ciede2000, srgb_to_cielab
+from batikgen.motifs.kit.palettes import DYE_STEP, PALETTES, ROLES, Palette, dye_overlap, dye_ramp, get_palette
 from tests.perceptual import srgb_to_lab
 
 
@@ -96,3 +97,38 @@ def test_palette_docs_name_every_palette_and_its_colours():
         assert f"## {palette.name}:" in text
         section = text.split(f"## {palette.name}:")[1].split("\n## ")[0]
         assert all(f"`{colour}`" in section for colour in palette.colours.values()), palette.name
+
+
+def _steps(ramp) -> np.ndarray:
+    lab = srgb_to_cielab(np.array(ramp) / 255)
+    return ciede2000(lab[:-1], lab[1:])
+
+
+@pytest.mark.parametrize("name", list(PALETTES))
+def test_a_dye_ramp_starts_at_the_dark_dye_and_steps_evenly_toward_the_light(name):
+    palette = get_palette(name)
+    ramp = dye_ramp(palette, "outline", "motif", 8)
+    assert len(ramp) == 9 and ramp[0] == palette.rgb("outline")
+    assert all(isinstance(v, int) and 0 <= v <= 255 for colour in ramp for v in colour)
+    # Each step is the 8-bit colour on the way nearest DYE_STEP from the last: within a fraction of
+    # a level (each channel's level is 0.3-1 CIEDE2000 here).
+    assert np.all(np.abs(_steps(ramp) - DYE_STEP) < 0.35), _steps(ramp)
+    lightness = srgb_to_cielab(np.array(ramp) / 255)[:, 0]
+    assert np.all(np.diff(lightness) > 0)  # one dip fewer, one shade lighter
+    # It walks toward the motif: the last step is nearer the motif than the dark dye is.
+    motif = srgb_to_cielab(np.array(palette.rgb("motif")) / 255)
+    assert ciede2000(srgb_to_cielab(np.array(ramp[-1]) / 255), motif) < ciede2000(
+        srgb_to_cielab(np.array(ramp[0]) / 255), motif) - 20
+    assert dye_ramp(palette, "outline", "motif", 8) is ramp  # computed once
+
+
+def test_a_short_way_shrinks_the_step_to_fit_and_never_below_one():
+    close = Palette("close", "", "", {"ground": "#000000", "motif": "#707070", "outline": "#404040", "accent": "#000000"})
+    ramp = dye_ramp(close, "outline", "motif", 8)
+    span = ciede2000(*srgb_to_cielab(np.array([close.rgb("outline"), close.rgb("motif")]) / 255))
+    assert span < 8 * DYE_STEP
+    assert np.allclose(_steps(ramp), span / 8, atol=0.35), (_steps(ramp), span / 8)  # about 2.3
+    assert ciede2000(*srgb_to_cielab(np.array([ramp[-1], close.rgb("motif")]) / 255)) < 1  # it reaches the motif
+    same = Palette("same", "", "", {"ground": "#000000", "motif": "#414141", "outline": "#404040", "accent": "#000000"})
+    ramp = dye_ramp(same, "outline", "motif", 8)  # too short even for steps of 1: it stops at the motif
+    assert ramp[0] == same.rgb("outline") and ramp[-1] == same.rgb("motif")
