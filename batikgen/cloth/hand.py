@@ -157,13 +157,15 @@ def breathe(shapes: PolygonArray, spout: Spout, seed: int, rows=None) -> Polygon
     m1 = np.maximum(m, 1)
     prev = first + (k - 1) % m1
     nxt = first + (k + 1) % m1
-    tangent = c[nxt] - c[prev]
+    before, after = np.take(c, prev, axis=0), np.take(c, nxt, axis=0)  # each gathered once: half a million rows
+    tangent = after - before
     norm = np.hypot(tangent[:, 0], tangent[:, 1])
     tangent /= np.where(norm > 0, norm, 1.0)[:, None]
     # Corners and cusps (tips of petals, blade points) are held still, easing back to full movement
     # over a few vertices: a sideways push there would fold the outline over itself.
-    into, out = c - c[prev], c[nxt] - c
-    turn = np.einsum("ij,ij->i", into, out) / np.maximum(np.hypot(*into.T) * np.hypot(*out.T), 1e-12)
+    into, out = c - before, after - c
+    turn = np.einsum("ij,ij->i", into, out) / np.maximum(np.hypot(into[:, 0], into[:, 1]) *
+                                                         np.hypot(out[:, 0], out[:, 1]), 1e-12)
     hold = np.clip((turn + 0.2) / 0.6, 0.0, 1.0)
     for _ in range(4):
         hold = np.minimum(hold, np.minimum(hold[prev], hold[nxt]) * 0.5 + 0.5)
