@@ -208,7 +208,7 @@ def render_recording(
             features = features_from_file(path, progress=progress)
         plan = plan_from_features(features, motif, palette, cloth, mapping=mapping, absolute=absolute,
                                   border=border, legend=legend, finish=finish)
-        composition = build_composition(plan)
+        composition = build_composition(plan, workers=workers)
         recipe = Recipe(recording=path.name, content_hash=str(features.source.get("content_hash", "")),
                         motif=motif, palette=palette, cloth=cloth, border=border,
                         mapping=Path(mapping).name if mapping else None, absolute=absolute, legend=legend,

@@ -17,7 +17,7 @@ from ..motifs.kit.palettes import Palette, get_palette
 from ..motifs.registry import MotifFamily, get_motif
 from ..seeding import SeedTree
 from .composition import Composition, Layer, PolygonArray
-from .crackle import add_crackle
+from .crackle import add_crackle, start_growing
 from .hand import hand_layers
 from .legend import legend_layers, legend_width
 
@@ -152,12 +152,16 @@ def _border_motif(plan: MotifPlan, palette: Palette, cloth: tuple, band: float) 
                        plan.seeds().integer("hand"))
 
 
-def build_composition(plan: MotifPlan) -> Composition:
+def build_composition(plan: MotifPlan, workers: int | None = None) -> Composition:
     """Draw every part of the plan and collect the shapes into coloured layers.
 
     Parameters
     ----------
     plan : MotifPlan
+    workers : int, optional
+        Processes the build may use; default the available cores. With two or more, a large cap
+        or tulis crackle grows in a helper process while the design is drawn. The composition is
+        the same for any number.
 
     Returns
     -------
@@ -167,6 +171,9 @@ def build_composition(plan: MotifPlan) -> Composition:
     palette = get_palette(plan.palette)
     layout = plan.layout
     width, height = plan.cloth.width_mm, plan.cloth.height_mm
+    # Cap and tulis crackle needs only the cloth's size: it grows first, aside, while the design is drawn.
+    grown = start_growing(plan.finish, width + (legend_width(plan) if plan.legend else 0.0), height, plan.crackle,
+                          plan.seeds().child("crackle"), workers)
     layers = field_layers(plan, palette, layout.field)
     layers += head_panel_layers(plan, palette, layout.head_panel)
     layers += border_layers(plan, palette, layout)
@@ -178,4 +185,5 @@ def build_composition(plan: MotifPlan) -> Composition:
     # Veins of dye through cracked wax, cut to the field's waxed areas (the legend, border and head
     # panel layers carry no family role, so they get none); none at all when plan.crackle is 0.
     roles = dict(get_motif(plan.motif).layer_roles)  # crackle only in the field's waxed areas
-    return add_crackle(composition, roles, plan.crackle, palette, plan.seeds().child("crackle"))
+    return add_crackle(composition, roles, plan.crackle, palette, plan.seeds().child("crackle"), grown=grown,
+                       workers=workers)

@@ -12,7 +12,7 @@ vectorised shapely call over the pairs a spatial index finds.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import numpy as np
 import shapely
@@ -90,7 +90,14 @@ def crackle_veins(width_mm: float, height_mm: float, amount: float, rng: np.rand
     return veins[valid], rank[valid]
 
 
-def cut_to_wax(veins: np.ndarray, rank: np.ndarray, waxed: Iterable[tuple[np.ndarray, float]]) -> np.ndarray:
+def cut_pairs(veins: np.ndarray, areas: np.ndarray) -> np.ndarray:
+    """The polygons of the pairwise intersections of ``veins`` and ``areas``, in order."""
+    parts = shapely.get_parts(shapely.intersection(veins, areas))
+    return parts[shapely.get_type_id(parts) == 3]
+
+
+def cut_to_wax(veins: np.ndarray, rank: np.ndarray, waxed: Iterable[tuple[np.ndarray, float]],
+               cut: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = None) -> np.ndarray:
     """The parts of the veins that lie on waxed areas, thinned by each area's exposure.
 
     Parameters
@@ -101,6 +108,9 @@ def cut_to_wax(veins: np.ndarray, rank: np.ndarray, waxed: Iterable[tuple[np.nda
     waxed : iterable of (geometries, exposure)
         Areas under wax and how much crackle each shows (0 to 1); read once, in order, so it may
         be a generator that makes each area's shapes only when they are needed.
+    cut : callable, optional
+        ``cut(veins, areas)``: the polygons of the pairwise intersections, in pair order (default
+        :func:`shapely.intersection` here; a caller may split the pairs between processes).
 
     Returns
     -------
@@ -117,8 +127,7 @@ def cut_to_wax(veins: np.ndarray, rank: np.ndarray, waxed: Iterable[tuple[np.nda
         vein, area = veins[shown][vein_index], geometries[area_index]
         # A vein wholly inside a waxed area needs no cutting (the common case on large motifs).
         inside = shapely.contains_properly(area, vein)
-        cut = shapely.intersection(vein[~inside], area[~inside])
-        pieces.extend([vein[inside], shapely.get_parts(cut)])
+        pieces.extend([vein[inside], (cut or cut_pairs)(vein[~inside], area[~inside])])
     if not pieces:
         return np.empty(0, dtype=object)
     out = np.concatenate(pieces)

@@ -1,0 +1,98 @@
+"""Work of the cap and tulis finishes done in a forked helper process while the build goes on.
+
+Crisp builds its composition on one core and the second core idles until the strips are drawn.
+Cap and tulis add work that needs little or nothing from the rest of the build: growing the
+crackle crack by crack needs only the cloth's size and seed, so it starts in a helper at the start
+of the build and is collected when the crackle is cut to the wax; that cut is split in two halves,
+one done in a helper. Every job is a pure function of its arguments, so its result is the same
+whether it ran in a helper or here: the bytes written do not depend on the number of workers.
+
+A helper is forked (its arguments reach it with the forked memory, not pickled) and returns its
+result pickled, so jobs return numpy arrays rather than shapely objects (about five times cheaper
+to send). A helper costs about 20 ms, so callers use one only for work several times that.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import sys
+import weakref
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any
+
+from .._process import available_cores, die_with_parent
+
+# The job of this process when it is a helper, set by the initializer from the forked memory.
+_JOB: tuple[Callable, tuple] | None = None
+
+
+def _init_helper(job: tuple[Callable, tuple], parent: int) -> None:
+    global _JOB
+    _JOB = job
+    # Ctrl-C reaches the whole process group; the main process acts on it, the helper just goes.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    die_with_parent(parent)
+
+
+def _run_job() -> Any:
+    function, args = _JOB
+    return function(*args)
+
+
+def helpers_allowed(workers: int | None) -> bool:
+    """Whether the build may fork helpers: at least two workers, on Linux (where fork is safe).
+
+    Parameters
+    ----------
+    workers : int or None
+        Processes the caller may use; None for the available cores.
+
+    Returns
+    -------
+    bool
+    """
+    return (workers or available_cores()) >= 2 and sys.platform.startswith("linux")
+
+
+class Aside:
+    """One call, ``function(*args)``, run in a forked helper or, without one, here when asked for.
+
+    Parameters
+    ----------
+    function : callable
+        A pure function: same arguments, same result, wherever it runs.
+    args : tuple
+        Its arguments (inherited by the helper, never pickled).
+    helper : bool
+        Fork a helper now; False runs the call in this process when :meth:`result` is called.
+    """
+
+    def __init__(self, function: Callable, args: tuple, helper: bool) -> None:
+        self._function, self._args = function, args
+        self._executor = self._future = None
+        if helper:
+            self._executor = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"),
+                                                 initializer=_init_helper,
+                                                 initargs=((function, args), os.getpid()))
+            self._future = self._executor.submit(_run_job)
+            # A build that fails before collecting the result does not leave the helper behind.
+            weakref.finalize(self, self._executor.shutdown, wait=False, cancel_futures=True)
+
+    def result(self) -> Any:
+        """The call's result (waiting for the helper); an exception it raised is raised here."""
+        if self._future is None:
+            return self._function(*self._args)
+        try:
+            return self._future.result()
+        except BrokenProcessPool:
+            # The helper died (out of memory, killed): the call is pure, so make it here instead.
+            return self._function(*self._args)
+        finally:
+            self._executor.shutdown(wait=True)
+
+
+__all__ = ["Aside", "helpers_allowed"]
