@@ -1,11 +1,13 @@
 """Work of the cap and tulis finishes done in a forked helper process while the build goes on.
 
 Crisp builds its composition on one core and the second core idles until the strips are drawn.
-Cap and tulis add work that needs little or nothing from the rest of the build: growing the
-crackle crack by crack needs only the cloth's size and seed, so it starts in a helper at the start
-of the build and is collected when the crackle is cut to the wax; that cut is split in two halves,
-one done in a helper. Every job is a pure function of its arguments, so its result is the same
-whether it ran in a helper or here: the bytes written do not depend on the number of workers.
+Cap and tulis add work that splits well: growing the crackle crack by crack needs only the cloth's
+size and seed, so it starts in a helper at the start of the build and is collected when the
+crackle is cut to the wax; the tulis hand moves each layer on its own, so a helper draws about
+half the layers; the cut is split in two halves of vein-area pairs, one done in a helper. Every job
+is a pure function of its arguments, so its result is the same whether it ran in a helper or here:
+the bytes written do not depend on the number of workers. No helper is forked with one worker,
+for small work, or off Linux; a helper that cannot be forked or dies is made up here.
 
 A helper is forked (its arguments reach it with the forked memory, not pickled) and returns its
 result pickled, so jobs return numpy arrays rather than shapely objects (about five times cheaper
@@ -78,7 +80,12 @@ class Aside:
             self._executor = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"),
                                                  initializer=_init_helper,
                                                  initargs=((function, args), os.getpid()))
-            self._future = self._executor.submit(_run_job)
+            try:
+                self._future = self._executor.submit(_run_job)
+            except OSError:  # no fork (out of memory or processes): the call is made here
+                self._executor.shutdown(wait=False)
+                self._executor = None
+                return
             # A build that fails before collecting the result does not leave the helper behind.
             weakref.finalize(self, self._executor.shutdown, wait=False, cancel_futures=True)
 
