@@ -294,7 +294,7 @@ def _hand_shapes(layers: list[Layer], roles: list[str], seed: int, rows) -> list
 
 
 def hand_layers(layers: list[Layer], roles: dict[str, str], finish: str, seed: int, rows=None,
-                workers: int | None = 1) -> list[Layer]:
+                workers: int | None = None) -> list[Layer]:
     """The layers as the finish draws them: by hand for ``tulis``, as they are otherwise.
 
     Parameters
@@ -307,10 +307,10 @@ def hand_layers(layers: list[Layer], roles: dict[str, str], finish: str, seed: i
     seed : int
     rows : (float, float, array_like), optional
         Per-row unsteadiness of the hand, as for :func:`breathe`.
-    workers : int or None, optional
-        Processes the build may use (None: the available cores; default 1, this process only):
-        with two or more, and more than :data:`HELPER_MIN_VERTICES` to move, a forked helper
-        draws about half the layers. Each layer is drawn alone, so the result is the same either way.
+    workers : int, optional
+        Processes the build may use (default the available cores): with two or more, and more
+        than :data:`HELPER_MIN_VERTICES` to move, a forked helper draws about half the layers.
+        Each layer is drawn alone, so the result is the same either way.
 
     Returns
     -------
