@@ -58,9 +58,8 @@ def draw_band(family: MotifFamily, rows_params: list[dict], x0: float, y0: float
     return collected
 
 
-def field_layers(plan: MotifPlan, palette: Palette, field: list[float], workers: int | None = None) -> list[Layer]:
-    """The timeline: one row of cells per plan row, clipped to the field (``workers``: as for
-    :func:`build_composition`)."""
+def field_layers(plan: MotifPlan, palette: Palette, field: list[float]) -> list[Layer]:
+    """The timeline: one row of cells per plan row, clipped to the field."""
     family = get_motif(plan.motif)
     x0, y0, x1, y1 = field
     collected = draw_band(family, [row.params for row in plan.rows], x0, y0, plan.cell_mm, plan.columns,
@@ -68,7 +67,7 @@ def field_layers(plan: MotifPlan, palette: Palette, field: list[float], workers:
     # The hand moves edges a fraction of a millimetre: it comes before the clip, so the field's edge stays straight.
     unsteady = (y0, plan.cell_mm, [row.params.get(HAND_PARAMETER, 1.0) for row in plan.rows])
     drawn = hand_layers(_layers(family, palette, collected, finish=plan.finish), dict(family.layer_roles), plan.finish,
-                        plan.seeds().integer("hand"), rows=unsteady, workers=workers)
+                        plan.seeds().integer("hand"), rows=unsteady)
     return [Layer(layer.name, layer.colour, _clip(layer.shapes, x0, y0, x1, y1)) for layer in drawn]
 
 
@@ -161,8 +160,8 @@ def build_composition(plan: MotifPlan, workers: int | None = None) -> Compositio
     plan : MotifPlan
     workers : int, optional
         Processes the build may use; default the available cores. With two or more, a large cap
-        or tulis crackle grows in a helper process while the design is drawn, and a helper draws
-        half the tulis hand. The composition is the same for any number.
+        or tulis crackle grows in a helper process while the design is drawn. The composition is
+        the same for any number.
 
     Returns
     -------
@@ -175,7 +174,7 @@ def build_composition(plan: MotifPlan, workers: int | None = None) -> Compositio
     # Cap and tulis crackle needs only the cloth's size: it grows first, aside, while the design is drawn.
     grown = start_growing(plan.finish, width + (legend_width(plan) if plan.legend else 0.0), height, plan.crackle,
                           plan.seeds().child("crackle"), workers)
-    layers = field_layers(plan, palette, layout.field, workers)
+    layers = field_layers(plan, palette, layout.field)
     layers += head_panel_layers(plan, palette, layout.head_panel)
     layers += border_layers(plan, palette, layout)
     if plan.legend:

@@ -24,14 +24,10 @@ import shapely
 
 from ..motifs.kit.noise import hash_uniform, value_noise
 from .composition import Layer, PolygonArray
-from .parallel import Aside, helpers_allowed
 
 #: Vertices are added along rings so no edge is longer than this (mm): the width then breathes
 #: smoothly along long straight edges too.
 STEP_MM = 1.0
-#: Vertices from which a helper process draws about half the layers (a helper costs about 20 ms;
-#: the hand moves about 1.5 million vertices a second).
-HELPER_MIN_VERTICES = 150_000
 #: A shape whose bounding box is at most this across (mm) and has one ring is a dot (cecek),
 #: dabbed whole rather than drawn as a line.
 DOT_MM = 2.6
@@ -288,13 +284,7 @@ def hand_layer(layer: Layer, role: str, seed: int, rows=None) -> Layer:
     return Layer(layer.name, layer.colour, shapes)
 
 
-def _hand_shapes(layers: list[Layer], roles: list[str], seed: int, rows) -> list[PolygonArray]:
-    """:func:`hand_layer` of each layer, its shapes only (what crosses back from a helper)."""
-    return [hand_layer(layer, role, seed, rows).shapes for layer, role in zip(layers, roles)]
-
-
-def hand_layers(layers: list[Layer], roles: dict[str, str], finish: str, seed: int, rows=None,
-                workers: int | None = None) -> list[Layer]:
+def hand_layers(layers: list[Layer], roles: dict[str, str], finish: str, seed: int, rows=None) -> list[Layer]:
     """The layers as the finish draws them: by hand for ``tulis``, as they are otherwise.
 
     Parameters
@@ -307,10 +297,6 @@ def hand_layers(layers: list[Layer], roles: dict[str, str], finish: str, seed: i
     seed : int
     rows : (float, float, array_like), optional
         Per-row unsteadiness of the hand, as for :func:`breathe`.
-    workers : int, optional
-        Processes the build may use (default the available cores): with two or more, and more
-        than :data:`HELPER_MIN_VERTICES` to move, a forked helper draws about half the layers.
-        Each layer is drawn alone, so the result is the same either way.
 
     Returns
     -------
@@ -318,23 +304,7 @@ def hand_layers(layers: list[Layer], roles: dict[str, str], finish: str, seed: i
     """
     if finish != "tulis":
         return layers
-    todo = [i for i, layer in enumerate(layers) if layer.name in roles and len(layer)]
-    size = {i: len(layers[i].shapes.coords) for i in todo}
-    aside: list[int] = []
-    if sum(size.values()) >= HELPER_MIN_VERTICES and helpers_allowed(workers):
-        # The largest layers first, each to the lighter side: the helper's and this process's.
-        load = [0, 0]
-        for i in sorted(todo, key=lambda i: -size[i]):
-            side = int(load[1] < load[0])
-            load[side] += size[i]
-            if side:
-                aside.append(i)
-    helper = Aside(_hand_shapes, ([layers[i] for i in aside], [roles[layers[i].name] for i in aside], seed, rows),
-                   helper=True) if aside else None
-    drawn = {i: hand_layer(layers[i], roles[layers[i].name], seed, rows) for i in todo if i not in aside}
-    if helper:
-        drawn.update((i, Layer(layers[i].name, layers[i].colour, shapes)) for i, shapes in zip(aside, helper.result()))
-    return [drawn.get(i, layer) for i, layer in enumerate(layers)]
+    return [hand_layer(layer, roles[layer.name], seed, rows) if layer.name in roles else layer for layer in layers]
 
 
 __all__ = ["SPOUTS", "Spout", "breathe", "dab", "densify", "hand_layer", "hand_layers", "is_dot"]

@@ -1,5 +1,5 @@
-"""The build's helper processes (cap and tulis crackle grown and cut aside, half the tulis hand
-drawn aside): the composition is the same, byte for byte, whether the work ran in helpers or here."""
+"""The build's helper processes (cap and tulis crackle grown and cut aside): the composition is the
+same, byte for byte, whether the work ran in helpers or in this process."""
 
 import os
 import signal
@@ -9,7 +9,6 @@ import pytest
 import shapely
 
 from batikgen.cloth import crackle as cloth_crackle
-from batikgen.cloth import hand
 from batikgen.cloth.build import build_composition
 from batikgen.cloth.parallel import Aside, helpers_allowed
 from batikgen.errors import PatternError
@@ -42,15 +41,13 @@ def _same(a, b) -> bool:
 @pytest.mark.parametrize("finish", ["tulis", "cap"])
 def test_helpers_change_no_byte_of_the_composition(finish, monkeypatch):
     monkeypatch.setattr(cloth_crackle, "HELPER_MIN_PAIRS", 50)  # this cloth's cut is split too
-    monkeypatch.setattr(hand, "HELPER_MIN_VERTICES", 1000)  # and its hand
     plan = _plan(finish, legend=finish == "cap")  # a legend widens the composition the crackle covers
     alone = build_composition(plan, workers=1)
     aside = build_composition(plan, workers=2)
     crackle = aside.layers[-1]
     assert crackle.name == "crackle" and len(crackle) > 500
     assert _same(_arrays(alone), _arrays(aside))
-    monkeypatch.setattr(cloth_crackle, "HELPER_MIN_PAIRS", 10**9)  # and the cut and hand done here alone
-    monkeypatch.setattr(hand, "HELPER_MIN_VERTICES", 10**9)
+    monkeypatch.setattr(cloth_crackle, "HELPER_MIN_PAIRS", 10**9)  # and the cut done here alone
     assert _same(_arrays(alone), _arrays(build_composition(plan, workers=2)))
 
 
