@@ -1,17 +1,18 @@
 """Work of the cap and tulis finishes done in a forked helper process while the build goes on.
 
 Crisp builds its composition on one core and the second core idles until the strips are drawn.
-Cap and tulis add work that splits well: growing the crackle crack by crack needs only the cloth's
-size and seed, so it starts in a helper at the start of the build and is collected when the
-crackle is cut to the wax; the tulis hand moves each layer on its own, so a helper draws about
-half the layers; the cut is split in two halves of vein-area pairs, one done in a helper. Every job
-is a pure function of its arguments, so its result is the same whether it ran in a helper or here:
-the bytes written do not depend on the number of workers. No helper is forked with one worker,
-for small work, or off Linux; a helper that cannot be forked or dies is made up here.
+Cap and tulis add the growing of a crackle crack by crack, which needs only the cloth's size and
+seed: it starts in a helper at the start of the build (while the process is small and forks
+cheaply) and is collected when the crackle is cut to the wax. The job is a pure function of its
+arguments, so its result is the same whether it ran in a helper or here: the bytes written do not
+depend on the number of workers. No helper is forked with one worker, for small work, or off
+Linux; a helper that cannot be forked or dies is made up here.
 
 A helper is forked (its arguments reach it with the forked memory, not pickled) and returns its
 result pickled, so jobs return numpy arrays rather than shapely objects (about five times cheaper
-to send). A helper costs about 20 ms, so callers use one only for work several times that.
+to send). A helper costs about 20 ms, and more in page faults for work that writes much memory
+(a helper drawing half the tulis hand spent as long faulting as drawing), so it suits work that
+computes much and writes little. Work that is mostly shapely (the cut) runs in a thread instead.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
-"""The build's helper processes (cap and tulis crackle grown and cut aside): the composition is the
-same, byte for byte, whether the work ran in helpers or in this process."""
+"""The build's helpers (cap and tulis crackle grown in a helper process, cut in two threads): the
+composition is the same, byte for byte, whether the work ran in helpers or in this process alone."""
 
 import os
 import signal
@@ -40,14 +40,14 @@ def _same(a, b) -> bool:
 @needs_fork
 @pytest.mark.parametrize("finish", ["tulis", "cap"])
 def test_helpers_change_no_byte_of_the_composition(finish, monkeypatch):
-    monkeypatch.setattr(cloth_crackle, "HELPER_MIN_PAIRS", 50)  # this cloth's cut is split too
+    monkeypatch.setattr(cloth_crackle, "THREAD_MIN_PAIRS", 50)  # every cut is split in two threads
     plan = _plan(finish, legend=finish == "cap")  # a legend widens the composition the crackle covers
     alone = build_composition(plan, workers=1)
     aside = build_composition(plan, workers=2)
     crackle = aside.layers[-1]
     assert crackle.name == "crackle" and len(crackle) > 500
     assert _same(_arrays(alone), _arrays(aside))
-    monkeypatch.setattr(cloth_crackle, "HELPER_MIN_PAIRS", 10**9)  # and the cut done here alone
+    monkeypatch.setattr(cloth_crackle, "THREAD_MIN_PAIRS", 10**9)  # and the cut done in one thread
     assert _same(_arrays(alone), _arrays(build_composition(plan, workers=2)))
 
 
