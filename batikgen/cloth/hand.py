@@ -279,8 +279,13 @@ def hand_layer(layer: Layer, role: str, seed: int, rows=None) -> Layer:
     if not len(layer):
         return layer
     dots = is_dot(layer.shapes)
-    shapes = PolygonArray.concatenate([dab(layer.shapes.take(dots), seed + 101),
-                                       breathe(layer.shapes.take(~dots), _spout(role), seed, rows)])
+    if dots.all():  # a layer of cecek, or of lines and fills: no copy of it split in two
+        shapes = dab(layer.shapes, seed + 101)
+    elif not dots.any():
+        shapes = breathe(layer.shapes, _spout(role), seed, rows)
+    else:
+        shapes = PolygonArray.concatenate([dab(layer.shapes.take(dots), seed + 101),
+                                           breathe(layer.shapes.take(~dots), _spout(role), seed, rows)])
     return Layer(layer.name, layer.colour, shapes)
 
 
