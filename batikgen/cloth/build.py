@@ -58,8 +58,9 @@ def draw_band(family: MotifFamily, rows_params: list[dict], x0: float, y0: float
     return collected
 
 
-def field_layers(plan: MotifPlan, palette: Palette, field: list[float]) -> list[Layer]:
-    """The timeline: one row of cells per plan row, clipped to the field."""
+def field_layers(plan: MotifPlan, palette: Palette, field: list[float], workers: int | None = None) -> list[Layer]:
+    """The timeline: one row of cells per plan row, clipped to the field (``workers``: as for
+    :func:`build_composition`)."""
     family = get_motif(plan.motif)
     x0, y0, x1, y1 = field
     collected = draw_band(family, [row.params for row in plan.rows], x0, y0, plan.cell_mm, plan.columns,
@@ -67,7 +68,7 @@ def field_layers(plan: MotifPlan, palette: Palette, field: list[float]) -> list[
     # The hand moves edges a fraction of a millimetre: it comes before the clip, so the field's edge stays straight.
     unsteady = (y0, plan.cell_mm, [row.params.get(HAND_PARAMETER, 1.0) for row in plan.rows])
     drawn = hand_layers(_layers(family, palette, collected, finish=plan.finish), dict(family.layer_roles), plan.finish,
-                        plan.seeds().integer("hand"), rows=unsteady)
+                        plan.seeds().integer("hand"), rows=unsteady, workers=workers)
     return [Layer(layer.name, layer.colour, _clip(layer.shapes, x0, y0, x1, y1)) for layer in drawn]
 
 
@@ -160,8 +161,8 @@ def build_composition(plan: MotifPlan, workers: int | None = None) -> Compositio
     plan : MotifPlan
     workers : int, optional
         Processes the build may use; default the available cores. With two or more, a large cap
-        or tulis crackle grows in a helper process while the design is drawn. The composition is
-        the same for any number.
+        or tulis crackle grows in a helper process while the design is drawn, and the tulis hand
+        and the crackle's cut run in two threads. The composition is the same for any number.
 
     Returns
     -------
@@ -174,7 +175,7 @@ def build_composition(plan: MotifPlan, workers: int | None = None) -> Compositio
     # Cap and tulis crackle needs only the cloth's size: it grows first, aside, while the design is drawn.
     grown = start_growing(plan.finish, width + (legend_width(plan) if plan.legend else 0.0), height, plan.crackle,
                           plan.seeds().child("crackle"), workers)
-    layers = field_layers(plan, palette, layout.field)
+    layers = field_layers(plan, palette, layout.field, workers)
     layers += head_panel_layers(plan, palette, layout.head_panel)
     layers += border_layers(plan, palette, layout)
     if plan.legend:

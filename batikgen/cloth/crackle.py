@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 
 from .._process import available_cores
-from ..motifs.kit.crackle import crackle_colour, crackle_veins, cut_pairs, cut_to_wax, exposure
+from ..motifs.kit.crackle import crackle_colour, crackle_veins, cut_to_wax, exposure
 from ..motifs.kit.crackle_growth import CELL_MM, grown_veins
 from ..motifs.kit.palettes import Palette
 from ..seeding import SeedTree
@@ -18,9 +18,6 @@ from .parallel import Aside, helpers_allowed
 #: Growth cells from which growing the crackle in a helper pays: about 0.35 ms of growing a cell
 #: against about 20 ms for a helper (an A0 has 1,160 cells; an A4 70).
 HELPER_MIN_CELLS = 150
-#: Vein-area pairs to cut from which half of them are cut in a second thread (about 25 us a pair,
-#: against about 0.1 ms to start a thread).
-THREAD_MIN_PAIRS = 200
 
 
 def _grow(width_mm: float, height_mm: float, amount: float, seed: int) -> tuple[PolygonArray, np.ndarray]:
@@ -63,25 +60,6 @@ def start_growing(finish: str, width_mm: float, height_mm: float, amount: float,
     return Aside(_grow, (width_mm, height_mm, amount, seeds.integer("grown")), helper)
 
 
-def _cutter(workers: int | None):
-    """The pairwise cut for :func:`cut_to_wax`: with two or more workers, many pairs are cut in two
-    halves at once, the second in a thread (shapely releases the GIL while it cuts, and a thread
-    shares the pairs without copying them or forking); the same polygons in the same order."""
-    if (workers or available_cores()) < 2:
-        return cut_pairs
-
-    def cut(veins: np.ndarray, areas: np.ndarray) -> np.ndarray:
-        if len(veins) < THREAD_MIN_PAIRS:
-            return cut_pairs(veins, areas)
-        half = len(veins) // 2
-        with ThreadPoolExecutor(1) as pool:
-            second = pool.submit(cut_pairs, veins[half:], areas[half:])
-            first = cut_pairs(veins[:half], areas[:half])
-            return np.concatenate([first, second.result()])
-
-    return cut
-
-
 def crackle_layer(layers: list[Layer], roles: dict[str, str], amount: float, palette: Palette,
                   seeds: SeedTree, width_mm: float, height_mm: float, finish: str = "crisp",
                   grown: Aside | None = None, workers: int | None = None) -> Layer:
@@ -109,8 +87,8 @@ def crackle_layer(layers: list[Layer], roles: dict[str, str], amount: float, pal
         Cap and tulis: the growth :func:`start_growing` started for this cloth (grown here when
         not given).
     workers : int, optional
-        Processes the build may use (default the available cores): with two or more, half of a
-        large cut is done in a second thread.
+        Processes the build may use (default the available cores): with two or more, half the
+        veins are cut in a second thread.
 
     Returns
     -------
@@ -125,7 +103,10 @@ def crackle_layer(layers: list[Layer], roles: dict[str, str], amount: float, pal
     # One layer's shapely objects at a time, and none for layers that show no crackle.
     exposures = [exposure(roles.get(layer.name, "")) for layer in layers]
     waxed = ((layer.geometries, shown) for layer, shown in zip(layers, exposures) if shown > 0 and len(layer))
-    return Layer("crackle", crackle_colour(palette), cut_to_wax(veins, rank, waxed, cut=_cutter(workers)))
+    if (workers or available_cores()) < 2:
+        return Layer("crackle", crackle_colour(palette), cut_to_wax(veins, rank, waxed))
+    with ThreadPoolExecutor(1) as pool:  # a second thread cuts half the veins
+        return Layer("crackle", crackle_colour(palette), cut_to_wax(veins, rank, waxed, pool=pool))
 
 
 def add_crackle(composition: Composition, roles: dict[str, str], amount: float, palette: Palette,

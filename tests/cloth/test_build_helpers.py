@@ -1,5 +1,6 @@
-"""The build's helpers (cap and tulis crackle grown in a helper process, cut in two threads): the
-composition is the same, byte for byte, whether the work ran in helpers or in this process alone."""
+"""The build's helpers (cap and tulis crackle grown in a helper process and cut in two threads, the
+tulis hand drawn in two threads): the composition is the same, byte for byte, whether the work ran
+in helpers or in this process's one thread."""
 
 import os
 import signal
@@ -9,11 +10,13 @@ import pytest
 import shapely
 
 from batikgen.cloth import crackle as cloth_crackle
+from batikgen.cloth import hand
 from batikgen.cloth.build import build_composition
 from batikgen.cloth.parallel import Aside, helpers_allowed
 from batikgen.errors import PatternError
 from batikgen.mapping.plan import MotifPlan
 from batikgen.motifs import get_motif
+from batikgen.motifs.kit import crackle as kit_crackle
 
 needs_fork = pytest.mark.skipif(not helpers_allowed(2), reason="helpers fork, on Linux only")
 
@@ -40,14 +43,16 @@ def _same(a, b) -> bool:
 @needs_fork
 @pytest.mark.parametrize("finish", ["tulis", "cap"])
 def test_helpers_change_no_byte_of_the_composition(finish, monkeypatch):
-    monkeypatch.setattr(cloth_crackle, "THREAD_MIN_PAIRS", 50)  # every cut is split in two threads
+    monkeypatch.setattr(hand, "THREAD_MIN_VERTICES", 1000)  # the hand in threads
+    monkeypatch.setattr(hand, "PIECE_VERTICES", 5000)  # of many pieces
     plan = _plan(finish, legend=finish == "cap")  # a legend widens the composition the crackle covers
     alone = build_composition(plan, workers=1)
     aside = build_composition(plan, workers=2)
     crackle = aside.layers[-1]
     assert crackle.name == "crackle" and len(crackle) > 500
     assert _same(_arrays(alone), _arrays(aside))
-    monkeypatch.setattr(cloth_crackle, "THREAD_MIN_PAIRS", 10**9)  # and the cut done in one thread
+    monkeypatch.setattr(kit_crackle, "SPLIT_VEINS", 10**9)  # and everything in one thread
+    monkeypatch.setattr(hand, "THREAD_MIN_VERTICES", 10**9)
     assert _same(_arrays(alone), _arrays(build_composition(plan, workers=2)))
 
 
