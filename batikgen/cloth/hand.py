@@ -17,6 +17,7 @@ fills of 1-3 mm. Each class breathes by its own amount (:data:`SPOUTS`).
 
 from __future__ import annotations
 
+import contextlib
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -284,29 +285,36 @@ def _pieces(shapes: PolygonArray) -> list[PolygonArray]:
     return pieces
 
 
+def _split(shapes: PolygonArray) -> tuple[PolygonArray, PolygonArray]:
+    """The dots of ``shapes`` and its other shapes (a layer all of one kind is not copied)."""
+    dots = is_dot(shapes)
+    if dots.all() or not dots.any():
+        return (shapes, PolygonArray.empty()) if dots.all() else (PolygonArray.empty(), shapes)
+    return shapes.take(dots), shapes.take(~dots)
+
+
 def _drawn(layers: list[Layer], roles: list[str], seed: int, rows, threads: int) -> list[Layer]:
     """:func:`hand_layer` of each layer, the lines and fills moved piece by piece (see
-    :data:`PIECE_VERTICES`), the pieces shared between ``threads`` threads."""
-    split = []
-    for layer in layers:
-        dots = is_dot(layer.shapes)
-        # A layer of cecek, or of lines and fills, is not split into two copies.
-        dotted = layer.shapes if dots.all() else layer.shapes.take(dots) if dots.any() else PolygonArray.empty()
-        lines = layer.shapes if not dots.any() else layer.shapes.take(~dots) if not dots.all() else PolygonArray.empty()
-        split.append((dotted, _pieces(lines) if len(lines) else []))
-    jobs = [(piece, _spout(role)) for (_, pieces), role in zip(split, roles) for piece in pieces]
+    :data:`PIECE_VERTICES`), the layers' splitting, dots and pieces shared between ``threads``
+    threads (numpy and shapely release the GIL on these arrays)."""
+    with ThreadPoolExecutor(threads) if threads > 1 else contextlib.nullcontext() as pool:
+        run = pool.map if pool else map
+        split = list(run(_split, [layer.shapes for layer in layers]))
+        jobs = []  # (layer, what to do, shapes), in the order the layer's shapes are kept
+        for index, ((dots, lines), role) in enumerate(zip(split, roles)):
+            jobs += [(index, None, dots)] if len(dots) else []
+            jobs += [(index, _spout(role), piece) for piece in (_pieces(lines) if len(lines) else [])]
 
-    def move(job):
-        return breathe(job[0], job[1], seed, rows)
+        def draw(job):
+            _, spout, shapes = job
+            return dab(shapes, seed + 101) if spout is None else breathe(shapes, spout, seed, rows)
 
-    if threads > 1 and len(jobs) > 1:
-        with ThreadPoolExecutor(threads) as pool:  # numpy and shapely release the GIL on big arrays
-            moved = iter(list(pool.map(move, jobs)))
-    else:
-        moved = map(move, jobs)
-    return [Layer(layer.name, layer.colour, PolygonArray.concatenate(
-                [dab(dotted, seed + 101) if len(dotted) else dotted, *(next(moved) for _ in pieces)]))
-            if len(layer) else layer for layer, (dotted, pieces) in zip(layers, split)]
+        drawn = list(run(draw, jobs))
+    parts: list[list[PolygonArray]] = [[] for _ in layers]
+    for (index, _, _), shapes in zip(jobs, drawn):
+        parts[index].append(shapes)
+    return [Layer(layer.name, layer.colour, PolygonArray.concatenate(own)) if len(layer) else layer
+            for layer, own in zip(layers, parts)]
 
 
 def hand_layer(layer: Layer, role: str, seed: int, rows=None) -> Layer:
