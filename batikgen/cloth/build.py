@@ -59,13 +59,13 @@ def draw_band(family: MotifFamily, rows_params: list[dict], x0: float, y0: float
 
 
 def field_layers(plan: MotifPlan, palette: Palette, field: list[float], workers: int | None = None) -> list[Layer]:
-    """The timeline: one row of cells per plan row, clipped to the field (``workers``: as for
-    :func:`build_composition`)."""
+    """The timeline: one row of cells per plan row, clipped to the field."""
     family = get_motif(plan.motif)
     x0, y0, x1, y1 = field
     collected = draw_band(family, [row.params for row in plan.rows], x0, y0, plan.cell_mm, plan.columns,
                           plan.seeds())
     # The hand moves edges a fraction of a millimetre: it comes before the clip, so the field's edge stays straight.
+    # It draws in as many threads as the build's workers (see build_composition).
     unsteady = (y0, plan.cell_mm, [row.params.get(HAND_PARAMETER, 1.0) for row in plan.rows])
     drawn = hand_layers(_layers(family, palette, collected, finish=plan.finish), dict(family.layer_roles), plan.finish,
                         plan.seeds().integer("hand"), rows=unsteady, workers=workers)
