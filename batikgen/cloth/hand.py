@@ -17,8 +17,6 @@ fills of 1-3 mm. Each class breathes by its own amount (:data:`SPOUTS`).
 
 from __future__ import annotations
 
-import contextlib
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -27,6 +25,7 @@ import shapely
 from .._process import available_cores
 from ..motifs.kit.noise import hash_uniform, value_noise
 from .composition import Layer, PolygonArray
+from .parallel import thread_map
 
 #: Vertices are added along rings so no edge is longer than this (mm): the width then breathes
 #: smoothly along long straight edges too.
@@ -297,19 +296,17 @@ def _drawn(layers: list[Layer], roles: list[str], seed: int, rows, threads: int)
     """:func:`hand_layer` of each layer, the lines and fills moved piece by piece (see
     :data:`PIECE_VERTICES`), the layers' splitting, dots and pieces shared between ``threads``
     threads (numpy and shapely release the GIL on these arrays)."""
-    with ThreadPoolExecutor(threads) if threads > 1 else contextlib.nullcontext() as pool:
-        run = pool.map if pool else map
-        split = list(run(_split, [layer.shapes for layer in layers]))
-        jobs = []  # (layer, what to do, shapes), in the order the layer's shapes are kept
-        for index, ((dots, lines), role) in enumerate(zip(split, roles)):
-            jobs += [(index, None, dots)] if len(dots) else []
-            jobs += [(index, _spout(role), piece) for piece in (_pieces(lines) if len(lines) else [])]
+    split = thread_map(_split, [layer.shapes for layer in layers], threads)
+    jobs = []  # (layer, what to do, shapes), in the order the layer's shapes are kept
+    for index, ((dots, lines), role) in enumerate(zip(split, roles)):
+        jobs += [(index, None, dots)] if len(dots) else []
+        jobs += [(index, _spout(role), piece) for piece in (_pieces(lines) if len(lines) else [])]
 
-        def draw(job):
-            _, spout, shapes = job
-            return dab(shapes, seed + 101) if spout is None else breathe(shapes, spout, seed, rows)
+    def draw(job):
+        _, spout, shapes = job
+        return dab(shapes, seed + 101) if spout is None else breathe(shapes, spout, seed, rows)
 
-        drawn = list(run(draw, jobs))
+    drawn = thread_map(draw, jobs, threads)
     parts: list[list[PolygonArray]] = [[] for _ in layers]
     for (index, _, _), shapes in zip(jobs, drawn):
         parts[index].append(shapes)

@@ -12,7 +12,9 @@ A helper is forked (its arguments reach it with the forked memory, not pickled) 
 result pickled, so jobs return numpy arrays rather than shapely objects (about five times cheaper
 to send). A helper costs about 20 ms, and more in page faults for work that writes much memory
 (a helper drawing half the tulis hand spent as long faulting as drawing), so it suits work that
-computes much and writes little. Work that is mostly shapely (the cut) runs in a thread instead.
+computes much and writes little. Work in numpy and shapely on large arrays (the tulis hand, the
+cut of the crackle to the wax) runs in threads instead (:func:`thread_map`): both release the GIL
+there, and threads share the arrays without copying them.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ import signal
 import sys
 import weakref
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
@@ -59,6 +61,33 @@ def helpers_allowed(workers: int | None) -> bool:
     bool
     """
     return (workers or available_cores()) >= 2 and sys.platform.startswith("linux")
+
+
+def thread_map(function: Callable, items: list, threads: int) -> list:
+    """``[function(item) for item in items]``, shared between up to ``threads`` threads.
+
+    For work in numpy and shapely, which release the GIL on large arrays: threads share the
+    memory, so nothing is copied or pickled. The results are in the items' order, the same for
+    any number of threads; when a thread cannot be started (a process at its memory limit), the
+    items are done in this thread.
+
+    Parameters
+    ----------
+    function : callable
+    items : list
+    threads : int
+
+    Returns
+    -------
+    list
+    """
+    if threads < 2 or len(items) < 2:
+        return [function(item) for item in items]
+    try:
+        with ThreadPoolExecutor(min(threads, len(items))) as pool:
+            return list(pool.map(function, items))
+    except RuntimeError:  # "can't start new thread"
+        return [function(item) for item in items]
 
 
 class Aside:
@@ -103,4 +132,4 @@ class Aside:
             self._executor.shutdown(wait=True)
 
 
-__all__ = ["Aside", "helpers_allowed"]
+__all__ = ["Aside", "helpers_allowed", "thread_map"]

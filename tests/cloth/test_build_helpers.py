@@ -12,7 +12,7 @@ import shapely
 from batikgen.cloth import crackle as cloth_crackle
 from batikgen.cloth import hand
 from batikgen.cloth.build import build_composition
-from batikgen.cloth.parallel import Aside, helpers_allowed
+from batikgen.cloth.parallel import Aside, helpers_allowed, thread_map
 from batikgen.errors import PatternError
 from batikgen.mapping.plan import MotifPlan
 from batikgen.motifs import get_motif
@@ -80,3 +80,9 @@ def test_one_worker_forks_no_helper():
     grown = cloth_crackle.start_growing("tulis", 900.0, 900.0, 0.5, _plan("tulis").seeds(), workers=1)
     assert grown._future is None and len(grown.result()[0]) > 100
     assert cloth_crackle.start_growing("crisp", 900.0, 900.0, 0.5, _plan("crisp").seeds(), workers=2) is None
+
+
+def test_thread_map_keeps_the_items_order():
+    items = [np.full(200_000, i, dtype=float) for i in range(9)]
+    assert [float(x) for x in thread_map(np.sum, items, 3)] == [200_000.0 * i for i in range(9)]
+    assert thread_map(len, [], 2) == [] and thread_map(len, ["ab"], 2) == [2]

@@ -143,7 +143,11 @@ def cut_to_wax(veins: np.ndarray, rank: np.ndarray, waxed: Iterable[tuple[np.nda
             pieces.extend(_cut_veins(shown, tree, geometries))
             continue
         half = len(shown) // 2
-        second = pool.submit(_cut_veins, shown[half:], tree, geometries)
+        try:
+            second = pool.submit(_cut_veins, shown[half:], tree, geometries)
+        except RuntimeError:  # no thread could be started (a process at its memory limit)
+            pieces.extend(_cut_veins(shown, tree, geometries))
+            continue
         inside, cut = _cut_veins(shown[:half], tree, geometries)
         inside_2, cut_2 = second.result()
         pieces.extend([inside, inside_2, cut, cut_2])  # the order one call gives
