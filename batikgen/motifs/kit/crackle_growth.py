@@ -21,8 +21,9 @@ CELL_MM = 30.0
 SECONDARY_PER_CELL = 9.0
 _STEP_MM = 1.5
 _TURN = 0.15
-#: Cells whose walks are tested together (see :func:`_grow_cells`).
-_GROUP = 128
+#: Cells whose walks are tested together (see :func:`_grow_cells`), and the most walk-segment
+#: pairs tested at once (each array of the test is 8 bytes a pair: 12 MB).
+_GROUP, _PAIRS = 128, 1_500_000
 
 
 def _walks(starts: np.ndarray, angles: np.ndarray, steps: np.ndarray) -> np.ndarray:
@@ -162,7 +163,13 @@ def _grow_cells(origins: np.ndarray, amount: float, rngs: list) -> list[list[np.
         # segments, so little of the padded (walk, step, segment) arrays is padding.
         hits = [None] * len(active)
         order = np.argsort(segments.count[active], kind="stable")
-        for group in np.array_split(order, max(1, len(order) // _GROUP)):
+        # Groups of up to _GROUP cells, fewer where they have many segments (bounded memory).
+        size = np.minimum(_GROUP, np.maximum(1, _PAIRS // (int(steps.max()) * segments.count[active][order])))
+        cuts, at = [], 0
+        while at < len(order):
+            at += int(size[at])
+            cuts.append(at)
+        for group in np.split(order, cuts[:-1]):
             longest = int(steps[group].max())
             found = _first_hits(_walks(starts[group], angles[group, :longest], steps[group]), steps[group],
                                 *segments.of(active[group]), 0.3)
