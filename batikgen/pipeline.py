@@ -181,7 +181,8 @@ def render_recording(
     preview : bool
         Quick look: PNG and JPEG preview only, at ``PREVIEW_DPI`` unless ``dpi`` is lower.
     workers : int, optional
-        Processes drawing strips; default the available cores.
+        Processes drawing strips, and processes or threads building a cap or tulis composition;
+        default the available cores.
     name : str, optional
         The piece's name: outputs are ``NAME-MOTIF.*``. Default :func:`default_piece_name` of
         ``path``. A name is one file name: no separators, no leading dot.
