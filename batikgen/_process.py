@@ -1,4 +1,5 @@
-"""Child processes that die with their parent (Linux), shared by the strip workers and the readers' isolation."""
+"""Child processes that die with their parent (Linux), shared by the strip workers, the readers'
+isolation and the build's helper; and the cores a process may use."""
 
 from __future__ import annotations
 
@@ -27,3 +28,11 @@ def die_with_parent(parent: int | None) -> None:
         return
     if parent is not None and os.getppid() != parent:  # the parent died before prctl took effect
         os._exit(1)
+
+
+def available_cores() -> int:
+    """Cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # macOS, Windows
+        return os.cpu_count() or 1

@@ -181,7 +181,8 @@ def render_recording(
     preview : bool
         Quick look: PNG and JPEG preview only, at ``PREVIEW_DPI`` unless ``dpi`` is lower.
     workers : int, optional
-        Processes drawing strips; default the available cores.
+        Processes drawing strips, and processes or threads building a cap or tulis composition;
+        default the available cores.
     name : str, optional
         The piece's name: outputs are ``NAME-MOTIF.*``. Default :func:`default_piece_name` of
         ``path``. A name is one file name: no separators, no leading dot.
@@ -208,7 +209,7 @@ def render_recording(
             features = features_from_file(path, progress=progress)
         plan = plan_from_features(features, motif, palette, cloth, mapping=mapping, absolute=absolute,
                                   border=border, legend=legend, finish=finish)
-        composition = build_composition(plan)
+        composition = build_composition(plan, workers=workers)
         recipe = Recipe(recording=path.name, content_hash=str(features.source.get("content_hash", "")),
                         motif=motif, palette=palette, cloth=cloth, border=border,
                         mapping=Path(mapping).name if mapping else None, absolute=absolute, legend=legend,

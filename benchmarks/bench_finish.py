@@ -8,6 +8,10 @@ seconds of rendering (main process and workers), whose ratio moves less than wal
 work shares the machine.
 Target: tulis at most 1.5x crisp; memory still bounded by the strip.
 
+A last line times building alone, in this process, best of three (no imports, so the build's own
+cost shows): cap and tulis against crisp, with the build's helper processes (the default) and
+without (one worker). Target for the build: cap and tulis at most crisp + 0.35 s.
+
 Run: ``python -m benchmarks finish`` (``BATIKGEN_BENCH_REPEAT`` runs per finish, default 1).
 """
 
@@ -15,10 +19,23 @@ from __future__ import annotations
 
 import os
 import tempfile
+import time
 
-from benchmarks.bench_render import _median_case, _workers
+from benchmarks.bench_render import SIZES, _median_case, _workers, kawung_composition
 
 TARGET_RATIO = 1.5
+#: Seconds a cap or tulis build may add to crisp's.
+BUILD_EXTRA_S = 0.35
+
+
+def _build_alone(finish: str, workers: int | None, repeat: int = 3) -> float:
+    """Best of ``repeat`` wall times of building the A0 plan in this process."""
+    best = float("inf")
+    for _ in range(repeat):
+        started = time.perf_counter()
+        kawung_composition(*SIZES["A0"], finish=finish, workers=workers)
+        best = min(best, time.perf_counter() - started)
+    return best
 
 
 def main() -> None:
@@ -37,6 +54,15 @@ def main() -> None:
               f"{r['cpu_s']:.2f} s {r['cpu_s'] / crisp['cpu_s']:.2f}x), peak pss {r['pss_peak_mb']:.0f} MB", flush=True)
     ratio = (figures["tulis"]["build_s"] + figures["tulis"]["render_s"]) / (crisp["build_s"] + crisp["render_s"])
     print(f"tulis / crisp = {ratio:.2f} (target <= {TARGET_RATIO}): {'meets' if ratio <= TARGET_RATIO else 'MISSES'}")
+    kawung_composition(100.0, 100.0, finish="tulis")  # imports and first-call costs out of the way
+    crisp_s = _build_alone("crisp", None)
+    parts = []
+    for finish in ("cap", "tulis"):
+        helped, alone = _build_alone(finish, None), _build_alone(finish, 1)
+        verdict = "meets" if helped - crisp_s <= BUILD_EXTRA_S else "MISSES"
+        parts.append(f"{finish} {helped:.2f} s (+{helped - crisp_s:.2f} s, {verdict}; one worker {alone:.2f} s)")
+    print(f"build alone, best of 3, load average {os.getloadavg()[0]:.1f}: crisp {crisp_s:.2f} s; " + "; ".join(parts)
+          + f" (target: at most crisp + {BUILD_EXTRA_S} s)")
 
 
 if __name__ == "__main__":

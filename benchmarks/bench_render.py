@@ -43,9 +43,11 @@ TARGETS = {"A0": (6.0, 600.0), "kain-panjang": (20.0, 1000.0)}  # seconds, MB
 DPI = 300
 
 
-def kawung_composition(width_mm: float, height_mm: float, cell_mm: float = 25.0, finish: str = "crisp"):
+def kawung_composition(width_mm: float, height_mm: float, cell_mm: float = 25.0, finish: str = "crisp",
+                       workers: int | None = None):
     """A kawung cloth built through the pattern engine, with row parameters that vary smoothly,
-    drawn with ``finish`` (crisp: the exact geometry this benchmark has always measured)."""
+    drawn with ``finish`` (crisp: the exact geometry this benchmark has always measured), by
+    ``workers`` processes (default the available cores)."""
     import numpy as np
 
     from batikgen.cloth.build import build_composition
@@ -65,7 +67,7 @@ def kawung_composition(width_mm: float, height_mm: float, cell_mm: float = 25.0,
     ]
     plan = MotifPlan(1, "kawung", "sogan-yogya", {"name": "bench", "width_mm": width_mm, "height_mm": height_mm},
                      cell, columns, rows, seed=1, finish=finish)
-    return build_composition(plan)
+    return build_composition(plan, workers=workers)
 
 
 def dense_composition(width_mm: float, height_mm: float, tile_mm: float = 120.0, polygons: int = 2000,

@@ -17,7 +17,7 @@ from ..motifs.kit.palettes import Palette, get_palette
 from ..motifs.registry import MotifFamily, get_motif
 from ..seeding import SeedTree
 from .composition import Composition, Layer, PolygonArray
-from .crackle import add_crackle
+from .crackle import add_crackle, start_growing
 from .hand import hand_layers
 from .legend import legend_layers, legend_width
 
@@ -58,16 +58,17 @@ def draw_band(family: MotifFamily, rows_params: list[dict], x0: float, y0: float
     return collected
 
 
-def field_layers(plan: MotifPlan, palette: Palette, field: list[float]) -> list[Layer]:
+def field_layers(plan: MotifPlan, palette: Palette, field: list[float], workers: int | None = None) -> list[Layer]:
     """The timeline: one row of cells per plan row, clipped to the field."""
     family = get_motif(plan.motif).in_finish(plan.finish)
     x0, y0, x1, y1 = field
     collected = draw_band(family, [row.params for row in plan.rows], x0, y0, plan.cell_mm, plan.columns,
                           plan.seeds())
     # The hand moves edges a fraction of a millimetre: it comes before the clip, so the field's edge stays straight.
+    # It draws in as many threads as the build's workers (see build_composition).
     unsteady = (y0, plan.cell_mm, [row.params.get(HAND_PARAMETER, 1.0) for row in plan.rows])
     drawn = hand_layers(_layers(family, palette, collected, finish=plan.finish), dict(family.layer_roles), plan.finish,
-                        plan.seeds().integer("hand"), rows=unsteady)
+                        plan.seeds().integer("hand"), rows=unsteady, workers=workers)
     return [Layer(layer.name, layer.colour, _clip(layer.shapes, x0, y0, x1, y1)) for layer in drawn]
 
 
@@ -152,12 +153,16 @@ def _border_motif(plan: MotifPlan, palette: Palette, cloth: tuple, band: float) 
                        plan.seeds().integer("hand"))
 
 
-def build_composition(plan: MotifPlan) -> Composition:
+def build_composition(plan: MotifPlan, workers: int | None = None) -> Composition:
     """Draw every part of the plan and collect the shapes into coloured layers.
 
     Parameters
     ----------
     plan : MotifPlan
+    workers : int, optional
+        Processes the build may use; default the available cores. With two or more, a large cap
+        or tulis crackle grows in a helper process while the design is drawn, and the tulis hand
+        and the crackle's cut run in two threads. The composition is the same for any number.
 
     Returns
     -------
@@ -167,7 +172,10 @@ def build_composition(plan: MotifPlan) -> Composition:
     palette = get_palette(plan.palette)
     layout = plan.layout
     width, height = plan.cloth.width_mm, plan.cloth.height_mm
-    layers = field_layers(plan, palette, layout.field)
+    # Cap and tulis crackle needs only the cloth's size: it grows first, aside, while the design is drawn.
+    grown = start_growing(plan.finish, width + (legend_width(plan) if plan.legend else 0.0), height, plan.crackle,
+                          plan.seeds().child("crackle"), workers)
+    layers = field_layers(plan, palette, layout.field, workers)
     layers += head_panel_layers(plan, palette, layout.head_panel)
     layers += border_layers(plan, palette, layout)
     if plan.legend:
@@ -178,4 +186,5 @@ def build_composition(plan: MotifPlan) -> Composition:
     # Veins of dye through cracked wax, cut to the field's waxed areas (the legend, border and head
     # panel layers carry no family role, so they get none); none at all when plan.crackle is 0.
     roles = dict(get_motif(plan.motif).layer_roles)  # crackle only in the field's waxed areas
-    return add_crackle(composition, roles, plan.crackle, palette, plan.seeds().child("crackle"))
+    return add_crackle(composition, roles, plan.crackle, palette, plan.seeds().child("crackle"), grown=grown,
+                       workers=workers)

@@ -22,12 +22,21 @@ from dataclasses import dataclass
 import numpy as np
 import shapely
 
+from .._process import available_cores
 from ..motifs.kit.noise import hash_uniform, value_noise
 from .composition import Layer, PolygonArray
+from .parallel import thread_map
 
 #: Vertices are added along rings so no edge is longer than this (mm): the width then breathes
 #: smoothly along long straight edges too.
 STEP_MM = 1.0
+#: Vertices the hand moves at a time (whole shapes): a piece's temporaries stay in the cores'
+#: caches (about 15 % faster than whole layers), and pieces are what threads share. The breathing
+#: of a shape depends on that shape alone, so the pieces change nothing but rounding in the last
+#: bit of the swell's arc length.
+PIECE_VERTICES = 64_000
+#: Vertices from which the pieces are shared between threads (a pool costs about a millisecond).
+THREAD_MIN_VERTICES = 100_000
 #: A shape whose bounding box is at most this across (mm) and has one ring is a dot (cecek),
 #: dabbed whole rather than drawn as a line.
 DOT_MM = 2.6
@@ -157,13 +166,15 @@ def breathe(shapes: PolygonArray, spout: Spout, seed: int, rows=None) -> Polygon
     m1 = np.maximum(m, 1)
     prev = first + (k - 1) % m1
     nxt = first + (k + 1) % m1
-    tangent = c[nxt] - c[prev]
+    before, after = np.take(c, prev, axis=0), np.take(c, nxt, axis=0)  # each gathered once: half a million rows
+    tangent = after - before
     norm = np.hypot(tangent[:, 0], tangent[:, 1])
     tangent /= np.where(norm > 0, norm, 1.0)[:, None]
     # Corners and cusps (tips of petals, blade points) are held still, easing back to full movement
     # over a few vertices: a sideways push there would fold the outline over itself.
-    into, out = c - c[prev], c[nxt] - c
-    turn = np.einsum("ij,ij->i", into, out) / np.maximum(np.hypot(*into.T) * np.hypot(*out.T), 1e-12)
+    into, out = c - before, after - c
+    turn = np.einsum("ij,ij->i", into, out) / np.maximum(np.hypot(into[:, 0], into[:, 1]) *
+                                                         np.hypot(out[:, 0], out[:, 1]), 1e-12)
     hold = np.clip((turn + 0.2) / 0.6, 0.0, 1.0)
     for _ in range(4):
         hold = np.minimum(hold, np.minimum(hold[prev], hold[nxt]) * 0.5 + 0.5)
@@ -256,6 +267,53 @@ def is_dot(shapes: PolygonArray) -> np.ndarray:
         return (n_rings == 1) & (size <= DOT_MM)
 
 
+def _pieces(shapes: PolygonArray) -> list[PolygonArray]:
+    """``shapes`` in runs of whole shapes of about :data:`PIECE_VERTICES` vertices (views, not copies)."""
+    size = PIECE_VERTICES
+    vertex = shapes.ring_offsets[shapes.part_offsets[shapes.shape_offsets]]  # each shape's first vertex
+    cuts = np.searchsorted(vertex, np.arange(size, vertex[-1], size))
+    bounds = np.unique(np.concatenate([[0], cuts, [len(shapes)]]))
+    pieces = []
+    for a, b in zip(bounds[:-1].tolist(), bounds[1:].tolist()):
+        p0, p1 = shapes.shape_offsets[a], shapes.shape_offsets[b]
+        r0, r1 = shapes.part_offsets[p0], shapes.part_offsets[p1]
+        v0, v1 = shapes.ring_offsets[r0], shapes.ring_offsets[r1]
+        pieces.append(PolygonArray(shapes.coords[v0:v1], shapes.ring_offsets[r0 : r1 + 1] - v0,
+                                   shapes.part_offsets[p0 : p1 + 1] - r0, shapes.shape_offsets[a : b + 1] - p0,
+                                   shapes.multi[a:b]))
+    return pieces
+
+
+def _split(shapes: PolygonArray) -> tuple[PolygonArray, PolygonArray]:
+    """The dots of ``shapes`` and its other shapes (a layer all of one kind is not copied)."""
+    dots = is_dot(shapes)
+    if dots.all() or not dots.any():
+        return (shapes, PolygonArray.empty()) if dots.all() else (PolygonArray.empty(), shapes)
+    return shapes.take(dots), shapes.take(~dots)
+
+
+def _drawn(layers: list[Layer], roles: list[str], seed: int, rows, threads: int) -> list[Layer]:
+    """:func:`hand_layer` of each layer, the lines and fills moved piece by piece (see
+    :data:`PIECE_VERTICES`), the layers' splitting, dots and pieces shared between ``threads``
+    threads (numpy and shapely release the GIL on these arrays)."""
+    split = thread_map(_split, [layer.shapes for layer in layers], threads)
+    jobs = []  # (layer, what to do, shapes), in the order the layer's shapes are kept
+    for index, ((dots, lines), role) in enumerate(zip(split, roles)):
+        jobs += [(index, None, dots)] if len(dots) else []
+        jobs += [(index, _spout(role), piece) for piece in (_pieces(lines) if len(lines) else [])]
+
+    def draw(job):
+        _, spout, shapes = job
+        return dab(shapes, seed + 101) if spout is None else breathe(shapes, spout, seed, rows)
+
+    drawn = thread_map(draw, jobs, threads)
+    parts: list[list[PolygonArray]] = [[] for _ in layers]
+    for (index, _, _), shapes in zip(jobs, drawn):
+        parts[index].append(shapes)
+    return [Layer(layer.name, layer.colour, PolygonArray.concatenate(own)) if len(layer) else layer
+            for layer, own in zip(layers, parts)]
+
+
 def hand_layer(layer: Layer, role: str, seed: int, rows=None) -> Layer:
     """A layer as a tulis hand draws it: its dots dabbed, its lines and fills breathing.
 
@@ -274,15 +332,11 @@ def hand_layer(layer: Layer, role: str, seed: int, rows=None) -> Layer:
     Layer
         A new layer, same name and colour; the dots keep their order, then the other shapes.
     """
-    if not len(layer):
-        return layer
-    dots = is_dot(layer.shapes)
-    shapes = PolygonArray.concatenate([dab(layer.shapes.take(dots), seed + 101),
-                                       breathe(layer.shapes.take(~dots), _spout(role), seed, rows)])
-    return Layer(layer.name, layer.colour, shapes)
+    return _drawn([layer], [role], seed, rows, 1)[0]
 
 
-def hand_layers(layers: list[Layer], roles: dict[str, str], finish: str, seed: int, rows=None) -> list[Layer]:
+def hand_layers(layers: list[Layer], roles: dict[str, str], finish: str, seed: int, rows=None,
+                workers: int | None = 1) -> list[Layer]:
     """The layers as the finish draws them: by hand for ``tulis``, as they are otherwise.
 
     Parameters
@@ -295,6 +349,10 @@ def hand_layers(layers: list[Layer], roles: dict[str, str], finish: str, seed: i
     seed : int
     rows : (float, float, array_like), optional
         Per-row unsteadiness of the hand, as for :func:`breathe`.
+    workers : int or None, optional
+        Threads that may draw (None: the available cores; default 1). From
+        :data:`THREAD_MIN_VERTICES` vertices, the pieces are shared between them; each piece is
+        drawn alone, so the layers are the same for any number.
 
     Returns
     -------
@@ -302,7 +360,12 @@ def hand_layers(layers: list[Layer], roles: dict[str, str], finish: str, seed: i
     """
     if finish != "tulis":
         return layers
-    return [hand_layer(layer, roles[layer.name], seed, rows) if layer.name in roles else layer for layer in layers]
+    todo = [i for i, layer in enumerate(layers) if layer.name in roles]
+    vertices = sum(len(layers[i].shapes.coords) for i in todo)
+    threads = (workers or available_cores()) if vertices >= THREAD_MIN_VERTICES else 1
+    drawn = dict(zip(todo, _drawn([layers[i] for i in todo], [roles[layers[i].name] for i in todo], seed, rows,
+                                  threads)))
+    return [drawn.get(i, layer) for i, layer in enumerate(layers)]
 
 
 __all__ = ["SPOUTS", "Spout", "breathe", "dab", "densify", "hand_layer", "hand_layers", "is_dot"]

@@ -21,7 +21,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from .._process import die_with_parent
+from .._process import available_cores, die_with_parent
 from ..errors import RenderError
 from .raster import PreparedScene, StripPainter
 
@@ -60,14 +60,6 @@ def _work(strip: int) -> list:
         _PAINTER = StripPainter(scene)
     pixels = _PAINTER.paint(strip)
     return [encoder.encode(strip, pixels) for encoder in encoders]
-
-
-def available_cores() -> int:
-    """Cores this process may run on."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # macOS, Windows
-        return os.cpu_count() or 1
 
 
 def encoded_strips(

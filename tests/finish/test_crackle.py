@@ -46,3 +46,19 @@ def test_each_cell_grows_the_same_cracks_whatever_the_cloth():
     large, _ = grown_veins(3 * CELL_MM, 3 * CELL_MM, 0.8, 11)
     inside = shapely.within(shapely.centroid(large), shapely.box(0, 0, 2 * CELL_MM, 2 * CELL_MM))
     assert sorted(shapely.to_wkb(small)) == sorted(shapely.to_wkb(large[inside]))
+
+
+def test_cells_grown_in_lockstep_grow_as_each_would_alone():
+    from batikgen.motifs.kit.crackle_growth import _grow_cells
+
+    origins = np.array([(i * CELL_MM, j * CELL_MM) for j in range(3) for i in range(4)], dtype=float)
+
+    def rngs():
+        return [np.random.default_rng([5, 0, c, 1]) for c in range(len(origins))]
+
+    with np.errstate(divide="ignore", invalid="ignore"):
+        together = _grow_cells(origins, 0.9, rngs())
+        alone = [_grow_cells(origins[c : c + 1], 0.9, [rng])[0] for c, rng in enumerate(rngs())]
+    assert sum(map(len, together)) > 3 * len(origins)  # cells of several cracks, not one each
+    assert [len(cracks) for cracks in together] == [len(cracks) for cracks in alone]
+    assert all(np.array_equal(a, b) for x, y in zip(together, alone) for a, b in zip(x, y))
