@@ -19,7 +19,7 @@ def test_the_recipe_names_the_recording_by_file_name_and_the_command_has_no_dire
     mapping = private / "calm.toml"
     shutil.copy(DEFAULT_MAPPING_PATH, mapping)
     result = CliRunner().invoke(main, ["render", str(recording), "-o", str(private / "out"), "--preview", "--legend",
-                                       "--cloth", "A4", "--mapping", str(mapping), "--palette", "lasem"])
+                                       "--cloth", "A4", "--mapping", str(mapping), "--palette", "Lasem"])
     assert result.exit_code == 0, result.output
     text = Path(result.stdout.splitlines()[-1]).read_text(encoding="utf-8")
     assert "Jane Doe" not in text and str(tmp_path) not in text
@@ -27,6 +27,7 @@ def test_the_recipe_names_the_recording_by_file_name_and_the_command_has_no_dire
     recipe = meta["recipe"]
     assert recipe["recording"] == "session.edf" and recipe["mapping"] == "calm.toml"
     assert recipe["content_hash"] == meta["plan"]["source"]["content_hash"] and len(recipe["content_hash"]) == 64
+    # Choices are taken in any case and recorded as defined.
     assert (recipe["palette"], recipe["cloth"], recipe["legend"], recipe["preview"]) == ("lasem", "A4", True, True)
     assert meta["settings"]["finish"] == meta["plan"]["finish"] == recipe["finish"] == "tulis"  # the default
     assert meta["command"] == ("batikgen render session.edf --motif kawung --palette lasem --cloth A4 --border line "

@@ -79,7 +79,9 @@ def batch(ctx, source, exhibition, jobs, dask, only, retry_failed, timeout, memo
     if source.is_dir() and not (source / MANIFEST_NAME).exists():
         if exhibition is None:
             raise click.UsageError(f"{source} is a folder of recordings: give the exhibition folder with -o")
-        manifest_path, added = write_folder_manifest(source, exhibition)
+        manifest_path, added, passed_over = write_folder_manifest(source, exhibition)
+        for line in passed_over:
+            click.echo(f"batikgen: warning: not a piece: {line}", err=True)
         click.echo(f"{manifest_path}: {len(added)} piece{'s' if len(added) != 1 else ''} added", err=True)
         source = manifest_path
     manifest = load_manifest(source)

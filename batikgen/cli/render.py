@@ -44,13 +44,13 @@ def _check_formats(ctx, param, value):
 @click.argument("recording", type=click.Path(path_type=Path))
 @click.option("-o", "--outdir", type=click.Path(path_type=Path, file_okay=False), default=Path("out"),
               show_default=True, help="Folder for the outputs.")
-@click.option("--motif", type=click.Choice(sorted(MOTIFS)), default=DEFAULT_MOTIF, show_default=True,
+@click.option("--motif", type=click.Choice(sorted(MOTIFS), case_sensitive=False), default=DEFAULT_MOTIF, show_default=True,
               help="Motif family.")
-@click.option("--palette", type=click.Choice(list(PALETTES)), default=DEFAULT_PALETTE, show_default=True,
+@click.option("--palette", type=click.Choice(list(PALETTES), case_sensitive=False), default=DEFAULT_PALETTE, show_default=True,
               help="Natural-dye palette.")
 @click.option("--cloth", default=DEFAULT_CLOTH, show_default=True, callback=checked_by(_cloth),
               help=f"Cloth format: {', '.join(CLOTHS)}, or WIDTHxLENGTH with units, e.g. 60cmx90cm, 24inx36in.")
-@click.option("--border", type=click.Choice(BORDER_STYLES), default=DEFAULT_BORDER, show_default=True,
+@click.option("--border", type=click.Choice(BORDER_STYLES, case_sensitive=False), default=DEFAULT_BORDER, show_default=True,
               help="Border (pinggiran): none, two lines, or lines with a band of small motifs.")
 @click.option("--mapping", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="Mapping table (TOML) of which rhythm drives which trait; see docs/mapping.md.")
@@ -63,11 +63,12 @@ def _check_formats(ctx, param, value):
               help="Comma-separated outputs: png, tiff (for print shops), svg (vector). A JPEG preview, "
                    "a palette proof strip and metadata.json are always written.")
 @click.option("--preview", is_flag=True,
-              help=f"Quick look: PNG and JPEG preview only, at {PREVIEW_DPI} dpi.")
+              help=f"Quick look at {PREVIEW_DPI} dpi: PNG, JPEG preview and metadata.json only (no proof "
+                   "strip, TIFF or SVG).")
 @click.option("--name", default=None, callback=checked_by(check_piece_name),
               help="The piece's name: outputs are NAME-MOTIF.*  [default: the recording's file name "
                    "without its extension]")
-@click.option("--finish", type=click.Choice(FINISHES), default=DEFAULT_FINISH, show_default=True,
+@click.option("--finish", type=click.Choice(FINISHES, case_sensitive=False), default=DEFAULT_FINISH, show_default=True,
               help="How the cloth is drawn and dyed: tulis (by hand with a canting), cap (stamped: even "
                    "lines, identical repeats), crisp (exact vectors, for plotters).")
 @click.option("--overwrite", is_flag=True, help="Replace existing output files.")

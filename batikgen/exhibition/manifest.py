@@ -288,16 +288,21 @@ def manifest_toml(title: str, intro: str, pieces: list[tuple[str, str, str]], de
 _COMPANION_SUFFIXES = (".fdt", ".vmrk", ".dat", ".pnt", ".log", ".21e")
 
 
-def recordings_in(folder: str | os.PathLike) -> list[Path]:
-    """The readable recordings directly in ``folder``, by name.
+def recordings_in(folder: str | os.PathLike) -> tuple[list[Path], list[str]]:
+    """The readable recordings directly in ``folder``, by name, and why each other file is not one.
 
     A file counts when a reader claims it by extension and content (nothing is parsed here, so a
     file that would crash a reader cannot crash the caller); companion files (``.fdt``, ``.vmrk``,
-    ...) and hidden files do not.
+    ...), hidden files and the manifest are neither counted nor reported.
+
+    Returns
+    -------
+    (list of pathlib.Path, list of str)
+        The recordings, and one line for every other file, naming it and what is wrong with it.
     """
     from ..signal.readers import choose_reader  # reads only the first bytes of each file
 
-    found = []
+    found, passed_over = [], []
     for path in sorted(Path(folder).iterdir()):
         if path.name.startswith(".") or path.suffix.lower() in _COMPANION_SUFFIXES or path.name == MANIFEST_NAME:
             continue
@@ -305,10 +310,11 @@ def recordings_in(folder: str | os.PathLike) -> list[Path]:
             continue  # BrainVision data, read through its header
         try:
             choose_reader(path)
-        except (BatikgenError, OSError):
+        except (BatikgenError, OSError) as exc:
+            passed_over.append(str(exc) if str(path) in str(exc) else f"{path}: {exc}")
             continue
         found.append(path)
-    return found
+    return found, passed_over
 
 
 def _as_listed(recording: Path, exhibition: Path) -> str:
@@ -318,7 +324,8 @@ def _as_listed(recording: Path, exhibition: Path) -> str:
     return str(recording) if relative == os.pardir or relative.startswith(os.pardir + os.sep) else relative
 
 
-def write_folder_manifest(folder: str | os.PathLike, exhibition_dir: str | os.PathLike) -> tuple[Path, list[str]]:
+def write_folder_manifest(folder: str | os.PathLike,
+                          exhibition_dir: str | os.PathLike) -> tuple[Path, list[str], list[str]]:
     """Make (or extend) ``EXHIBITION/exhibition.toml`` with a piece for every recording in ``folder``.
 
     Pieces are numbered (``piece-01``, ``piece-02``, ... in file-name order) and titled "Piece 1",
@@ -336,8 +343,9 @@ def write_folder_manifest(folder: str | os.PathLike, exhibition_dir: str | os.Pa
 
     Returns
     -------
-    (pathlib.Path, list of str)
-        The manifest and the ids of the pieces added.
+    (pathlib.Path, list of str, list of str)
+        The manifest, the ids of the pieces added, and a line for each file of ``folder`` that is
+        not a readable recording (see :func:`recordings_in`).
 
     Raises
     ------
@@ -346,7 +354,7 @@ def write_folder_manifest(folder: str | os.PathLike, exhibition_dir: str | os.Pa
     """
     folder = Path(folder).expanduser().resolve()
     exhibition = Path(exhibition_dir).expanduser().resolve()
-    recordings = recordings_in(folder)
+    recordings, passed_over = recordings_in(folder)
     if not recordings:
         raise ManifestError(f"{folder}: no readable recording in this folder")
     path = exhibition / MANIFEST_NAME
@@ -370,4 +378,4 @@ def write_folder_manifest(folder: str | os.PathLike, exhibition_dir: str | os.Pa
     if added:
         exhibition.mkdir(parents=True, exist_ok=True)
         write_bytes_atomic(path, text.encode("utf-8"), overwrite=True)
-    return path, [a[0] for a in added]
+    return path, [a[0] for a in added], passed_over

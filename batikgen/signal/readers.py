@@ -465,8 +465,8 @@ READERS: list[Reader] = [
 
 
 def supported_extensions() -> list[str]:
-    """Every file extension some reader claims."""
-    return [ext for reader in READERS for ext in reader.extensions]
+    """Every file extension some reader claims, each once (several text formats share .csv)."""
+    return list(dict.fromkeys(ext for reader in READERS for ext in reader.extensions))
 
 
 def choose_reader(path: Path) -> Reader:

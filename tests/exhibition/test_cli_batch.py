@@ -102,6 +102,9 @@ def test_a_folder_of_recordings_becomes_an_exhibition(tmp_path):
 
     result = runner.invoke(main, ["batch", str(folder), "-o", str(show), "--dry-run"])
     assert result.exit_code == 1, result.output  # two pieces still to make
+    # A file that is not a recording is named, not silently left out; the recordings' companions are not.
+    passed_over = [line for line in result.stderr.splitlines() if "not a piece" in line]
+    assert len(passed_over) == 1 and str(folder.resolve() / "notes.txt") in passed_over[0], result.stderr
     manifest = load_manifest(show)
     assert [(p.id, p.title, p.recording.name) for p in manifest.pieces] == \
         [("piece-01", "Piece 1", "jane-doe-rest.edf"), ("piece-02", "Piece 2", "testbva.vhdr")]

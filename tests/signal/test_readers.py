@@ -73,8 +73,10 @@ def test_empty_and_unknown_files_are_refused(tmp_path):
         read_recording(empty)
     unknown = tmp_path / "data.xyz"
     unknown.write_bytes(b"\x01\x02\x03" * 100)
-    with pytest.raises(RecordingError, match="unrecognised recording format; supported extensions: .edf"):
+    with pytest.raises(RecordingError, match="unrecognised recording format; supported extensions: .edf") as refused:
         read_recording(unknown)
+    listed = str(refused.value).split("supported extensions: ")[1].split(", ")
+    assert ".csv" in listed and len(listed) == len(set(listed))  # several text formats claim .csv: named once
 
 
 def test_content_sniffing_names_the_real_format(tmp_path, sample_path):
