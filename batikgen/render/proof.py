@@ -55,20 +55,39 @@ def proof_image(composition: Composition, palette_name: str = "", roles: dict[st
         role = by_colour.get(hex_colour(colour))
         entries.append((f"{role}: {name}" if role and role != name else name, colour))
     title_px = 40
-    image = Image.new("RGB", (SWATCH_PX * len(entries), title_px + SWATCH_PX + LABEL_PX), (255, 255, 255))
-    draw = ImageDraw.Draw(image)
     font = ImageFont.load_default(size=18)
     small = ImageFont.load_default(size=15)
+    labels = [_wrapped(name, small, SWATCH_PX - 20) for name, _ in entries]
+    label_px = max([LABEL_PX] + [34 + 18 * len(lines) + 8 for lines in labels])
+    image = Image.new("RGB", (SWATCH_PX * len(entries), title_px + SWATCH_PX + label_px), (255, 255, 255))
+    draw = ImageDraw.Draw(image)
     draw.text((10, 10), f"palette: {palette_name}" if palette_name else "palette", fill=_INK_DARK, font=font)
-    for i, (name, colour) in enumerate(entries):
+    for i, ((_, colour), lines) in enumerate(zip(entries, labels)):
         x = i * SWATCH_PX
         draw.rectangle([x, title_px, x + SWATCH_PX - 1, title_px + SWATCH_PX - 1], fill=colour)
         luminance = 0.2126 * colour[0] + 0.7152 * colour[1] + 0.0722 * colour[2]
         draw.text((x + 10, title_px + 10), hex_colour(colour), fill=_INK_DARK if luminance > 128 else _INK_LIGHT,
                   font=font)
         draw.text((x + 10, title_px + SWATCH_PX + 8), hex_colour(colour), fill=_INK_DARK, font=font)
-        draw.text((x + 10, title_px + SWATCH_PX + 34), name[:30], fill=_INK_DARK, font=small)
+        for row, line in enumerate(lines):
+            draw.text((x + 10, title_px + SWATCH_PX + 34 + 18 * row), line, fill=_INK_DARK, font=small)
     return image
+
+
+def _wrapped(label: str, font, width_px: int) -> list[str]:
+    """``label`` in lines no wider than ``width_px``, broken after the ``+`` between layer names
+    (or anywhere, for one name that is too long by itself)."""
+    lines: list[str] = []
+    for word in label.replace(" + ", " +\n").split("\n"):
+        if lines and font.getlength(f"{lines[-1]} {word}") <= width_px:
+            lines[-1] = f"{lines[-1]} {word}"
+            continue
+        while font.getlength(word) > width_px:  # one name wider than the swatch: cut it where it must
+            cut = max((n for n in range(1, len(word) + 1) if font.getlength(word[:n]) <= width_px), default=1)
+            lines.append(word[:cut])
+            word = word[cut:]
+        lines.append(word)
+    return lines
 
 
 def proof_png_bytes(composition: Composition, palette_name: str = "", roles: dict[str, str] | None = None) -> bytes:

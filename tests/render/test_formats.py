@@ -171,6 +171,21 @@ def test_proof_labels_swatches_with_the_palettes_roles():
     assert box is not None and 240 <= box[0] and box[2] <= 480 and box[1] >= 40 + 240
 
 
+def test_long_proof_labels_wrap_inside_their_swatch_instead_of_being_cut():
+    composition = _scene()
+    short = np.asarray(proof_image(composition, "sogan-yogya"))
+    for name in ("outline", "border-line", "head-gradation_8", "border-gradation_8", "legend-frame"):
+        composition.layers.append(Layer(name, (74, 46, 29), [shapely.box(1, 1, 2, 2)]))  # one more shared dye
+    image = np.asarray(proof_image(composition, "sogan-yogya"))
+    assert image.shape[0] > short.shape[0]  # more label rows, none dropped
+    ink = (image[40 + 240 :] < 128).all(axis=2)  # dark text under the swatches
+    columns = np.flatnonzero(ink.any(axis=0))
+    second = columns[(columns >= 240) & (columns < 480)]  # the shared dye's swatch
+    assert second.max() < 480 - 4  # its label stays inside its own column
+    rows = np.flatnonzero(ink[:, 240:480].any(axis=1))
+    assert rows.max() - rows.min() > 3 * 18  # the hex and at least three lines of names
+
+
 def test_formats_are_parsed_and_bad_ones_named():
     assert parse_formats("svg,PNG, tif") == ("png", "tiff", "svg")
     with pytest.raises(ParameterError, match="must be among png, tiff, svg .* got jpeg"):
