@@ -67,6 +67,17 @@ def bend(cell: float, period: float, amp: float, params: dict[str, float]) -> di
     return layers
 
 
+def pinholes(vine: shapely.Geometry, max_area: float) -> list[shapely.Polygon]:
+    """The holes of ``vine`` smaller than ``max_area`` (mm²), as polygons that fill them.
+
+    Where a tendril leaves the stem, or leaves meet it, the strokes can close a speck of ground
+    between them, under a millimetre across: a canting's wax runs into it, so it is filled.
+    """
+    parts = getattr(vine, "geoms", [vine])
+    holes = [shapely.Polygon(ring) for part in parts for ring in part.interiors]
+    return [hole for hole in holes if hole.area < max_area]
+
+
 def draw_row(y0: float, cell_mm: float, n_columns: int, params: dict[str, float], seeds=None) -> dict[str, list]:
     """Geometry of one row of lung-lungan whose top edge is at ``y0`` mm (``seeds`` unused: exact).
 
@@ -88,6 +99,7 @@ def draw_row(y0: float, cell_mm: float, n_columns: int, params: dict[str, float]
     starts = np.arange(-1, np.ceil(width / period) + 1) * period
     out: dict[str, list] = {"stem": copies([stem], np.column_stack([starts, np.full(len(starts), yc)])),
                             "leaf": [], "flower": [], "heart": []}
+    template: list = []
     if params["leaves"] > 0:
         # Leaves along the first half wave (below the axis), leaning forward off the stem and away
         # from the axis; the second half wave holds their mirror images (glide symmetry).
@@ -107,6 +119,14 @@ def draw_row(y0: float, cell_mm: float, n_columns: int, params: dict[str, float]
     for layer, shapes in below.items():
         out[layer].extend(copies(shapes, down))
         out[layer].extend(copies(transform_all(shapes, np.diag([1.0, -1.0])), up))
+    # Specks of ground closed in where a tendril leaves the stem or leaves meet it, found once on one
+    # wave of the vine at the origin and filled in every copy.
+    tendrils = below["stem"]
+    wave_vine = [stem, *template,
+                 *copies(tendrils, [[period / 4, amp]]),
+                 *copies(transform_all(tendrils, np.diag([1.0, -1.0])), [[3 * period / 4, -amp]])]
+    specks = pinholes(shapely.union_all(wave_vine), (1.5 * line) ** 2)
+    out["stem"].extend(copies(specks, np.column_stack([starts, np.full(len(starts), yc)])))
     return {layer: clip_to_box(shapes, 0.0, y0, width, y0 + cell_mm) for layer, shapes in out.items()}
 
 
