@@ -136,3 +136,15 @@ def test_name_option_names_the_outputs_and_bad_names_are_refused(tmp_path, sampl
         # A usage error like any other bad option value: exit 2, naming the option.
         assert result.exit_code == 2 and "Invalid value for '--name': name " in result.stderr, bad
         assert not (tmp_path / "bad").exists()
+
+
+def test_a_usage_error_is_one_line_naming_the_option_and_where_help_is(sample_path):
+    for args, named in ((["render", str(sample_path), "--finish", "batik"], "Invalid value for '--finish'"),
+                        (["render"], "Missing argument 'RECORDING'"),
+                        (["rendr"], "No such command 'rendr'")):
+        result = CliRunner().invoke(main, args)
+        assert result.exit_code == 2, args
+        assert result.stderr.count("\n") == 1 and result.stderr.startswith(f"batikgen: error: {named}"), result.stderr
+        assert "--help')" in result.stderr and "Traceback" not in result.stderr
+    bare = CliRunner().invoke(main, [])  # no command at all: the help, as click shows it
+    assert "Usage:" in bare.output and "render" in bare.output

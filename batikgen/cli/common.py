@@ -18,6 +18,8 @@ from ._startup import _stop as _stop_while_starting
 
 #: Exit status of a command stopped by Ctrl-C: 128 + SIGINT, as shells report it.
 EXIT_INTERRUPTED = 130
+#: Click 8.2+ shows a bare command's help through this usage error (8.1 has none: nothing to catch).
+_NO_ARGS_IS_HELP = getattr(click.exceptions, "NoArgsIsHelpError", ())
 
 
 def fail_cleanly(func):
@@ -123,6 +125,28 @@ class LazyGroup(click.Group):
         if name not in self.commands and name in self.lazy_commands:
             importlib.import_module(f"{__package__}.{name}")  # registers itself on main
         return self.commands.get(name)
+
+    def main(self, *args, standalone_mode: bool = True, **kwargs):
+        """Click's main, with a usage error as one line on stderr (exit 2) like every other error,
+        instead of click's usage, hint and message over four lines."""
+        if not standalone_mode:
+            return super().main(*args, standalone_mode=False, **kwargs)
+        try:
+            result = super().main(*args, standalone_mode=False, **kwargs)
+        except _NO_ARGS_IS_HELP as exc:  # a bare command: its help, as click shows it
+            exc.show()
+            sys.exit(exc.exit_code)
+        except click.UsageError as exc:
+            where = exc.ctx.command_path if exc.ctx is not None else "batikgen"
+            click.echo(f"batikgen: error: {exc.format_message()} (see '{where} --help')", err=True)
+            sys.exit(exc.exit_code)
+        except click.ClickException as exc:
+            exc.show()
+            sys.exit(exc.exit_code)
+        except click.Abort:  # Ctrl-C or end of input while click itself was reading the command line
+            click.echo("batikgen: interrupted", err=True)
+            sys.exit(EXIT_INTERRUPTED)
+        sys.exit(result if isinstance(result, int) else 0)
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
