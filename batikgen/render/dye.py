@@ -285,7 +285,8 @@ def dye_pass(pixels: np.ndarray, top: int, dpi: float, seed: int) -> np.ndarray:
             sums = box_sums(block, n, work)
             image = block[:, reach : reach + y1 - y0, reach : reach + x1 - x0]
             size = image.size
-            # Seep: image - weight x max(image - mean, 0), the weight in 1/256ths.
+            # Seep: image - weight x max(image - mean, 0), as (max(n**2 image, sums) - sums) >> shift
+            # times the weight in units that fold in the 1 / n**2 (see _lift_shift), >> 8.
             seeped = work.get("seeped", size).reshape(image.shape)
             np.multiply(image, area, out=seeped, dtype=wide)
             np.maximum(seeped, sums, out=seeped)
