@@ -45,8 +45,9 @@ MOTTLE_PERIOD_MM = 7.0
 #: Noise fields are evaluated on a lattice about this many mm apart (a power of two of pixels, so
 #: the interpolation weights are exact integers) anchored at absolute pixel positions.
 _NODE_MM = 0.5
-#: Tile of the pass: rows and pixels. Its uint16 temporaries (about 400 KB) stay in the caches
-#: (measured on an A0 band: 16 x 1024 px 79 ms, 32 x 2048 px 62-64 ms, 64 x 4096 px 66 ms).
+#: Tile of the pass: rows and pixels. Its uint16 scratch arrays (about 400 KB each) stay in the
+#: caches (measured on an A0 band: tiles of 16-128 rows by 512-4096 px within 10 % of each other;
+#: 32 x 2048 px 50 ms, 32 x 1024 px 58 ms).
 _TILE_ROWS, _TILE_PX = 32, 2048
 
 

@@ -138,13 +138,14 @@ def dye_ramp(palette: Palette, dark: str, light: str, steps: int, step: float = 
 def _dye_ramp(dark: tuple[int, int, int], light: tuple[int, int, int], steps: int, step: float):
     start, end = np.array(dark) / 255.0, np.array(light) / 255.0
     grid = np.linspace(0.0, 1.0, 4097)  # about 0.02 CIEDE2000 apart: finer than an 8-bit level
-    exact = srgb_to_cielab(oklch_mix(start, end, grid))
+    way = oklch_mix(start, end, grid)
+    exact = srgb_to_cielab(way)
     # The way's length, in small steps (CIEDE2000 is not additive over large ones).
     length = float(ciede2000(exact[:-1], exact[1:]).sum())
     step = max(1.0, min(step, length / steps))
     # Walk in the colours as they will be painted (8 bits): each step is measured from the last
     # painted colour, so rounding does not add up along the ramp or widen a step by half a level.
-    painted = np.rint(oklch_mix(start, end, grid) * 255.0).astype(int)
+    painted = np.rint(way * 255.0).astype(int)
     painted[0] = dark
     lab = srgb_to_cielab(painted / 255.0)
     out, here = [0], 0
