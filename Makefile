@@ -1,5 +1,6 @@
 # The README's two commands. Each sets itself up: a virtual environment in .venv with the
-# package installed (editable) and its test extra, rebuilt when pyproject.toml changes.
+# package installed (editable) and its test extra, rebuilt when pyproject.toml changes or the
+# compiled dye pass's source does (the install compiles it).
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -11,7 +12,7 @@ EXHIBITION_OUT ?= out/exhibition
 
 .PHONY: demo test bench sample clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml batikgen/render/_dye.c
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'

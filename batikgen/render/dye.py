@@ -18,12 +18,14 @@ The mottle: each channel darkens by a fraction of ``value x (255 - value)**2`` (
 middle tones, nothing at black and next to nothing near white) times a noise field of patches about
 7 mm across: the way a little more or less dye darkens a dyed field, while wax-white stays clean.
 
-Everything is integer arithmetic on small unsigned integers (uint8 and uint16), on the three
-channels as separate planes (so the noise fields apply to each as they are), worked in tiles of a
-few rows by a couple of thousand pixels, in scratch arrays reused from tile to tile, so every
-temporary stays in the CPU's caches. The box is summed, never divided: the division is folded into
-the seep's weight. About 52 ms of CPU a band of 512 rows of an A0 at 300 dpi (61 ms before the
-sums and the reused scratch arrays, 250-450 ms for the float pass before that).
+Everything is integer arithmetic on small unsigned integers (uint8, uint16 and uint32 sums). The
+box is summed, never divided: the division is folded into the seep's weight. The pass runs in C
+(``_dye.c``, built at install; about 17 ms of CPU a band of 512 rows of an A0 at 300 dpi) or, where
+no C compiler was at hand, in numpy (:func:`numpy_dye_pass`: the same bytes, about 45-52 ms a band).
+The numpy pass works on the three channels as separate planes (so the noise fields apply to each as
+they are), in tiles of a few rows by a couple of thousand pixels, in scratch arrays reused from
+tile to tile, so every temporary stays in the CPU's caches; it is also the reference the compiled
+pass is tested against.
 """
 
 from __future__ import annotations
@@ -31,6 +33,14 @@ from __future__ import annotations
 import numpy as np
 
 from ..motifs.kit.noise import value_noise_grid
+
+try:  # the compiled pass, built by the install when a C compiler is there (see pyproject.toml)
+    from . import _dye as _compiled
+except ImportError:  # pragma: no cover - depends on the install
+    _compiled = None
+
+#: Which dye pass runs: "compiled" (C) or "numpy" (the same bytes, about 3x the CPU).
+DYE_PASS = "numpy" if _compiled is None else "compiled"
 
 MM_PER_INCH = 25.4
 #: Half-width of the seep's box blur (mm): a 10-90 % rise of roughly 0.2-0.7 mm across a wax edge
@@ -201,6 +211,7 @@ class _Fields:
         mottle = 0.5 + 0.5 * value_noise_grid(gx, gy, MOTTLE_PERIOD_MM, seed + 1)
         self.j0 = j0
         across = self._across(np.rint(seep * seep_unit), width)  # (lattice rows, width), scaled by step
+        self.seep_rows = across
         self.seep_base = across[:-1] * np.uint16(step)
         self.seep_delta = np.subtract(across[1:], across[:-1])  # wraps: the sums made from it are exact mod 2**16
         across = self._across(np.rint(mottle * MOTTLE_LEVELS * 256 / 37), width)
@@ -254,8 +265,32 @@ def dye_pass(pixels: np.ndarray, top: int, dpi: float, seed: int) -> np.ndarray:
     Returns
     -------
     numpy.ndarray, shape (rows - 2 x reach, width, 3), uint8
-        The dyed rows ``top + reach .. top + rows - reach``.
+        The dyed rows ``top + reach .. top + rows - reach``: from the compiled pass when it was
+        built, else from :func:`numpy_dye_pass` (the same bytes).
     """
+    if _compiled is None:
+        return numpy_dye_pass(pixels, top, dpi, seed)
+    rows, width = pixels.shape[:2]
+    r = radius_px(dpi)
+    n = 2 * r + 1
+    inner = rows - 2 * r
+    out = np.empty((max(inner, 0), width, 3), dtype=np.uint8)
+    if inner <= 0:
+        return out
+    if pixels.shape[2] != 4 or not pixels.flags.c_contiguous:  # the pass reads whole RGBA rows
+        rgba = np.empty((rows, width, 4), dtype=np.uint8)
+        rgba[..., :3] = pixels[..., :3]
+        rgba[..., 3] = 255
+        pixels = rgba
+    lift_shift = _lift_shift(n)
+    fields = _Fields(top + r, inner, width, dpi, seed, seep_unit=256.0 * (1 << lift_shift) / (n * n))
+    _compiled.dye_block(pixels, out, fields.seep_rows, fields.mottle_rows, rows, width, r, fields.shift, fields.j0,
+                        top + r, lift_shift)
+    return out
+
+
+def numpy_dye_pass(pixels: np.ndarray, top: int, dpi: float, seed: int) -> np.ndarray:
+    """:func:`dye_pass` in numpy: the same bytes, for installs without the compiled pass."""
     rows, width = pixels.shape[:2]
     reach = r = radius_px(dpi)
     n = 2 * r + 1

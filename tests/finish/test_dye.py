@@ -128,3 +128,35 @@ def test_the_dye_of_a_pixel_depends_only_on_its_neighbours_and_its_position():
     assert np.array_equal(dye_pass(rgba, -40, DPI, 11), whole)  # skia's alpha is ignored
     assert whole.shape == (block.shape[0] - 2 * reach, *block.shape[1:])
     assert not np.array_equal(whole, dye_pass(block, -39, DPI, 11))  # the noise is anchored to the cloth
+
+
+def test_the_compiled_dye_pass_is_built_where_ci_runs():
+    """CI installs with a C compiler: the compiled pass must be there, or every cap and tulis render
+    there would quietly take the numpy pass (the same bytes, about 3x the CPU)."""
+    import os
+
+    from batikgen.render import dye
+
+    if not os.environ.get("CI") and dye.DYE_PASS != "compiled":
+        pytest.skip("the compiled dye pass was not built (no C compiler at install): the numpy pass runs")
+    assert dye.DYE_PASS == "compiled"
+
+
+@pytest.mark.parametrize("dpi", [30, 150, 300, 600, 1200])  # radius 1 to 18; lattice steps 1 to 8 px
+@pytest.mark.parametrize("top", [-45, 0, 1029])  # above the cloth, at its top, inside it off the lattice
+def test_the_compiled_dye_pass_gives_the_numpy_pass_bytes(dpi, top):
+    from batikgen.render import dye
+
+    if dye.DYE_PASS != "compiled":
+        pytest.skip("the compiled dye pass was not built")
+    rng = np.random.default_rng(dpi + top + 100)
+    # Flat fields and hard edges (as drawn cloth has), a few random pixels, and white and black:
+    # the extremes of every sum and product.
+    block = np.repeat(np.repeat(rng.integers(0, 5, (24, 53, 4), dtype=np.uint8) * 63, 9, 0), 7, 1)[:, :367]
+    block[::17, ::13] = rng.integers(0, 256, block[::17, ::13].shape, dtype=np.uint8)
+    block[:40, :60], block[40:80, :60] = 255, 0
+    for rows in (2 * dye.reach_px(dpi) + 1, block.shape[0]):  # a single output row, and many
+        got = dye.dye_pass(block[:rows], top, dpi, 23)
+        assert np.array_equal(got, dye.numpy_dye_pass(block[:rows], top, dpi, 23)), f"{dpi} dpi, {rows} rows"
+    assert np.array_equal(dye.dye_pass(block[..., :3], top, dpi, 23), got)  # RGB in: the same
+    assert np.array_equal(dye.dye_pass(block[:, ::-1][:, ::-1], top, dpi, 23), got)  # not contiguous: the same
