@@ -32,25 +32,36 @@
 #define VECTOR_CLONES
 #endif
 
-/* Each of ``width`` values of ``from`` written to the four channels of its pixel in ``to``. */
-static void spread(const uint16_t *from, uint16_t *to, Py_ssize_t width)
+/*
+ * One lattice row of a field (a node every 2**shift pixels, and one past the last pixel) interpolated
+ * along the row, scaled by 2**shift (or, with ``scaled_down``, rounded back to the nodes' scale),
+ * and written to the four channels of each pixel. The same integers as dye.py's _Fields._across.
+ */
+static void lattice_row(const uint16_t *nodes, uint16_t *to, int width, int shift, int scaled_down)
 {
-    for (Py_ssize_t i = 0; i < width * CHANNELS; i++)
-        to[i] = from[i / CHANNELS];
+    const int step = 1 << shift;
+    for (int x = 0; x < width; x++) {
+        const int i = x >> shift, t = x & (step - 1);
+        uint16_t value = (uint16_t)(nodes[i] * (step - t) + nodes[i + 1] * t);
+        if (scaled_down)
+            value = (uint16_t)((value + (step >> 1)) >> shift);
+        for (int c = 0; c < CHANNELS; c++)
+            to[x * CHANNELS + c] = value;
+    }
 }
 
 /*
  * src:    rows_in x width x 4 bytes; the output's rows with ``r`` rows more above and below.
  * dst:    (rows_in - 2r) x width x 3 bytes.
- * seep:   lattice rows of the seep weight, interpolated along the row and scaled by 2**shift,
- *         one more than the output's rows reach; mottle: lattice rows of the mottle strength.
+ * seep:   the seep weight's lattice nodes, ``columns`` a row, one row more than the output's
+ *         rows reach; mottle: the mottle strength's nodes, the same way (dye.py's _Fields).
  * shift:  log2 of the lattice spacing in pixels; j0 its first row; y_first the absolute row of
  *         dst's first row.
  * Returns -1 when memory runs out.
  */
 VECTOR_CLONES
 static int dye_block(const uint8_t *src, int rows_in, int width, int r, uint8_t *dst, const uint16_t *seep,
-                     const uint16_t *mottle, int shift, int j0, int y_first, int lift)
+                     const uint16_t *mottle, int columns, int shift, int j0, int y_first, int lift)
 {
     const int n = 2 * r + 1, rows = rows_in - 2 * r;
     const Py_ssize_t line = (Py_ssize_t)width * CHANNELS;
@@ -58,19 +69,19 @@ static int dye_block(const uint8_t *src, int rows_in, int width, int r, uint8_t 
     const uint16_t step = (uint16_t)(1 << shift), half = (uint16_t)(shift ? 1 << (2 * shift - 1) : 0);
     /* Column sums with ``r`` pixels either side that repeat the edge pixel's (as the whole cloth
      * does at its edges); the box sums; the fields spread to four channels; the output row. */
-    uint32_t *columns = calloc((size_t)(width + 2 * r) * CHANNELS, sizeof(uint32_t));
+    uint32_t *sums = calloc((size_t)(width + 2 * r) * CHANNELS, sizeof(uint32_t));
     uint32_t *box = malloc((size_t)line * sizeof(uint32_t));
     uint16_t *seep_above = malloc((size_t)line * sizeof(uint16_t)), *seep_below = malloc((size_t)line * sizeof(uint16_t));
     uint16_t *held = malloc((size_t)line * sizeof(uint16_t));
     uint8_t *dyed = malloc((size_t)line);
     int status = -1;
-    if (!columns || !box || !seep_above || !seep_below || !held || !dyed)
+    if (!sums || !box || !seep_above || !seep_below || !held || !dyed)
         goto done;
-    uint32_t *column = columns + (Py_ssize_t)r * CHANNELS; /* column[i]: the image's pixel i / 4 */
+    uint32_t *column = sums + (Py_ssize_t)r * CHANNELS; /* column[i]: the image's pixel i / 4 */
     for (int k = 0; k < n; k++)
         for (Py_ssize_t i = 0; i < line; i++)
             column[i] += src[k * line + i];
-    int lattice_row = -1;
+    int held_row = -1; /* the lattice row whose fields are spread */
     for (int y = 0; y < rows; y++) {
         if (y) { /* 1. down a row */
             const uint8_t *in = src + (Py_ssize_t)(y + 2 * r) * line, *out = src + (Py_ssize_t)(y - 1) * line;
@@ -79,31 +90,31 @@ static int dye_block(const uint8_t *src, int rows_in, int width, int r, uint8_t 
         }
         for (int k = 0; k < r; k++)
             for (int c = 0; c < CHANNELS; c++) {
-                columns[k * CHANNELS + c] = column[c];
+                sums[k * CHANNELS + c] = column[c];
                 column[line + k * CHANNELS + c] = column[line - CHANNELS + c];
             }
         /* 2. along the row */
         for (int c = 0; c < CHANNELS; c++) {
             uint32_t sum = 0;
             for (int k = 0; k < n; k++)
-                sum += columns[k * CHANNELS + c];
+                sum += sums[k * CHANNELS + c];
             box[c] = sum;
         }
         for (Py_ssize_t i = CHANNELS; i < line; i++)
-            box[i] = box[i - CHANNELS] + columns[i + (Py_ssize_t)(n - 1) * CHANNELS] - columns[i - CHANNELS];
+            box[i] = box[i - CHANNELS] + (sums[i + (Py_ssize_t)(n - 1) * CHANNELS] - sums[i - CHANNELS]);
         /* 3. the fields: the lattice rows above and below this row, spread once per lattice row */
         const int at = y_first + y, j = (at >> shift) - j0;
-        if (j != lattice_row) {
-            if (j == lattice_row + 1 && lattice_row >= 0) {
+        if (j != held_row) {
+            if (j == held_row + 1 && held_row >= 0) {
                 uint16_t *swap = seep_above;
                 seep_above = seep_below;
                 seep_below = swap;
             } else {
-                spread(seep + (Py_ssize_t)j * width, seep_above, width);
+                lattice_row(seep + (Py_ssize_t)j * columns, seep_above, width, shift, 0);
             }
-            spread(seep + (Py_ssize_t)(j + 1) * width, seep_below, width);
-            spread(mottle + (Py_ssize_t)j * width, held, width);
-            lattice_row = j;
+            lattice_row(seep + (Py_ssize_t)(j + 1) * columns, seep_below, width, shift, 0);
+            lattice_row(mottle + (Py_ssize_t)j * columns, held, width, shift, 1);
+            held_row = j;
         }
         const uint16_t below = (uint16_t)(at & (step - 1)), above = (uint16_t)(step - below);
         const uint8_t *v = src + (Py_ssize_t)(y + r) * line;
@@ -127,7 +138,7 @@ static int dye_block(const uint8_t *src, int rows_in, int width, int r, uint8_t 
     }
     status = 0;
 done:
-    free(columns);
+    free(sums);
     free(box);
     free(seep_above);
     free(seep_below);
@@ -148,25 +159,26 @@ static int check_size(Py_buffer *buffer, Py_ssize_t wanted, const char *name)
 static PyObject *py_dye_block(PyObject *self, PyObject *args)
 {
     Py_buffer src, dst, seep, mottle;
-    int rows_in, width, r, shift, j0, y_first, lift;
-    if (!PyArg_ParseTuple(args, "y*w*y*y*iiiiiii", &src, &dst, &seep, &mottle, &rows_in, &width, &r, &shift, &j0,
-                          &y_first, &lift))
+    int rows_in, width, r, columns, shift, j0, y_first, lift;
+    if (!PyArg_ParseTuple(args, "y*w*y*y*iiiiiiii", &src, &dst, &seep, &mottle, &rows_in, &width, &r, &columns, &shift,
+                          &j0, &y_first, &lift))
         return NULL;
     PyObject *result = NULL;
     const int rows = rows_in - 2 * r;
     const Py_ssize_t lattice_rows = (rows > 0) ? (((y_first + rows - 1) >> shift) - j0 + 1) : 0;
-    if (r < 1 || width < 1 || rows < 1 || shift < 0 || shift > 7 || lift < 0 || lift > 31 || (y_first >> shift) < j0) {
+    if (r < 1 || width < 1 || rows < 1 || shift < 0 || shift > 3 || lift < 0 || lift > 31 || (y_first >> shift) < j0 ||
+        columns < ((width - 1) >> shift) + 2) {
         PyErr_SetString(PyExc_ValueError, "dye_block: sizes out of range");
         goto release;
     }
     if (check_size(&src, (Py_ssize_t)rows_in * width * CHANNELS, "src") ||
         check_size(&dst, (Py_ssize_t)rows * width * 3, "dst") ||
-        check_size(&seep, (lattice_rows + 1) * width * 2, "seep") ||
-        check_size(&mottle, lattice_rows * width * 2, "mottle"))
+        check_size(&seep, (lattice_rows + 1) * columns * 2, "seep") ||
+        check_size(&mottle, lattice_rows * columns * 2, "mottle"))
         goto release;
     int status;
     Py_BEGIN_ALLOW_THREADS
-    status = dye_block(src.buf, rows_in, width, r, dst.buf, seep.buf, mottle.buf, shift, j0, y_first, lift);
+    status = dye_block(src.buf, rows_in, width, r, dst.buf, seep.buf, mottle.buf, columns, shift, j0, y_first, lift);
     Py_END_ALLOW_THREADS
     if (status)
         PyErr_NoMemory();
@@ -182,7 +194,7 @@ release:
 
 static PyMethodDef methods[] = {
     {"dye_block", py_dye_block, METH_VARARGS,
-     "dye_block(src, dst, seep, mottle, rows_in, width, r, shift, j0, y_first, lift)\n\n"
+     "dye_block(src, dst, seep, mottle, rows_in, width, r, columns, shift, j0, y_first, lift)\n\n"
      "The seep and mottle of batikgen.render.dye over a block of RGBA rows, written to dst as RGB.\n"
      "Called by dye.dye_pass, which prepares the arguments; not meant to be called directly."},
     {NULL, NULL, 0, NULL},

@@ -30,6 +30,8 @@ pass is tested against.
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from ..motifs.kit.noise import value_noise_grid
@@ -201,7 +203,7 @@ class _Fields:
         # At most 8 px apart: the fields are then at most 455 x 8 x 8 before scaling down (uint16).
         self.shift = min(3, max(0, int(round(np.log2(max(1.0, _NODE_MM / px_mm))))))
         step = 1 << self.shift
-        self.step = step
+        self.step, self.width = step, width
         j0, j1 = top // step, (top + rows - 1) // step + 1
         i1 = (width - 1) // step + 1
         gy = np.arange(j0, j1 + 1) * step * px_mm
@@ -210,21 +212,34 @@ class _Fields:
         seep = low + (high - low) * np.clip(0.5 + 1.2 * value_noise_grid(gx, gy, SEEP_PERIOD_MM, seed), 0, 1)
         mottle = 0.5 + 0.5 * value_noise_grid(gx, gy, MOTTLE_PERIOD_MM, seed + 1)
         self.j0 = j0
-        across = self._across(np.rint(seep * seep_unit), width)  # (lattice rows, width), scaled by step
-        self.seep_rows = across
-        self.seep_base = across[:-1] * np.uint16(step)
-        self.seep_delta = np.subtract(across[1:], across[:-1])  # wraps: the sums made from it are exact mod 2**16
-        across = self._across(np.rint(mottle * MOTTLE_LEVELS * 256 / 37), width)
-        across += step >> 1
+        #: The nodes, (lattice rows, lattice columns) uint16: all the compiled pass needs.
+        self.seep_nodes = np.rint(seep * seep_unit).astype(np.uint16)
+        self.mottle_nodes = np.rint(mottle * MOTTLE_LEVELS * 256 / 37).astype(np.uint16)
+
+    @functools.cached_property
+    def _seep_rows(self) -> np.ndarray:
+        return self._across(self.seep_nodes, self.width)  # (lattice rows, width), scaled by step
+
+    @functools.cached_property
+    def seep_base(self) -> np.ndarray:
+        return self._seep_rows[:-1] * np.uint16(self.step)
+
+    @functools.cached_property
+    def seep_delta(self) -> np.ndarray:
+        return np.subtract(self._seep_rows[1:], self._seep_rows[:-1])  # wraps: the sums made from it are exact mod 2**16
+
+    @functools.cached_property
+    def mottle_rows(self) -> np.ndarray:
+        across = self._across(self.mottle_nodes, self.width)
+        across += self.step >> 1
         across >>= self.shift
-        self.mottle_rows = across
+        return across
 
     def _across(self, nodes: np.ndarray, width: int) -> np.ndarray:
         """Lattice rows interpolated along x, scaled by ``step`` (uint16)."""
         step = self.step
         x = np.arange(width)
         i, t = x >> self.shift, (x & (step - 1)).astype(np.uint16)
-        nodes = nodes.astype(np.uint16)
         rows = np.take(nodes, i, axis=1)  # C order (fancy indexing would give F order here)
         rows *= step - t
         right = np.take(nodes, i + 1, axis=1)
@@ -284,8 +299,8 @@ def dye_pass(pixels: np.ndarray, top: int, dpi: float, seed: int) -> np.ndarray:
         pixels = rgba
     lift_shift = _lift_shift(n)
     fields = _Fields(top + r, inner, width, dpi, seed, seep_unit=256.0 * (1 << lift_shift) / (n * n))
-    _compiled.dye_block(pixels, out, fields.seep_rows, fields.mottle_rows, rows, width, r, fields.shift, fields.j0,
-                        top + r, lift_shift)
+    _compiled.dye_block(pixels, out, fields.seep_nodes, fields.mottle_nodes, rows, width, r, fields.seep_nodes.shape[1],
+                        fields.shift, fields.j0, top + r, lift_shift)
     return out
 
 
