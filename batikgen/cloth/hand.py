@@ -27,6 +27,14 @@ from ..motifs.kit.noise import hash_uniform, value_noise
 from .composition import Layer, PolygonArray
 from .parallel import thread_map
 
+try:  # the compiled hand, built by the install when a C compiler is there (see pyproject.toml)
+    from . import _hand as _compiled
+except ImportError:  # pragma: no cover - installs without a C compiler
+    _compiled = None
+
+#: Which hand moves the vertices: "compiled" (C) or "numpy" (the same floats within rounding, slower).
+HAND_PASS = "numpy" if _compiled is None else "compiled"
+
 #: Vertices are added along rings so no edge is longer than this (mm): the width then breathes
 #: smoothly along long straight edges too.
 STEP_MM = 1.0
@@ -77,8 +85,13 @@ SPOUTS = {
 }
 #: Correlation lengths (mm) of the two octaves of the breathing, and their weights.
 _OCTAVES = ((14.0, 0.85), (5.0, 0.15))
+#: The standard deviation of one octave of value noise (:func:`value_noise`): the octaves' sum is
+#: divided by it, so the breathing's spread is about the spout's wobble.
+_SPREAD = 0.43
 #: Length (mm) of the swell at a stroke's start.
 _SWELL_MM = 1.2
+#: noise.hash_uniform's seeds wrap to 64 bits; the compiled hand takes them wrapped.
+_SEED_MASK = 0xFFFFFFFFFFFFFFFF
 #: Dots: relative size (radius) spread and position jitter (in dot radii).
 _DOT_SIZE, _DOT_SHIFT = 0.075, 0.45
 
@@ -156,6 +169,33 @@ def breathe(shapes: PolygonArray, spout: Spout, seed: int, rows=None) -> Polygon
     if not len(shapes):
         return shapes
     shapes = densify(shapes)
+    moved = _numpy_moved(shapes, spout, seed, rows) if _compiled is None else _compiled_moved(shapes, spout, seed, rows)
+    return _valid(PolygonArray(moved, shapes.ring_offsets, shapes.part_offsets, shapes.shape_offsets, shapes.multi))
+
+
+def _offsets(shapes: PolygonArray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The ring, part and shape offsets of ``shapes``, contiguous int64, as the compiled hand reads them."""
+    return tuple(np.ascontiguousarray(o, dtype=np.int64)
+                 for o in (shapes.ring_offsets, shapes.part_offsets, shapes.shape_offsets))
+
+
+def _compiled_moved(shapes: PolygonArray, spout: Spout, seed: int, rows) -> np.ndarray:
+    """The moved vertices of :func:`breathe` from the compiled hand (``_hand.c``), the GIL released."""
+    y0, cell_mm, factors = (0.0, 1.0, [1.0]) if rows is None else rows
+    seed = seed + 1000 * spout.stream
+    moved = np.empty_like(shapes.coords)
+    _compiled.breathe(np.ascontiguousarray(shapes.coords), moved, *_offsets(shapes), spout.wobble_mm, spout.relative,
+                      spout.swell_mm, _SWELL_MM, _SPREAD,
+                      np.array([period for period, _ in _OCTAVES], dtype=np.float64),
+                      np.array([weight for _, weight in _OCTAVES], dtype=np.float64),
+                      np.array([(seed + i) & _SEED_MASK for i in range(len(_OCTAVES))], dtype=np.uint64),
+                      float(y0), float(cell_mm), np.ascontiguousarray(factors, dtype=np.float64))
+    return moved
+
+
+def _numpy_moved(shapes: PolygonArray, spout: Spout, seed: int, rows) -> np.ndarray:
+    """The moved vertices of :func:`breathe` (densified ``shapes`` in, before the repair), in numpy:
+    the reference of the compiled hand, and the hand of installs without it."""
     c, offsets = shapes.coords, shapes.ring_offsets
     lengths = shapes.ring_lengths
     ring = _ring_index(shapes)
@@ -197,7 +237,7 @@ def breathe(shapes: PolygonArray, spout: Spout, seed: int, rows=None) -> Polygon
     thickness = 2 * area / np.maximum(np.bincount(shape_ring, perimeter, len(shapes)), 1e-9)
     amplitude = (np.minimum(spout.wobble_mm, spout.relative * thickness) * _row_factor(shapes, rows))[shape_ring][ring]
     seed = seed + 1000 * spout.stream
-    wobble = sum(w * value_noise(x, y, period, seed + i) for i, (period, w) in enumerate(_OCTAVES)) / 0.43
+    wobble = sum(w * value_noise(x, y, period, seed + i) for i, (period, w) in enumerate(_OCTAVES)) / _SPREAD
     # The swell: arc length from the ring's start, both ways round.
     arc = np.cumsum(seg_len) - seg_len
     arc -= arc[first]
@@ -207,7 +247,7 @@ def breathe(shapes: PolygonArray, spout: Spout, seed: int, rows=None) -> Polygon
     swell = np.minimum(swell, spout.relative * thickness[shape_ring][ring])
     moved = c + normal * (hold * (amplitude * wobble + swell))[:, None]
     moved[offsets[1:] - 1] = moved[offsets[:-1]]        # rings stay closed
-    return _valid(PolygonArray(moved, offsets, shapes.part_offsets, shapes.shape_offsets, shapes.multi))
+    return moved
 
 
 def _valid(shapes: PolygonArray) -> PolygonArray:
@@ -244,12 +284,23 @@ def dab(shapes: PolygonArray, seed: int) -> PolygonArray:
     """
     if not len(shapes):
         return shapes
+    seeds = [seed + 17 * j + i for j in range(3) for i in range(3)]  # three variates, three uniforms each
+    if _compiled is None:
+        return _numpy_dab(shapes, seeds)
+    moved = np.empty_like(shapes.coords)
+    _compiled.dab(np.ascontiguousarray(shapes.coords), moved, *_offsets(shapes),
+                  np.array([s & _SEED_MASK for s in seeds], dtype=np.uint64), _DOT_SIZE * 2.0, _DOT_SHIFT)
+    return PolygonArray(moved, shapes.ring_offsets, shapes.part_offsets, shapes.shape_offsets, shapes.multi)
+
+
+def _numpy_dab(shapes: PolygonArray, seeds: list[int]) -> PolygonArray:
+    """:func:`dab` in numpy: the reference of the compiled hand, and the hand of installs without it."""
     bounds = shapes.bounds()
     centre = (bounds[:, :2] + bounds[:, 2:]) / 2
     radius = np.max(bounds[:, 2:] - bounds[:, :2], axis=1) / 2
     qx, qy = np.round(centre[:, 0] * 1000).astype(np.int64), np.round(centre[:, 1] * 1000).astype(np.int64)
     # Three roughly normal variates per dot (sums of three uniforms, centred), from its position.
-    u = [sum(hash_uniform(qx, qy, seed + 17 * j + i) for i in range(3)) - 1.5 for j in range(3)]
+    u = [sum(hash_uniform(qx, qy, seeds[3 * j + i]) for i in range(3)) - 1.5 for j in range(3)]
     scale = 1.0 + _DOT_SIZE * 2.0 * u[0]
     shift = np.column_stack(u[1:]) * 2.0 * _DOT_SHIFT * radius[:, None] * 0.5
     vertex_shape = _shape_of_ring(shapes)[_ring_index(shapes)]
