@@ -1,16 +1,16 @@
 /*
- * The breathing of the tulis hand, compiled: every edge of a piece of shapes moved along its outward
- * normal by smooth noise of its position, as batikgen/cloth/hand.py's numpy breathe defines it, to the
- * same floats within rounding (hand.py's _numpy_breathe is the reference; tests/finish/test_hand_compiled.py
- * compares them).
+ * The tulis hand, compiled: the per-vertex work of batikgen/cloth/hand.py (densify, breathe's moves
+ * between densify and the repair of folded shapes, dab, is_dot), as its numpy functions define it.
+ * Those stay the reference and the fallback; tests/finish/test_hand_compiled.py compares the two.
  *
- * Why C: numpy does this as about 60 whole-array operations over a piece's vertices (gathers of the
- * neighbours, four passes of smoothing, three octaves of hashed noise), each a loop over memory, and
- * each taking the GIL between operations, so two threads drawing pieces of an A0 kawung reached only
- * about 1.2 cores. Here each ring is done in a few sweeps over its own vertices, which stay in the
- * cache, and the GIL is released for the whole piece.
+ * Why C: numpy did breathe as about 60 whole-array operations over a piece's vertices (gathers of the
+ * neighbours, four passes of easing, two octaves of hashed noise), each a loop over memory that takes
+ * the GIL between operations, so two threads drawing the pieces of an A0 kawung reached only about
+ * 1.2 cores. Here each ring is done in three sweeps over its own vertices, which stay in the cache,
+ * and the GIL is released for the whole piece: on the A0 kawung (1.2M vertices) the moves take 30 ms
+ * of CPU where numpy took 125-150, dab 3 where it took 30.
  *
- * Per ring (vertices a .. b-1, the last repeating the first; m = b - a - 1 distinct ones):
+ * breathe, per ring (vertices a .. b-1, the last repeating the first; m = b - a - 1 distinct ones):
  *   1. twice the signed area (shoelace) and the perimeter;
  * per shape: its thickness 2 x area / perimeter (holes count negative), how far it may move
  *   min(wobble, relative x thickness) x the unsteadiness of the row its centre lies in;
@@ -20,13 +20,18 @@
  *   3. each vertex's tangent (next minus previous, normalised) and outward normal (to the right of
  *      travel for a ring of positive area, times -1 for holes);
  *   4. the wobble: octaves of value noise (SplitMix64's finaliser hashing the integer lattice, the
- *      smoothstep fade, as batikgen/motifs/kit/noise.py), summed and divided by their spread;
+ *      smoothstep fade, as batikgen/motifs/kit/noise.py: the hashes are numpy's bit for bit), summed
+ *      and divided by their spread;
  *   5. the swell at the ring's start: swell x exp(-(arc from the start, either way round / length)^2),
  *      never more than relative x thickness;
  *   6. the vertex moves by hold x (amplitude x wobble + swell) along its normal; the ring stays closed.
- * The operations are numpy's, in numpy's order; built with -ffp-contract=off so no multiply-add is
- * fused. Sums (areas, perimeters, arcs) may round differently from numpy's pairwise and whole-piece
- * sums, by far less than a nanometre.
+ * The floats: built with -ffp-contract=off, so no multiply-add is fused, and the operations are numpy's
+ * in numpy's order, except where a different last bit cannot matter: sums (areas, perimeters, arcs)
+ * are added in another order than numpy's pairwise and whole-piece sums; edge lengths are sqrt(x^2 + y^2)
+ * rather than libm's hypot (which alone took a quarter of the time); divisions by a constant are
+ * multiplications by its inverse. Every one of these feeds a continuous function of the vertices, so
+ * a vertex lands within 1e-11 mm of numpy's. densify, dab and is_dot are numpy's bit for bit (densify
+ * counts edges with hypot, as numpy does, so the count of vertices never differs).
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -56,9 +61,9 @@ typedef struct {
 } Cell;
 
 /* noise.py's value_noise at one point (cell: the octave's last cell, kept up to date). */
-static inline double value_noise(double x, double y, double period, uint64_t seed, Cell *cell)
+static inline double value_noise(double x, double y, double per_period, uint64_t seed, Cell *cell)
 {
-    const double gx = x / period, gy = y / period;
+    const double gx = x * per_period, gy = y * per_period;
     const double fx0 = floor(gx), fy0 = floor(gy);
     const double fx = gx - fx0, fy = gy - fy0;
     const double ux = fx * fx * (3 - 2 * fx), uy = fy * fy * (3 - 2 * fy);
@@ -163,21 +168,25 @@ static void breathe_ring(const Hand *hand, const double *c, double *out, Py_ssiz
     }
     /* 3-6. per vertex: normal, wobble, swell, the move */
     Cell cells[MAX_OCTAVES] = {{0}};
+    double per_period[MAX_OCTAVES];
+    for (int o = 0; o < hand->octaves; o++)
+        per_period[o] = 1.0 / hand->period[o];
+    const double per_spread = 1.0 / hand->spread, per_swell = 1.0 / hand->swell_length;
     double arc = 0.0;
     for (Py_ssize_t i = a; i < b; i++) {
         const Py_ssize_t k = DISTINCT(i), p = PREV(k), q = NEXT(k);
         const double x = c[2 * i], y = c[2 * i + 1];
         double tx = c[2 * q] - c[2 * p], ty = c[2 * q + 1] - c[2 * p + 1];
         const double norm = edge_length(tx, ty);
-        const double divide = norm > 0 ? norm : 1.0;
-        tx /= divide;
-        ty /= divide;
+        const double per_norm = 1.0 / (norm > 0 ? norm : 1.0);
+        tx *= per_norm;
+        ty *= per_norm;
         double wobble = 0.0;
         for (int o = 0; o < hand->octaves; o++)
-            wobble += hand->weight[o] * value_noise(x, y, hand->period[o], hand->seed[o], &cells[o]);
-        wobble /= hand->spread;
+            wobble += hand->weight[o] * value_noise(x, y, per_period[o], hand->seed[o], &cells[o]);
+        wobble *= per_spread;
         const double back = perimeter - arc, from_start = arc < back ? arc : back;
-        const double q2 = from_start / hand->swell_length;
+        const double q2 = from_start * per_swell;
         /* exp of less than -746 is 0 (no subnormal is that small): skipped, most of a ring */
         double swell = q2 * q2 > 746.0 ? 0.0 : hand->swell_mm * exp(-(q2 * q2));
         swell = swell < swell_cap ? swell : swell_cap;
@@ -275,6 +284,73 @@ static void dab(const double *c, double *out, const int64_t *rings, const int64_
         for (Py_ssize_t i = v0; i < v1; i++) {
             out[2 * i] = cx + (c[2 * i] - cx) * scale + sx;
             out[2 * i + 1] = cy + (c[2 * i + 1] - cy) * scale + sy;
+        }
+    }
+}
+
+/* hand.py's is_dot: 1 for each shape of one ring at most dot_mm across (its bounding box's longer side). */
+static void dots(const double *c, const int64_t *rings, const int64_t *parts, const int64_t *shapes,
+                 Py_ssize_t n_shapes, double dot_mm, uint8_t *out)
+{
+    for (Py_ssize_t s = 0; s < n_shapes; s++) {
+        const Py_ssize_t r0 = (Py_ssize_t)parts[shapes[s]], r1 = (Py_ssize_t)parts[shapes[s + 1]];
+        const Py_ssize_t v0 = (Py_ssize_t)rings[r0], v1 = (Py_ssize_t)rings[r1];
+        out[s] = 0;
+        if (r1 - r0 != 1 || v1 <= v0)
+            continue;
+        double x0 = c[2 * v0], y0 = c[2 * v0 + 1], x1 = x0, y1 = y0;
+        for (Py_ssize_t i = v0 + 1; i < v1; i++) {
+            const double x = c[2 * i], y = c[2 * i + 1];
+            x0 = x < x0 ? x : x0;
+            x1 = x > x1 ? x : x1;
+            y0 = y < y0 ? y : y0;
+            y1 = y > y1 ? y : y1;
+        }
+        const double w = x1 - x0, h = y1 - y0;
+        out[s] = (w > h ? w : h) <= dot_mm;
+    }
+}
+
+/* hand.py's densify, first half: how many edges each vertex's edge becomes, ceil(length / step) and at
+ * least 1 (1 for each ring's closing vertex), and the rings' new offsets. Lengths are libm's hypot, as
+ * numpy's, so the counts are numpy's exactly. Returns the new number of vertices. */
+static Py_ssize_t densify_count(const double *c, const int64_t *rings, Py_ssize_t n_rings, double step,
+                                int64_t *pieces, int64_t *new_rings)
+{
+    Py_ssize_t total = 0;
+    new_rings[0] = 0;
+    for (Py_ssize_t r = 0; r < n_rings; r++) {
+        for (Py_ssize_t i = (Py_ssize_t)rings[r]; i < (Py_ssize_t)rings[r + 1]; i++) {
+            int64_t p = 1;
+            if (i + 1 < (Py_ssize_t)rings[r + 1]) {
+                const double edges = ceil(hypot(c[2 * i + 2] - c[2 * i], c[2 * i + 3] - c[2 * i + 1]) / step);
+                p = edges > 1 ? (int64_t)edges : 1;
+            }
+            pieces[i] = p;
+            total += (Py_ssize_t)p;
+        }
+        new_rings[r + 1] = total;
+    }
+    return total;
+}
+
+/* densify's second half: each vertex, then pieces - 1 vertices evenly along its edge (at j / pieces). */
+static void densify_fill(const double *c, Py_ssize_t n, const int64_t *pieces, double *out)
+{
+    Py_ssize_t k = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        const int64_t p = pieces[i];
+        if (p == 1) {
+            out[2 * k] = c[2 * i];
+            out[2 * k + 1] = c[2 * i + 1];
+            k++;
+            continue;
+        }
+        const double dx = c[2 * i + 2] - c[2 * i], dy = c[2 * i + 3] - c[2 * i + 1];
+        for (int64_t j = 0; j < p; j++, k++) {
+            const double t = (double)j / (double)p;
+            out[2 * k] = c[2 * i] + t * dx;
+            out[2 * k + 1] = c[2 * i + 1] + t * dy;
         }
     }
 }
@@ -392,6 +468,95 @@ release:
     return result;
 }
 
+static PyObject *py_dots(PyObject *self, PyObject *args)
+{
+    Py_buffer coords, rings, parts, shapes, out;
+    double dot_mm;
+    if (!PyArg_ParseTuple(args, "y*y*y*y*dw*", &coords, &rings, &parts, &shapes, &dot_mm, &out))
+        return NULL;
+    PyObject *result = NULL;
+    const Py_ssize_t n = coords.len / (Py_ssize_t)(2 * sizeof(double));
+    const Py_ssize_t n_shapes = shapes.len / (Py_ssize_t)sizeof(int64_t) - 1;
+    if (!structure_ok(&shapes, &parts, &rings, n, "dots") || check_size(&out, n_shapes, "out"))
+        goto release;
+    Py_BEGIN_ALLOW_THREADS
+    dots(coords.buf, rings.buf, parts.buf, shapes.buf, n_shapes, dot_mm, out.buf);
+    Py_END_ALLOW_THREADS
+    result = Py_NewRef(Py_None);
+release:
+    PyBuffer_Release(&coords);
+    PyBuffer_Release(&rings);
+    PyBuffer_Release(&parts);
+    PyBuffer_Release(&shapes);
+    PyBuffer_Release(&out);
+    return result;
+}
+
+static PyObject *py_densify_count(PyObject *self, PyObject *args)
+{
+    Py_buffer coords, rings, pieces, new_rings;
+    double step;
+    if (!PyArg_ParseTuple(args, "y*y*dw*w*", &coords, &rings, &step, &pieces, &new_rings))
+        return NULL;
+    PyObject *result = NULL;
+    const Py_ssize_t n = coords.len / (Py_ssize_t)(2 * sizeof(double));
+    const Py_ssize_t n_rings = rings.len / (Py_ssize_t)sizeof(int64_t) - 1;
+    if (n_rings < 0 || !offsets_ok(rings.buf, n_rings, n) || ((const int64_t *)rings.buf)[n_rings] != n ||
+        !(step > 0)) {
+        PyErr_SetString(PyExc_ValueError, "densify_count: offsets do not fit the coordinates");
+        goto release;
+    }
+    if (check_size(&pieces, n * (Py_ssize_t)sizeof(int64_t), "pieces") ||
+        check_size(&new_rings, (n_rings + 1) * (Py_ssize_t)sizeof(int64_t), "new_rings"))
+        goto release;
+    Py_ssize_t total;
+    Py_BEGIN_ALLOW_THREADS
+    total = densify_count(coords.buf, rings.buf, n_rings, step, pieces.buf, new_rings.buf);
+    Py_END_ALLOW_THREADS
+    result = PyLong_FromSsize_t(total);
+release:
+    PyBuffer_Release(&coords);
+    PyBuffer_Release(&rings);
+    PyBuffer_Release(&pieces);
+    PyBuffer_Release(&new_rings);
+    return result;
+}
+
+static PyObject *py_densify_fill(PyObject *self, PyObject *args)
+{
+    Py_buffer coords, pieces, out;
+    if (!PyArg_ParseTuple(args, "y*y*w*", &coords, &pieces, &out))
+        return NULL;
+    PyObject *result = NULL;
+    const Py_ssize_t n = coords.len / (Py_ssize_t)(2 * sizeof(double));
+    if (check_size(&pieces, n * (Py_ssize_t)sizeof(int64_t), "pieces"))
+        goto release;
+    /* The pieces must be densify_count's: at least one each, the last vertex's one, adding up to out. */
+    const int64_t *p = pieces.buf;
+    Py_ssize_t total = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (p[i] < 1 || p[i] > PY_SSIZE_T_MAX / 4 - total) {
+            PyErr_SetString(PyExc_ValueError, "densify_fill: pieces out of range");
+            goto release;
+        }
+        total += (Py_ssize_t)p[i];
+    }
+    if ((n && p[n - 1] != 1) || check_size(&out, total * 2 * (Py_ssize_t)sizeof(double), "out")) {
+        if (!PyErr_Occurred())
+            PyErr_SetString(PyExc_ValueError, "densify_fill: the last vertex ends its ring");
+        goto release;
+    }
+    Py_BEGIN_ALLOW_THREADS
+    densify_fill(coords.buf, n, p, out.buf);
+    Py_END_ALLOW_THREADS
+    result = Py_NewRef(Py_None);
+release:
+    PyBuffer_Release(&coords);
+    PyBuffer_Release(&pieces);
+    PyBuffer_Release(&out);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"breathe", py_breathe, METH_VARARGS,
      "breathe(coords, out, ring_offsets, part_offsets, shape_offsets, wobble_mm, relative, swell_mm, swell_length,\n"
@@ -402,6 +567,15 @@ static PyMethodDef methods[] = {
      "dab(coords, out, ring_offsets, part_offsets, shape_offsets, seeds, size, shift)\n\n"
      "The dabbed vertices of batikgen.cloth.hand.dab, written to out.\n"
      "Called by hand.dab, which prepares the arguments; not meant to be called directly."},
+    {"dots", py_dots, METH_VARARGS,
+     "dots(coords, ring_offsets, part_offsets, shape_offsets, dot_mm, out)\n\n"
+     "hand.is_dot of each shape, written to out (one byte a shape)."},
+    {"densify_count", py_densify_count, METH_VARARGS,
+     "densify_count(coords, ring_offsets, step, pieces, new_ring_offsets) -> int\n\n"
+     "The first half of hand.densify: the edges each vertex's edge becomes and the new ring offsets;\n"
+     "returns the new number of vertices."},
+    {"densify_fill", py_densify_fill, METH_VARARGS,
+     "densify_fill(coords, pieces, out)\n\nThe second half of hand.densify: the vertices, written to out."},
     {NULL, NULL, 0, NULL},
 };
 

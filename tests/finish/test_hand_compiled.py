@@ -38,8 +38,16 @@ def _family_layers(family: str):
     return [(layer, role) for layer, (_, role) in zip(composition.layers, get_motif(family).layer_roles)]
 
 
+def _same_dense(shapes: PolygonArray, step: float = hand.STEP_MM) -> PolygonArray:
+    """:func:`hand.densify`, checked to be numpy's exactly (the same edge counts and vertices)."""
+    dense, reference = hand.densify(shapes, step), hand._numpy_densify(shapes, step)
+    for got, wanted in ((dense.coords, reference.coords), (dense.ring_offsets, reference.ring_offsets)):
+        assert np.array_equal(got, wanted)
+    return dense
+
+
 def _same_moves(shapes: PolygonArray, spout, seed: int, rows) -> None:
-    dense = hand.densify(shapes)
+    dense = _same_dense(shapes)
     compiled = hand._compiled_moved(dense, spout, seed, rows)
     reference = hand._numpy_moved(dense, spout, seed, rows)
     assert compiled.shape == reference.shape
@@ -56,6 +64,7 @@ def test_the_compiled_hand_moves_real_layers_as_numpy_does(family):
     rows = (3.0, 7.5, [0.4, 1.0, 1.7, 0.9])  # unsteadiness varying down the swatch, as a field's rows
     seed = (1 << 63) + 12345  # beyond int64: the seeds wrap as noise.hash_uniform's do
     for layer, role in _family_layers(family):
+        assert np.array_equal(hand.is_dot(layer.shapes), hand._numpy_is_dot(layer.shapes))
         dots, lines = hand._split(layer.shapes)
         if len(lines):
             for spout_rows in (None, rows):
@@ -86,6 +95,10 @@ def _synthetic() -> PolygonArray:
 def test_the_compiled_hand_moves_synthetic_rings_as_numpy_does(spout):
     shapes = _synthetic()
     assert len(shapes) == 7 and shapes.multi.sum() == 1 and (shapes.rings_of_shapes()[1] > 1).sum() == 2
+    assert np.array_equal(hand.is_dot(shapes), [False, False, False, True, True, False, False])
+    assert np.array_equal(hand.is_dot(shapes), hand._numpy_is_dot(shapes))
+    for step in (0.3, 2.5, 1e3):  # many edges, a few, none added (the same shapes back)
+        _same_dense(shapes, step)
     _same_moves(shapes, hand.SPOUTS[spout], 7, None)
     _same_moves(shapes, hand.SPOUTS[spout], -3, (-35.0, 4.0, [2.0, 0.5, 1.0]))
     # Rings stay closed, holes stay holes: the same structure, every ring's last vertex its first.
@@ -108,5 +121,7 @@ def test_the_compiled_hand_refuses_offsets_that_do_not_fit():
         hand._compiled.breathe(args[0], args[1], bad, *args[3:], *rest)
     with pytest.raises(ValueError, match="out holds"):
         hand._compiled.breathe(args[0], args[1][:-1], *args[2:], *rest)
+    with pytest.raises(ValueError, match="offsets do not fit"):
+        hand._compiled.densify_count(args[0], bad, 1.0, np.empty(len(args[0]), np.int64), np.empty(len(bad), np.int64))
     with pytest.raises(ValueError, match="offsets do not fit"):
         hand._compiled.dab(args[0], args[1], bad, *args[3:], np.zeros(9, np.uint64), 0.15, 0.45)
