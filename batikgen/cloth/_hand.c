@@ -317,14 +317,19 @@ static void dots(const double *c, const int64_t *rings, const int64_t *parts, co
 static Py_ssize_t densify_count(const double *c, const int64_t *rings, Py_ssize_t n_rings, double step,
                                 int64_t *pieces, int64_t *new_rings)
 {
+    const double short_edge = step * step * (1 - 1e-9);
     Py_ssize_t total = 0;
     new_rings[0] = 0;
     for (Py_ssize_t r = 0; r < n_rings; r++) {
         for (Py_ssize_t i = (Py_ssize_t)rings[r]; i < (Py_ssize_t)rings[r + 1]; i++) {
             int64_t p = 1;
             if (i + 1 < (Py_ssize_t)rings[r + 1]) {
-                const double edges = ceil(hypot(c[2 * i + 2] - c[2 * i], c[2 * i + 3] - c[2 * i + 1]) / step);
-                p = edges > 1 ? (int64_t)edges : 1;
+                const double dx = c[2 * i + 2] - c[2 * i], dy = c[2 * i + 3] - c[2 * i + 1];
+                /* An edge surely shorter than a step stays one edge, hypot or not (most edges of a motif). */
+                if (dx * dx + dy * dy >= short_edge) {
+                    const double edges = ceil(hypot(dx, dy) / step);
+                    p = edges > 1 ? (int64_t)edges : 1;
+                }
             }
             pieces[i] = p;
             total += (Py_ssize_t)p;
