@@ -125,3 +125,21 @@ def test_the_compiled_hand_refuses_offsets_that_do_not_fit():
         hand._compiled.densify_count(args[0], bad, 1.0, np.empty(len(args[0]), np.int64), np.empty(len(bad), np.int64))
     with pytest.raises(ValueError, match="offsets do not fit"):
         hand._compiled.dab(args[0], args[1], bad, *args[3:], np.zeros(9, np.uint64), 0.15, 0.45)
+
+
+@needs_compiled
+def test_without_the_compiled_hand_the_numpy_hand_draws_the_same_layers(monkeypatch):
+    """The fallback of installs without a C compiler, end to end: every layer of a swatch drawn by
+    hand_layers the same, dots, lines, repairs and all, within rounding."""
+    pairs = _family_layers("kawung") + _family_layers("semen")
+    layers = [layer for layer, _ in pairs]
+    roles = {layer.name: role for layer, role in pairs}
+    rows = (0.0, 10.0, [0.5, 1.5])
+    compiled = hand.hand_layers(layers, roles, "tulis", 99, rows=rows, workers=2)
+    monkeypatch.setattr(hand, "_compiled", None)
+    reference = hand.hand_layers(layers, roles, "tulis", 99, rows=rows, workers=2)
+    for got, wanted in zip(compiled, reference):
+        assert got.name == wanted.name
+        for offsets in ("ring_offsets", "part_offsets", "shape_offsets"):
+            assert np.array_equal(getattr(got.shapes, offsets), getattr(wanted.shapes, offsets)), got.name
+        assert np.abs(got.shapes.coords - wanted.shapes.coords).max(initial=0.0) <= TOLERANCE_MM, got.name
