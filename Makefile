@@ -15,6 +15,8 @@ EXHIBITION_OUT ?= out/exhibition
 $(STAMP): pyproject.toml batikgen/render/_dye.c
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+	# A compiled module left from an earlier build would shadow a failed rebuild (they are optional).
+	find batikgen -name '*.so' -delete
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
