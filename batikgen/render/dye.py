@@ -36,7 +36,7 @@ import numpy as np
 
 from ..motifs.kit.noise import value_noise_grid
 
-try:  # the compiled pass, built by the install when a C compiler is there (see pyproject.toml)
+try:  # the compiled pass, built by the install when a C compiler is there (see setup.py)
     from . import _dye as _compiled
 except ImportError:  # pragma: no cover - depends on the install
     _compiled = None
