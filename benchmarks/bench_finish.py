@@ -1,7 +1,8 @@
 """The cost of the hand: the same A0 kawung plan at 300 dpi drawn ``crisp``, ``cap`` and ``tulis``.
 
 Each finish runs in a fresh subprocess (see :mod:`benchmarks.bench_render`, whose measuring it
-reuses), in the same run, so the ratio compares like with like on a shared machine. Printed:
+reuses), in the same run, the finishes taking turns (crisp, cap, tulis, crisp, ...), so the ratio
+compares like with like on a shared machine whose load drifts. Printed:
 building the composition (where the tulis hand moves vertices), rendering and writing the PNG
 (where cap and tulis add the dye passes), their sum, and each finish's ratio to crisp; and the CPU
 seconds of rendering (main process and workers), whose ratio moves less than wall time when other
@@ -18,10 +19,11 @@ Run: ``python -m benchmarks finish`` (``BATIKGEN_BENCH_REPEAT`` runs per finish,
 from __future__ import annotations
 
 import os
+import statistics
 import tempfile
 import time
 
-from benchmarks.bench_render import SIZES, _median_case, _workers, kawung_composition
+from benchmarks.bench_render import SIZES, _workers, kawung_composition, run_case
 
 TARGET_RATIO = 1.5
 #: Seconds a cap or tulis build may add to crisp's.
@@ -40,12 +42,19 @@ def _build_alone(finish: str, workers: int | None, repeat: int = 3) -> float:
 
 def main() -> None:
     """Measure crisp, cap and tulis on the same plan and print the ratios to crisp."""
+    from batikgen.render.dye import DYE_PASS
+
     repeat = int(os.environ.get("BATIKGEN_BENCH_REPEAT", "1"))
-    print(f"finish benchmark: A0 kawung at 300 dpi, {_workers()} workers, median of {repeat} run(s); "
-          f"load average {os.getloadavg()[0]:.1f} at start (the machine may be shared)")
+    print(f"finish benchmark: A0 kawung at 300 dpi, {_workers()} workers, median of {repeat} run(s) taking turns; "
+          f"{DYE_PASS} dye pass; load average {os.getloadavg()[0]:.1f} at start (the machine may be shared)")
+    finishes = ("crisp", "cap", "tulis")
+    runs: dict[str, list[dict]] = {finish: [] for finish in finishes}
     with tempfile.TemporaryDirectory() as outdir:
-        figures = {finish: _median_case("A0", "kawung" if finish == "crisp" else f"kawung-{finish}", repeat, outdir)
-                   for finish in ("crisp", "cap", "tulis")}
+        for _ in range(repeat):
+            for finish in finishes:
+                runs[finish].append(run_case("A0", "kawung" if finish == "crisp" else f"kawung-{finish}", outdir))
+    figures = {finish: {key: statistics.median(run[key] for run in done) for key in done[0]}
+               for finish, done in runs.items()}
     crisp = figures["crisp"]
     for finish, r in figures.items():
         total, base = r["build_s"] + r["render_s"], crisp["build_s"] + crisp["render_s"]

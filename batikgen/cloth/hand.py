@@ -32,7 +32,7 @@ from ..motifs.kit.noise import hash_uniform, value_noise
 from .composition import Layer, PolygonArray
 from .parallel import thread_map
 
-try:  # the compiled hand, built by the install when a C compiler is there (see pyproject.toml)
+try:  # the compiled hand, built by the install when a C compiler is there (see setup.py)
     from . import _hand as _compiled
 except ImportError:  # pragma: no cover - installs without a C compiler
     _compiled = None
