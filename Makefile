@@ -1,6 +1,6 @@
 # The README's two commands. Each sets itself up: a virtual environment in .venv with the
 # package installed (editable) and its test extra, rebuilt when pyproject.toml or setup.py changes or the
-# compiled dye pass's source does (the install compiles it).
+# compiled dye pass's or hand's source does (the install compiles them).
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -12,7 +12,7 @@ EXHIBITION_OUT ?= out/exhibition
 
 .PHONY: demo test bench sample clean
 
-$(STAMP): pyproject.toml setup.py batikgen/render/_dye.c
+$(STAMP): pyproject.toml setup.py batikgen/render/_dye.c batikgen/cloth/_hand.c
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	# A compiled module left from an earlier build would shadow a failed rebuild (they are optional).
