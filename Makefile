@@ -12,11 +12,12 @@ EXHIBITION_OUT ?= out/exhibition
 
 .PHONY: demo test bench sample clean
 
+# Compiled modules left from an earlier build are deleted first: they would shadow a failed rebuild
+# (the extensions are optional, so a failed one does not stop the install).
 $(STAMP): pyproject.toml setup.py batikgen/render/_dye.c batikgen/cloth/_hand.c
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	# A compiled module left from an earlier build would shadow a failed rebuild (they are optional).
-	find batikgen -name '*.so' -delete
+	@find batikgen -name '*.so' -delete
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
