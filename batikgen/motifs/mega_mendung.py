@@ -26,13 +26,18 @@ How a cloud of ``G`` gradations uses them depends on the finish:
   from ``motif`` to ``outline``, mixed in sRGB: neighbouring rings are 5-19 CIEDE2000 apart for
   seven or nine gradations, 61-90 for two.
 - ``cap`` and ``tulis`` (dyed): the rings are consecutive dips of a dye. ``gradation_i`` has the
-  colour ``8 - i`` steps of :data:`DYE_STEP` CIEDE2000 lighter than ``outline`` along the OKLCh
-  mix toward ``motif`` (:func:`batikgen.motifs.kit.palettes.dye_ramp`), and the ``k``-th outline
-  goes on :func:`dyed_layer` ``(k, G)``: the heart always has the outline dye, each ring outward is
-  one step (one dip fewer) lighter, so more gradations reach a lighter rim and neighbouring rings
-  read as shades of one cloud (1-5 CIEDE2000 apart as rendered). The family's ``dyed`` field
-  (:class:`batikgen.motifs.registry.Dyed`) gives the builder :func:`draw_row_dyed` and
-  :func:`dyed_colours`.
+  colour ``i`` steps of :data:`DYE_STEP` CIEDE2000 darker than ``motif`` along the OKLCh mix
+  toward ``outline`` (:func:`batikgen.motifs.kit.palettes.dye_ramp`), and the ``k``-th outline
+  goes on :func:`dyed_layer` ``(k, G)``, that is ``gradation_k``: the rim keeps the palette's light
+  ``motif`` (as in crisp, so a cloud stands out from the dark grounds of every palette), each ring
+  inward is one step (one dip more) darker, light outside and darker inside as the pakem has it, so
+  more gradations reach a darker heart and neighbouring rings read as shades of one cloud (1-5
+  CIEDE2000 apart as rendered). Seven steps of 1-5 cannot span the whole way from the motif to the
+  outline dye (46-100 CIEDE2000 in these palettes): the heart is mid-tone where crisp's is the
+  outline. (Anchored at the heart instead, on the outline dye, the rims came out dark: 9-39
+  CIEDE2000 from the ground, and indigo-soga's clouds all but vanished on its navy.) The family's
+  ``dyed`` field (:class:`batikgen.motifs.registry.Dyed`) gives the builder :func:`draw_row_dyed`
+  and :func:`dyed_colours`.
 """
 
 from __future__ import annotations
@@ -70,15 +75,15 @@ def gradation_layer(index: int, gradations: int) -> str:
 
 def dyed_layer(index: int, gradations: int) -> str:
     """The layer of the ``index``-th outline (0 outermost) of a cloud of ``gradations`` in cap and
-    tulis: consecutive layers ending at the heart's ``gradation_8``, one dye step each."""
-    return f"gradation_{MAX_GRADATIONS - max(gradations, 1) + index}"
+    tulis: consecutive layers from the rim's ``gradation_0``, one dye step each."""
+    return f"gradation_{index}"
 
 
 def dyed_colours(palette) -> dict[str, tuple[int, int, int]]:
-    """The layers' colours in cap and tulis: ``gradation_8`` the palette's ``outline``, each layer
-    outward one :data:`DYE_STEP` lighter toward ``motif`` (:func:`dye_ramp`)."""
-    ramp = dye_ramp(palette, "outline", "motif", MAX_GRADATIONS - 1, DYE_STEP)
-    return {f"gradation_{i}": ramp[MAX_GRADATIONS - 1 - i] for i in range(MAX_GRADATIONS)}
+    """The layers' colours in cap and tulis: ``gradation_0`` the palette's ``motif``, each layer
+    inward one :data:`DYE_STEP` darker toward ``outline`` (:func:`dye_ramp`)."""
+    ramp = dye_ramp(palette, "motif", "outline", MAX_GRADATIONS - 1, DYE_STEP)
+    return {f"gradation_{i}": ramp[i] for i in range(MAX_GRADATIONS)}
 
 
 def cloud_outline(length: float, height: float, lobes: int, swell: float) -> shapely.Polygon:

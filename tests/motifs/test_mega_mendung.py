@@ -124,13 +124,12 @@ def test_parameters_are_checked_and_drawing_is_deterministic():
 
 @pytest.mark.parametrize("finish", ["cap", "tulis"])
 @pytest.mark.parametrize("gradations", [2, 5, 7, 9])
-def test_dyed_clouds_use_consecutive_layers_ending_at_the_heart(finish, gradations):
+def test_dyed_clouds_use_consecutive_layers_from_the_rim(finish, gradations):
     dyed = MEGA.in_finish(finish)
     params = MEGA.validate({"gradations": gradations})
     crisp, row = draw(MEGA, params, 0.0, CELL, 12), draw(dyed, params, 0.0, CELL, 12)
     layers = [dyed_layer(k, gradations) for k in range(gradations)]
-    assert layers[-1] == f"gradation_{MAX_GRADATIONS - 1}"
-    assert [int(name.split("_")[1]) for name in layers] == list(range(MAX_GRADATIONS - gradations, MAX_GRADATIONS))
+    assert [int(name.split("_")[1]) for name in layers] == list(range(gradations))
     for k, name in enumerate(layers):  # the same outlines, on other layers
         assert same_shape(union(row, name), union(crisp, gradation_layer(k, gradations)))
     assert all(not row[name] for name in ROLES if name not in layers)
@@ -140,24 +139,25 @@ def test_dyed_clouds_use_consecutive_layers_ending_at_the_heart(finish, gradatio
 
 
 @pytest.mark.parametrize("palette", list(PALETTES))
-def test_dyed_gradations_are_even_steps_from_the_outline_and_more_reach_a_lighter_rim(palette):
+def test_dyed_gradations_are_even_steps_from_the_motif_and_more_reach_a_darker_heart(palette):
     p = get_palette(palette)
     colours = MEGA.layer_colours(p, "tulis")
     assert colours == MEGA.layer_colours(p, "cap")
-    assert colours[f"gradation_{MAX_GRADATIONS - 1}"] == p.rgb("outline")  # the heart keeps the outline dye
-    rims = []
+    assert colours["gradation_0"] == p.rgb("motif")  # the rim keeps the light motif, as in crisp
+    hearts = []
     for gradations in range(2, MAX_GRADATIONS + 1):
         ring = [colours[dyed_layer(k, gradations)] for k in range(gradations)]
         lab = srgb_to_cielab(np.array(ring) / 255)
         steps = ciede2000(lab[:-1], lab[1:])
         assert np.all((steps > 3) & (steps < 4)), steps
         assert np.all(np.diff(lab[:, 0]) < 0)  # darker inward
-        rims.append(lab[0, 0])
-    assert np.all(np.diff(rims) > 0)  # the trait `gradations` reads monotonically: a lighter rim
+        hearts.append(lab[-1, 0])
+    assert np.all(np.diff(hearts) < 0)  # the trait `gradations` reads monotonically: a darker heart
     # Crisp keeps its sRGB blends over the whole way from motif to outline.
     crisp = MEGA.layer_colours(p, "crisp")
     assert crisp == {name: p.rgb(role) for name, role in MEGA.layer_roles}
-    assert crisp["gradation_0"] == p.rgb("motif") != colours["gradation_0"]
+    last = f"gradation_{MAX_GRADATIONS - 1}"
+    assert crisp[last] == p.rgb("outline") != colours[last]
 
 
 def test_dyed_layers_keep_their_roles_spout_and_wax():

@@ -105,19 +105,20 @@ def blend_role(palette: Palette, role: str, perceptual: bool = False) -> tuple[i
 DYE_STEP = 3.5
 
 
-def dye_ramp(palette: Palette, dark: str, light: str, steps: int, step: float = DYE_STEP) -> tuple[tuple[int, int, int], ...]:
-    """Consecutive dips of a dye: the colour of role ``dark``, then ``steps`` ever lighter
-    colours, each ``step`` CIEDE2000 from the one before, along the OKLCh mix toward ``light``.
+def dye_ramp(palette: Palette, start: str, toward: str, steps: int, step: float = DYE_STEP) -> tuple[tuple[int, int, int], ...]:
+    """Consecutive dips of a dye: the colour of role ``start``, then ``steps`` colours, each ``step``
+    CIEDE2000 from the one before, along the OKLCh mix toward ``toward``.
 
     Each step is one more (or one fewer) dip in the dye bath, so the steps are equal as the eye
-    sees them. If the whole way from ``dark`` to ``light`` is too short for ``steps`` such steps,
-    the step shrinks to fit it (never below 1, where the ramp may stop at ``light``).
+    sees them. If the whole way from ``start`` to ``toward`` is too short for ``steps`` such steps,
+    the step shrinks to fit it (never below 1, where the ramp may stop at ``toward``).
 
     Parameters
     ----------
     palette : Palette
-    dark, light : str
-        Plain roles (:data:`ROLES`): where the ramp starts and the way it goes.
+    start, toward : str
+        Plain roles (:data:`ROLES`): where the ramp starts and the way it goes (mega mendung: from
+        the light ``motif`` toward the ``outline`` dye).
     steps : int
         Steps after the first colour.
     step : float
@@ -128,15 +129,15 @@ def dye_ramp(palette: Palette, dark: str, light: str, steps: int, step: float = 
     Returns
     -------
     tuple of (r, g, b)
-        ``steps + 1`` colours, 0-255 integers, the first exactly ``dark``'s. Computed once per
+        ``steps + 1`` colours, 0-255 integers, the first exactly ``start``'s. Computed once per
         pair of colours (cached), deterministic.
     """
-    return _dye_ramp(palette.rgb(dark), palette.rgb(light), int(steps), float(step))
+    return _dye_ramp(palette.rgb(start), palette.rgb(toward), int(steps), float(step))
 
 
 @lru_cache(maxsize=64)
-def _dye_ramp(dark: tuple[int, int, int], light: tuple[int, int, int], steps: int, step: float):
-    start, end = np.array(dark) / 255.0, np.array(light) / 255.0
+def _dye_ramp(first: tuple[int, int, int], toward: tuple[int, int, int], steps: int, step: float):
+    start, end = np.array(first) / 255.0, np.array(toward) / 255.0
     grid = np.linspace(0.0, 1.0, 4097)  # about 0.02 CIEDE2000 apart: finer than an 8-bit level
     way = oklch_mix(start, end, grid)
     exact = srgb_to_cielab(way)
@@ -146,13 +147,13 @@ def _dye_ramp(dark: tuple[int, int, int], light: tuple[int, int, int], steps: in
     # Walk in the colours as they will be painted (8 bits): each step is measured from the last
     # painted colour, so rounding does not add up along the ramp or widen a step by half a level.
     painted = np.rint(way * 255.0).astype(int)
-    painted[0] = dark
+    painted[0] = first
     lab = srgb_to_cielab(painted / 255.0)
     out, here = [0], 0
     for _ in range(steps):
         distance = ciede2000(lab[here], lab[here + 1:])
         past = np.flatnonzero(distance >= step)
-        if not len(past):  # the ramp has reached ``light``
+        if not len(past):  # the ramp has reached ``toward``
             here = len(grid) - 1
         else:  # of the painted colours up to just past the step, the one nearest it
             reach = past[0] + 1

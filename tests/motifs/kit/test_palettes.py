@@ -105,21 +105,23 @@ def _steps(ramp) -> np.ndarray:
 
 
 @pytest.mark.parametrize("name", list(PALETTES))
-def test_a_dye_ramp_starts_at_the_dark_dye_and_steps_evenly_toward_the_light(name):
+def test_a_dye_ramp_starts_at_the_light_motif_and_steps_evenly_toward_the_dark_dye(name):
     palette = get_palette(name)
-    ramp = dye_ramp(palette, "outline", "motif", 8)
-    assert len(ramp) == 9 and ramp[0] == palette.rgb("outline")
+    ramp = dye_ramp(palette, "motif", "outline", 8)
+    assert len(ramp) == 9 and ramp[0] == palette.rgb("motif")
     assert all(isinstance(v, int) and 0 <= v <= 255 for colour in ramp for v in colour)
     # Each step is the 8-bit colour on the way nearest DYE_STEP from the last: within a fraction of
     # a level (each channel's level is 0.3-1 CIEDE2000 here).
     assert np.all(np.abs(_steps(ramp) - DYE_STEP) < 0.35), _steps(ramp)
     lightness = srgb_to_cielab(np.array(ramp) / 255)[:, 0]
-    assert np.all(np.diff(lightness) > 0)  # one dip fewer, one shade lighter
-    # It walks toward the motif: the last step is nearer the motif than the dark dye is.
-    motif = srgb_to_cielab(np.array(palette.rgb("motif")) / 255)
-    assert ciede2000(srgb_to_cielab(np.array(ramp[-1]) / 255), motif) < ciede2000(
-        srgb_to_cielab(np.array(ramp[0]) / 255), motif) - 20
-    assert dye_ramp(palette, "outline", "motif", 8) is ramp  # computed once
+    assert np.all(np.diff(lightness) < 0)  # one dip more, one shade darker
+    # It walks toward the outline dye: the last step is nearer it than the motif is.
+    outline = srgb_to_cielab(np.array(palette.rgb("outline")) / 255)
+    assert ciede2000(srgb_to_cielab(np.array(ramp[-1]) / 255), outline) < ciede2000(
+        srgb_to_cielab(np.array(ramp[0]) / 255), outline) - 20
+    assert dye_ramp(palette, "motif", "outline", 8) is ramp  # computed once
+    # Either way along the same mix: from the dark dye, the steps are as even.
+    assert np.all(np.abs(_steps(dye_ramp(palette, "outline", "motif", 8)) - DYE_STEP) < 0.35)
 
 
 def test_a_short_way_shrinks_the_step_to_fit_and_never_below_one():
