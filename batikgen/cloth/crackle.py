@@ -1,5 +1,11 @@
 """Wax crackle over a composition: the kit's veins (:mod:`batikgen.motifs.kit.crackle`) cut to
-the layers that were waxed, as one more layer painted over the design."""
+the layers that were waxed, painted over each of them.
+
+In cap and tulis each waxed layer's crackle is a layer of its own, painted right after it: the
+layers painted later (cecek dots, outlines, a smaller motif on a larger one) cover it as they cover
+the waxed layer, so crackle shows only where that wax shows. Crisp keeps the look every cloth had
+before the finish existed (and old plans keep their pixels): one crackle layer painted over the
+whole design, which crosses the dark dots and outlines drawn on the wax, lighter than they."""
 
 from __future__ import annotations
 
@@ -8,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 
 from .._process import available_cores
-from ..motifs.kit.crackle import crackle_colour, crackle_veins, cut_to_wax, exposure
+from ..motifs.kit.crackle import crackle_colour, crackle_veins, cut_to_each, exposure
 from ..motifs.kit.crackle_growth import CELL_MM, grown_veins
 from ..motifs.kit.palettes import Palette
 from ..seeding import SeedTree
@@ -60,10 +66,10 @@ def start_growing(finish: str, width_mm: float, height_mm: float, amount: float,
     return Aside(_grow, (width_mm, height_mm, amount, seeds.integer("grown")), helper)
 
 
-def crackle_layer(layers: list[Layer], roles: dict[str, str], amount: float, palette: Palette,
-                  seeds: SeedTree, width_mm: float, height_mm: float, finish: str = "crisp",
-                  grown: Aside | None = None, workers: int | None = None) -> Layer:
-    """The crackle of a design, as a layer to paint over it.
+def crackle_pieces(layers: list[Layer], roles: dict[str, str], amount: float, seeds: SeedTree, width_mm: float,
+                   height_mm: float, finish: str = "crisp", grown: Aside | None = None,
+                   workers: int | None = None) -> list[np.ndarray]:
+    """The crackle of a design, layer by layer: the pieces of the veins on each waxed layer.
 
     Parameters
     ----------
@@ -74,8 +80,6 @@ def crackle_layer(layers: list[Layer], roles: dict[str, str], amount: float, pal
         ``"motif>outline:0.5"``) are the waxed areas.
     amount : float
         0 to 1.
-    palette : Palette
-        Gives the dye colour.
     seeds : SeedTree
         The crackle's own branch of the plan's seed tree.
     width_mm, height_mm : float
@@ -92,8 +96,8 @@ def crackle_layer(layers: list[Layer], roles: dict[str, str], amount: float, pal
 
     Returns
     -------
-    Layer
-        Named ``"crackle"``; empty when ``amount`` is 0.
+    list of numpy.ndarray of shapely.Polygon
+        One array per layer of ``layers``, empty for a layer that shows no crackle.
     """
     if finish == "crisp":
         veins, rank = crackle_veins(width_mm, height_mm, amount, seeds.rng("veins"))
@@ -102,19 +106,45 @@ def crackle_layer(layers: list[Layer], roles: dict[str, str], amount: float, pal
         veins = packed.to_shapely()
     # One layer's shapely objects at a time, and none for layers that show no crackle.
     exposures = [exposure(roles.get(layer.name, "")) for layer in layers]
-    waxed = ((layer.geometries, shown) for layer, shown in zip(layers, exposures) if shown > 0 and len(layer))
+    waxed = ((layer.geometries, shown) if shown > 0 and len(layer) else ((), 0.0)
+             for layer, shown in zip(layers, exposures))
     if (workers or available_cores()) < 2:
-        return Layer("crackle", crackle_colour(palette), cut_to_wax(veins, rank, waxed))
+        return cut_to_each(veins, rank, waxed)
     with ThreadPoolExecutor(1) as pool:  # a second thread cuts half the veins
-        return Layer("crackle", crackle_colour(palette), cut_to_wax(veins, rank, waxed, pool=pool))
+        return cut_to_each(veins, rank, waxed, pool=pool)
+
+
+def crackle_layer(layers: list[Layer], roles: dict[str, str], amount: float, palette: Palette,
+                  seeds: SeedTree, width_mm: float, height_mm: float, finish: str = "crisp",
+                  grown: Aside | None = None, workers: int | None = None) -> Layer:
+    """The whole crackle of a design as one layer (every waxed layer's :func:`crackle_pieces`).
+
+    Parameters
+    ----------
+    layers, roles, amount, seeds, width_mm, height_mm, finish, grown, workers
+        As for :func:`crackle_pieces`.
+    palette : Palette
+        Gives the dye colour.
+
+    Returns
+    -------
+    Layer
+        Named ``"crackle"``; empty when ``amount`` is 0.
+    """
+    pieces = crackle_pieces(layers, roles, amount, seeds, width_mm, height_mm, finish, grown, workers)
+    return Layer("crackle", crackle_colour(palette), np.concatenate(pieces) if pieces else [])
 
 
 def add_crackle(composition: Composition, roles: dict[str, str], amount: float, palette: Palette,
                 seeds: SeedTree, grown: Aside | None = None, workers: int | None = None) -> Composition:
-    """Paint wax crackle over a composition: append its :func:`crackle_layer` (in place).
+    """Paint wax crackle over a composition's waxed layers (in place).
 
-    Layers whose names are not in ``roles`` (a legend, a border drawn by another family without
-    its roles) get no crackle.
+    In cap and tulis each waxed layer's :func:`crackle_pieces` become a layer named ``"crackle"``
+    painted right after it, so what is painted later covers its crackle too; in crisp they are one
+    ``"crackle"`` layer painted last, as before the finish existed. Layers whose names are not in
+    ``roles`` (a legend, a border drawn by another family without its roles) get no crackle. With
+    no crackle at all (``amount`` 0, or no waxed layer), one empty ``"crackle"`` layer ends the
+    composition, so every composition has one.
 
     Parameters
     ----------
@@ -127,14 +157,23 @@ def add_crackle(composition: Composition, roles: dict[str, str], amount: float, 
     seeds : SeedTree
         The crackle's own branch of the plan's seed tree.
     grown, workers : optional
-        As for :func:`crackle_layer`.
+        As for :func:`crackle_pieces`.
 
     Returns
     -------
     Composition
-        The same object, with a last layer named ``"crackle"``.
+        The same object, with its ``"crackle"`` layers.
     """
-    composition.layers.append(crackle_layer(composition.layers, roles, amount, palette, seeds,
-                                            composition.width_mm, composition.height_mm, composition.finish,
-                                            grown=grown, workers=workers))
+    pieces = crackle_pieces(composition.layers, roles, amount, seeds, composition.width_mm, composition.height_mm,
+                            composition.finish, grown=grown, workers=workers)
+    colour = crackle_colour(palette)
+    if composition.finish == "crisp" or not any(len(own) for own in pieces):
+        composition.layers.append(Layer("crackle", colour, np.concatenate(pieces) if pieces else []))
+        return composition
+    layers = []
+    for layer, own in zip(composition.layers, pieces):
+        layers.append(layer)
+        if len(own):
+            layers.append(Layer("crackle", colour, own))
+    composition.layers[:] = layers
     return composition

@@ -62,3 +62,28 @@ def test_cells_grown_in_lockstep_grow_as_each_would_alone():
     assert sum(map(len, together)) > 3 * len(origins)  # cells of several cracks, not one each
     assert [len(cracks) for cracks in together] == [len(cracks) for cracks in alone]
     assert all(np.array_equal(a, b) for x, y in zip(together, alone) for a, b in zip(x, y))
+
+
+def test_crackle_shows_only_where_its_wax_shows():
+    """Dots painted over a waxed area cover its crackle in cap and tulis, as they cover the wax: no
+    pixel inside a dot takes the crackle's colour. Crisp keeps its one crackle layer painted last,
+    over the dots (the look of every cloth before the finish), so the same measure fails there."""
+    dots = [shapely.Point(x, y).buffer(1.2) for x in np.arange(3.0, 40.0, 4.0) for y in np.arange(3.0, 40.0, 4.0)]
+    dark = (20, 20, 20)
+    for finish in ("tulis", "cap", "crisp"):
+        composition = Composition(40.0, 40.0, PROOF.rgb("ground"),
+                                  [Layer("motif", PROOF.rgb("motif"), [shapely.box(0, 0, 40, 40)]),
+                                   Layer("dots", dark, dots)], finish=finish)
+        add_crackle(composition, {"motif": "motif", "dots": "outline"}, 1.0, PROOF, SeedTree("covered"))
+        names = [layer.name for layer in composition.layers]
+        image = render_array(composition, DPI).astype(int)
+        yy, xx = np.mgrid[: image.shape[0], : image.shape[1]] * 25.4 / DPI
+        inside = np.zeros(image.shape[:2], bool)
+        for dot in dots:  # well inside each dot (the dye seeps a little at its edge)
+            inside |= (xx - dot.centroid.x) ** 2 + (yy - dot.centroid.y) ** 2 < 0.9 ** 2
+        assert (np.abs(image[~inside] - PROOF.rgb("motif")).sum(-1) > 60).any()  # the crackle is there
+        covered = np.abs(image[inside] - dark).max() <= 12
+        if finish == "crisp":
+            assert names == ["motif", "dots", "crackle"] and not covered
+        else:
+            assert names == ["motif", "crackle", "dots"] and covered, finish

@@ -131,30 +131,49 @@ def cut_to_wax(veins: np.ndarray, rank: np.ndarray, waxed: Iterable[tuple[np.nda
     Returns
     -------
     numpy.ndarray of shapely.Polygon
+        Every area's pieces (:func:`cut_to_each`), one after another.
     """
-    pieces = []
+    pieces = cut_to_each(veins, rank, waxed, pool)
+    return np.concatenate(pieces) if pieces else np.empty(0, dtype=object)
+
+
+def cut_to_each(veins: np.ndarray, rank: np.ndarray, waxed: Iterable[tuple[np.ndarray, float]],
+                pool: Executor | None = None) -> list[np.ndarray]:
+    """:func:`cut_to_wax`, area by area: the pieces of the veins on each waxed area.
+
+    Parameters
+    ----------
+    veins, rank, waxed, pool
+        As for :func:`cut_to_wax`.
+
+    Returns
+    -------
+    list of numpy.ndarray of shapely.Polygon
+        One array per entry of ``waxed``, in its order (empty where it shows no crackle).
+    """
+    out = []
     for geometries, exposure in waxed:
         geometries = np.asarray(geometries, dtype=object)
         if not len(geometries) or not len(veins) or exposure <= 0:
+            out.append(np.empty(0, dtype=object))
             continue
         shown = veins[rank < exposure]
         tree = shapely.STRtree(geometries)
         if pool is None or len(shown) < SPLIT_VEINS:
-            pieces.extend(_cut_veins(shown, tree, geometries))
-            continue
-        half = len(shown) // 2
-        try:
-            second = pool.submit(_cut_veins, shown[half:], tree, geometries)
-        except RuntimeError:  # no thread could be started (a process at its memory limit)
-            pieces.extend(_cut_veins(shown, tree, geometries))
-            continue
-        inside, cut = _cut_veins(shown[:half], tree, geometries)
-        inside_2, cut_2 = second.result()
-        pieces.extend([inside, inside_2, cut, cut_2])  # the order one call gives
-    if not pieces:
-        return np.empty(0, dtype=object)
-    out = np.concatenate(pieces)
-    return out[(shapely.get_type_id(out) == 3) & (shapely.area(out) > 1e-4)]
+            pieces = list(_cut_veins(shown, tree, geometries))
+        else:
+            half = len(shown) // 2
+            try:
+                second = pool.submit(_cut_veins, shown[half:], tree, geometries)
+            except RuntimeError:  # no thread could be started (a process at its memory limit)
+                pieces = list(_cut_veins(shown, tree, geometries))
+            else:
+                inside, cut = _cut_veins(shown[:half], tree, geometries)
+                inside_2, cut_2 = second.result()
+                pieces = [inside, inside_2, cut, cut_2]  # the order one call gives
+        area = np.concatenate(pieces)
+        out.append(area[(shapely.get_type_id(area) == 3) & (shapely.area(area) > 1e-4)])
+    return out
 
 
 def exposure(role: str) -> float:
