@@ -9,9 +9,10 @@ from setuptools import Extension, setup
 
 setup(ext_modules=[
     # The dye pass of the cap and tulis finishes (batikgen/render/dye.py says why it is compiled).
-    Extension("batikgen.render._dye", ["batikgen/render/_dye.c"], extra_compile_args=["-O3"], optional=True),
+    Extension("batikgen.render._dye", ["batikgen/render/_dye.c"], include_dirs=["batikgen"],
+              depends=["batikgen/_buffers.h"], extra_compile_args=["-O3"], optional=True),
     # The tulis hand's per-vertex work (batikgen/cloth/_hand.c says why). -ffp-contract=off: no
     # multiply-add is fused, so its floats follow numpy's operation for operation.
-    Extension("batikgen.cloth._hand", ["batikgen/cloth/_hand.c"], extra_compile_args=["-O3", "-ffp-contract=off"],
-              optional=True),
+    Extension("batikgen.cloth._hand", ["batikgen/cloth/_hand.c"], include_dirs=["batikgen"],
+              depends=["batikgen/_buffers.h"], extra_compile_args=["-O3", "-ffp-contract=off"], optional=True),
 ])

@@ -35,6 +35,9 @@
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+
+#define BUFFERS_MODULE "_hand"
+#include "_buffers.h"
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -385,15 +388,6 @@ static int structure_ok(Py_buffer *shapes, Py_buffer *parts, Py_buffer *rings, P
         return 0;
     }
     return 1;
-}
-
-static int check_size(Py_buffer *buffer, Py_ssize_t wanted, const char *name)
-{
-    if (buffer->len < wanted) {
-        PyErr_Format(PyExc_ValueError, "_hand: %s holds %zd bytes, needs %zd", name, buffer->len, wanted);
-        return -1;
-    }
-    return 0;
 }
 
 static PyObject *py_breathe(PyObject *self, PyObject *args)

@@ -19,6 +19,9 @@
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+
+#define BUFFERS_MODULE "dye_block"
+#include "_buffers.h"
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -182,15 +185,6 @@ done:
     free(seep_below);
     free(held);
     return status;
-}
-
-static int check_size(Py_buffer *buffer, Py_ssize_t wanted, const char *name)
-{
-    if (buffer->len < wanted) {
-        PyErr_Format(PyExc_ValueError, "dye_block: %s holds %zd bytes, needs %zd", name, buffer->len, wanted);
-        return -1;
-    }
-    return 0;
 }
 
 static PyObject *py_dye_block(PyObject *self, PyObject *args)
