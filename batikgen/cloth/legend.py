@@ -123,14 +123,26 @@ def text_width(text: str, size: float) -> float:
     return sum(_glyph(char)[1] for char in text) * size
 
 
-def _clock(seconds: float) -> str:
+def _clock(seconds: float, tenths: bool = False) -> str:
+    if tenths:
+        tenth = max(0, int(round(seconds * 10)))
+        return f"{tenth // 600}:{tenth % 600 // 10:02d}.{tenth % 10}"
     seconds = max(0, int(round(seconds)))
     return f"{seconds // 60}:{seconds % 60:02d}"
 
 
+def time_labels(seconds: list[float]) -> list[str]:
+    """Clock labels (``m:ss``) for times from the recording's start, in order; with tenths of a
+    second (``m:ss.s``) when whole seconds would label two ticks alike (a short recording)."""
+    labels = [_clock(t) for t in seconds]
+    if any(a == b for a, b in zip(labels, labels[1:])):
+        labels = [_clock(t, tenths=True) for t in seconds]
+    return labels
+
+
 def _trait_label(trait: TraitRecord) -> str:
     feature = trait.feature.replace(".", " ").replace("index ", "").replace("_", " ")
-    label = f"{feature} \u2192 {trait.parameter}"
+    label = f"{feature} \u2192 {trait.parameter.replace('_', ' ')}"
     if trait.missing:
         return f"{label}: not in these features, held at the middle"
     return f"{label}: {trait.why}" if trait.why else label
@@ -171,13 +183,15 @@ def legend_layers(plan: MotifPlan, palette: Palette, field: list[float], x0: flo
     # Time column: a tick at each row boundary, labelled about every twelfth of the cloth.
     tx = x0 + 0.8 * u
     label_every = max(1, int(np.ceil(n_rows / 12)))
+    labelled = [i for i in range(len(edges)) if i % label_every == 0 or i == n_rows]
+    labels = dict(zip(labelled, time_labels([(plan.rows[-1].t_end if i == n_rows else plan.rows[i].t_start)
+                                             - plan.rows[0].t_start for i in labelled])))
     for i, y in enumerate(edges):
-        long_tick = i % label_every == 0 or i == n_rows
+        long_tick = i in labels
         lines.append(shapely.box(tx + (1.5 if long_tick else 1.8) * u, y - thin / 2, tx + _TIME_COLUMN * u, y + thin / 2))
         if long_tick:
-            t = plan.rows[-1].t_end if i == n_rows else plan.rows[i].t_start
             # Centred on its tick, to the tick's left (cap height is about 0.73 em).
-            text += text_polygons(_clock(t - plan.rows[0].t_start), tx, y + 0.15 * u, 0.42 * u)
+            text += text_polygons(labels[i], tx, y + 0.15 * u, 0.42 * u)
     # Headers above the columns, shrunk when the margin above the field is narrow.
     head = min(1.0, (top - 0.3 * u) / (1.1 * u))
     text += text_polygons("time", tx, top - 0.45 * u * head, 0.42 * u * head)

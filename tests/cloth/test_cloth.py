@@ -6,7 +6,7 @@ import shapely
 
 from batikgen.cloth.build import build_composition
 from batikgen.cloth.formats import CLOTHS, HEAD_PANEL_FAMILY, cloth_layout, get_cloth
-from batikgen.cloth.legend import legend_width, text_polygons
+from batikgen.cloth.legend import legend_width, text_polygons, time_labels
 from batikgen.errors import ParameterError
 from batikgen.motifs.registry import MOTIFS
 from batikgen.pipeline import plan_from_features
@@ -213,3 +213,14 @@ def test_legend_plots_rows_at_zero_without_stray_lines():
     plots = _layer(composition, "legend-plot").geometries
     assert len(plots) >= 1 and all(p.geom_type in ("Polygon", "MultiPolygon") and p.area > 0 for p in plots)
     assert composition.all_valid()
+
+
+def test_time_labels_never_repeat_on_a_short_recording():
+    # A long recording: whole seconds, as on every legend so far.
+    assert time_labels([0.0, 130.0, 260.4]) == ["0:00", "2:10", "4:20"]
+    # 8 s over twelve labels: whole seconds would say 0:02 twice (a newcomer saw 0:02, 0:02, 0:05,
+    # 0:05 ...); tenths tell them apart.
+    short = list(np.linspace(0.0, 8.0, 12))
+    labels = time_labels(short)
+    assert len(set(labels)) == len(labels) and labels[0] == "0:00.0" and labels[-1] == "0:08.0"
+    assert len(set(time_labels(short[:1] + short[2:3]))) == 2
