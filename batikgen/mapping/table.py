@@ -51,6 +51,9 @@ if TYPE_CHECKING:  # the cloth step lays out the field; the mapping only fills i
 
 log = logging.getLogger(__name__)
 
+#: More rows than this a window, and the cloth mostly repeats a few windows: a warning says so.
+ROWS_PER_WINDOW = 4
+
 #: The table shipped with the package.
 DEFAULT_MAPPING_PATH = Path(__file__).with_name("default.toml")
 #: The kinds of feature a trait can name, before the dot.
@@ -633,6 +636,10 @@ def map_features(
     columns = max(1, int(round((x1 - x0) / target_mm)))
     cell_mm = (x1 - x0) / columns
     n_rows = max(1, int(np.ceil((y1 - y0) / cell_mm - 1e-9)))
+    if n_rows > ROWS_PER_WINDOW * features.n_windows:
+        log.warning("%d analysis window%s for the cloth's %d rows: each sets about %d rows alike "
+                    "(a longer recording, or a smaller cloth, shows more of its rhythm)", features.n_windows,
+                    "" if features.n_windows == 1 else "s", n_rows, round(n_rows / features.n_windows))
     half_step = features.params.get("step_s", 0) / 2
     edges = np.linspace(features.times[0] - half_step, features.times[-1] + half_step, n_rows + 1)
 

@@ -1,6 +1,6 @@
 """The mapping from features to a plan: timeline, monotonic traits, determinism."""
-
 import json
+import logging
 
 import numpy as np
 import pytest
@@ -81,3 +81,13 @@ def test_composition_layers_follow_palette_and_stay_on_the_cloth():
     for layer in composition.layers:
         bounds = np.array([g.bounds for g in layer.geometries])
         assert bounds[:, :2].min() >= -1e-9 and bounds[:, 2].max() <= 1000 + 1e-9 and bounds[:, 3].max() <= 1000 + 1e-9
+
+
+def test_a_recording_too_short_for_its_cloth_is_warned_about(caplog):
+    caplog.set_level(logging.WARNING, logger="batikgen.mapping.table")
+    plan_from_features(_features(np.full(3, 0.3)), cloth="kain-panjang")  # 3 windows, about 100 rows
+    warned = [r.getMessage() for r in caplog.records if "analysis window" in r.getMessage()]
+    assert len(warned) == 1 and warned[0].startswith("3 analysis windows for the cloth's ")
+    caplog.clear()
+    plan_from_features(_features(np.linspace(0.1, 0.5, 200)), cloth="kain-panjang")  # 200 windows
+    assert not [r for r in caplog.records if "analysis window" in r.getMessage()]
