@@ -163,3 +163,43 @@ def test_features_removes_what_a_killed_run_left_and_refuses_a_concurrent_one(tm
     result = CliRunner().invoke(main, ["features", str(SAMPLE), "-o", str(target)])
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in tmp_path.iterdir()) == [".g.npz.x1y2.part", "f.npz"]
+
+
+_FORK_HOOK = """
+import os, signal, sys
+fired = []
+def hook():  # Ctrl-C lands while the parent runs its at-fork handlers
+    if not fired:
+        fired.append(1)
+        os.kill(os.getpid(), signal.SIGINT)
+        for _ in range(10000):  # the Python handler runs here, inside the at-fork handler
+            pass
+os.register_at_fork(after_in_parent=hook)
+try:
+    result = FORK
+    for _ in range(10000):
+        pass
+except KeyboardInterrupt:
+    print("interrupted")
+    sys.exit(0)
+print("lost", result)
+sys.exit(1)
+"""
+_FORKS = {
+    "build helper": "__import__('batikgen.cloth.parallel', fromlist=['Aside']).Aside(pow, (2, 10), True).result()",
+    "reader isolation": "__import__('batikgen.signal.isolation', fromlist=['in_child']).in_child('x', 'testing', pow, 2, 10)",
+    "strip workers": "list(__import__('batikgen.render.parallel', fromlist=['encoded_strips']).encoded_strips("
+                     "__import__('batikgen.render.raster', fromlist=['prepare_scene']).prepare_scene("
+                     "__import__('batikgen.cloth.composition', fromlist=['Composition']).Composition(20.0, 20.0, (9, 9, 9), []),"
+                     " 300, 50), [], workers=2))",
+}
+
+
+@pytest.mark.parametrize("fork", sorted(_FORKS))
+def test_ctrl_c_while_forking_is_not_lost(fork):
+    """Python runs at-fork handlers (logging's lock) in the parent; a KeyboardInterrupt raised in one
+    is printed as 'Exception ignored' and lost, and a render interrupted then went on to finish."""
+    script = _FORK_HOOK.replace("FORK", _FORKS[fork])
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60, env=ENV)
+    assert (result.returncode, result.stdout) == (0, "interrupted\n"), (result.stdout, result.stderr[-500:])
+    assert "Exception ignored" not in result.stderr

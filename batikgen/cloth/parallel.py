@@ -29,7 +29,7 @@ from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
-from .._process import available_cores, die_with_parent
+from .._process import available_cores, die_with_parent, interrupt_after_fork
 
 # The job of this process when it is a helper, set by the initializer from the forked memory.
 _JOB: tuple[Callable, tuple] | None = None
@@ -111,7 +111,8 @@ class Aside:
                                                  initializer=_init_helper,
                                                  initargs=((function, args), os.getpid()))
             try:
-                self._future = self._executor.submit(_run_job)
+                with interrupt_after_fork():  # the first submit forks
+                    self._future = self._executor.submit(_run_job)
             except OSError:  # no fork (out of memory or processes): the call is made here
                 self._executor.shutdown(wait=False)
                 self._executor = None

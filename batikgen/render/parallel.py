@@ -21,7 +21,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from .._process import available_cores, die_with_parent
+from .._process import available_cores, die_with_parent, interrupt_after_fork
 from ..errors import RenderError
 from .raster import PreparedScene, StripPainter
 
@@ -120,7 +120,8 @@ def encoded_strips(
             # A dead worker breaks the pool: the next submit or result raises, whichever comes first.
             try:
                 while next_strip < total and len(pending) < 2 * workers:
-                    pending.append(executor.submit(_work, next_strip))
+                    with interrupt_after_fork():  # the first submit forks the workers
+                        pending.append(executor.submit(_work, next_strip))
                     next_strip += 1
                 result = pending.popleft().result()
             except BrokenProcessPool:

@@ -21,7 +21,7 @@ from multiprocessing import Pipe
 from pathlib import Path
 from typing import Any
 
-from .._process import die_with_parent
+from .._process import die_with_parent, interrupt_after_fork
 from ..errors import BatikgenError, RecordingError
 from .boundary import describe
 
@@ -72,7 +72,8 @@ def in_child(path: str | os.PathLike, doing: str, func: Callable[..., Any], *arg
     parent = os.getpid()
     sys.stdout.flush()
     sys.stderr.flush()
-    pid = os.fork()
+    with interrupt_after_fork():
+        pid = os.fork()
     if pid == 0:  # the child: never returns
         try:
             receiver.close()
