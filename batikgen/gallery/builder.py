@@ -161,8 +161,11 @@ def _load_state(site: Path) -> dict:
 def _check_site(site: Path, overwrite: bool) -> None:
     if site.exists() and not site.is_dir():
         raise GalleryError(f"{site}: is a file, expected a folder for the site")
-    ours = (site / STATE_FILE).exists() or (site / LOCK_FILE).exists()
-    if site.is_dir() and any(site.iterdir()) and not ours and not overwrite:
+    # One listing answers both "is it empty" and "is it ours": a build starting beside this check
+    # makes the folder, then its lock file, then the rest, so a listing with anything in it that
+    # is ours holds the lock file. (Two looks, the lock file could appear between them.)
+    entries = {entry.name for entry in site.iterdir()} if site.is_dir() else set()
+    if entries and not entries & {STATE_FILE, LOCK_FILE} and not overwrite:
         raise GalleryError(f"{site}: folder exists and is not a batikgen gallery site; "
                            "choose another folder or ask to overwrite it")
 
