@@ -283,8 +283,16 @@ def dye_pass(pixels: np.ndarray, top: int, dpi: float, seed: int) -> np.ndarray:
         The dyed rows ``top + reach .. top + rows - reach``: from the compiled pass when it was
         built, else from :func:`numpy_dye_pass` (the same bytes).
     """
-    if _compiled is None:
-        return numpy_dye_pass(pixels, top, dpi, seed)
+    return _dye(pixels, top, dpi, seed, compiled=_compiled is not None)
+
+
+def numpy_dye_pass(pixels: np.ndarray, top: int, dpi: float, seed: int) -> np.ndarray:
+    """:func:`dye_pass` in numpy: the same bytes, for installs without the compiled pass."""
+    return _dye(pixels, top, dpi, seed, compiled=False)
+
+
+def _dye(pixels: np.ndarray, top: int, dpi: float, seed: int, compiled: bool) -> np.ndarray:
+    """:func:`dye_pass` by the compiled pass or the numpy one: what both need, then the pass."""
     rows, width = pixels.shape[:2]
     r = radius_px(dpi)
     n = 2 * r + 1
@@ -292,27 +300,28 @@ def dye_pass(pixels: np.ndarray, top: int, dpi: float, seed: int) -> np.ndarray:
     out = np.empty((max(inner, 0), width, 3), dtype=np.uint8)
     if inner <= 0:
         return out
-    if pixels.shape[2] != 4 or not pixels.flags.c_contiguous:  # the pass reads whole RGBA rows
-        rgba = np.empty((rows, width, 4), dtype=np.uint8)
-        rgba[..., :3] = pixels[..., :3]
-        rgba[..., 3] = 255
-        pixels = rgba
+    # The seep works on box sums, not means: the excess of n**2 x the pixel over its box sum,
+    # shifted right by ``lift_shift``, times a weight in units that fold in the division.
     lift_shift = _lift_shift(n)
     fields = _Fields(top + r, inner, width, dpi, seed, seep_unit=256.0 * (1 << lift_shift) / (n * n))
-    _compiled.dye_block(pixels, out, fields.seep_nodes, fields.mottle_nodes, rows, width, r, fields.seep_nodes.shape[1],
-                        fields.shift, fields.j0, top + r, lift_shift)
+    if compiled:
+        if pixels.shape[2] != 4 or not pixels.flags.c_contiguous:  # the pass reads whole RGBA rows
+            rgba = np.empty((rows, width, 4), dtype=np.uint8)
+            rgba[..., :3] = pixels[..., :3]
+            rgba[..., 3] = 255
+            pixels = rgba
+        _compiled.dye_block(pixels, out, fields.seep_nodes, fields.mottle_nodes, rows, width, r,
+                            fields.seep_nodes.shape[1], fields.shift, fields.j0, top + r, lift_shift)
+    else:
+        _numpy_pass(pixels, out, fields, top, r, lift_shift)
     return out
 
 
-def numpy_dye_pass(pixels: np.ndarray, top: int, dpi: float, seed: int) -> np.ndarray:
-    """:func:`dye_pass` in numpy: the same bytes, for installs without the compiled pass."""
+def _numpy_pass(pixels: np.ndarray, out: np.ndarray, fields: _Fields, top: int, reach: int, lift_shift: int) -> None:
+    """The numpy pass over ``pixels`` into ``out`` (see :func:`_dye`)."""
     rows, width = pixels.shape[:2]
-    reach = r = radius_px(dpi)
-    n = 2 * r + 1
-    inner = rows - 2 * reach
-    out = np.empty((max(inner, 0), width, 3), dtype=np.uint8)
-    if inner <= 0:
-        return out
+    n = 2 * reach + 1
+    inner = len(out)
     # The block as three channel planes (the fields then apply to each plane as they are), with
     # ``reach`` pixels beyond the left and right edges that repeat the edge pixel (as the whole
     # canvas does); one strided copy per channel.
@@ -322,10 +331,6 @@ def numpy_dye_pass(pixels: np.ndarray, top: int, dpi: float, seed: int) -> np.nd
     planes[:, :, :reach] = planes[:, :, reach : reach + 1]
     planes[:, :, -reach:] = planes[:, :, -reach - 1 : -reach]
     wide = _sum_dtype(n)
-    # The seep works on box sums, not means: the excess of n**2 x the pixel over its box sum,
-    # shifted right by ``lift_shift``, times a weight in units that fold in the division.
-    lift_shift = _lift_shift(n)
-    fields = _Fields(top + reach, inner, width, dpi, seed, seep_unit=256.0 * (1 << lift_shift) / (n * n))
     work = _Workspace(wide)
     area = np.asarray(n * n, dtype=wide)
     for y0 in range(0, inner, _TILE_ROWS):
@@ -358,4 +363,3 @@ def numpy_dye_pass(pixels: np.ndarray, top: int, dpi: float, seed: int) -> np.nd
             seeped -= dark
             for channel in range(3):
                 np.copyto(out[y0:y1, x0:x1, channel], seeped[channel], casting="unsafe")
-    return out
