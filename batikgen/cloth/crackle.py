@@ -14,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 
 from .._process import available_cores
-from ..motifs.kit.crackle import crackle_colour, crackle_veins, cut_to_each, exposure
+from ..motifs.kit.crackle import crackle_colour, crackle_veins, cut_to_wax, exposure
 from ..motifs.kit.crackle_growth import CELL_MM, grown_veins
 from ..motifs.kit.palettes import Palette
 from ..seeding import SeedTree
@@ -109,9 +109,9 @@ def crackle_pieces(layers: list[Layer], roles: dict[str, str], amount: float, se
     waxed = ((layer.geometries, shown) if shown > 0 and len(layer) else ((), 0.0)
              for layer, shown in zip(layers, exposures))
     if (workers or available_cores()) < 2:
-        return cut_to_each(veins, rank, waxed)
+        return cut_to_wax(veins, rank, waxed)
     with ThreadPoolExecutor(1) as pool:  # a second thread cuts half the veins
-        return cut_to_each(veins, rank, waxed, pool=pool)
+        return cut_to_wax(veins, rank, waxed, pool=pool)
 
 
 def crackle_layer(layers: list[Layer], roles: dict[str, str], amount: float, palette: Palette,
@@ -132,7 +132,12 @@ def crackle_layer(layers: list[Layer], roles: dict[str, str], amount: float, pal
         Named ``"crackle"``; empty when ``amount`` is 0.
     """
     pieces = crackle_pieces(layers, roles, amount, seeds, width_mm, height_mm, finish, grown, workers)
-    return Layer("crackle", crackle_colour(palette), np.concatenate(pieces) if pieces else [])
+    return _one_layer(pieces, crackle_colour(palette))
+
+
+def _one_layer(pieces: list[np.ndarray], colour: tuple[int, int, int]) -> Layer:
+    """All of :func:`crackle_pieces` as one ``"crackle"`` layer."""
+    return Layer("crackle", colour, np.concatenate(pieces) if pieces else [])
 
 
 def add_crackle(composition: Composition, roles: dict[str, str], amount: float, palette: Palette,
@@ -168,7 +173,7 @@ def add_crackle(composition: Composition, roles: dict[str, str], amount: float, 
                             composition.finish, grown=grown, workers=workers)
     colour = crackle_colour(palette)
     if composition.finish == "crisp" or not any(len(own) for own in pieces):
-        composition.layers.append(Layer("crackle", colour, np.concatenate(pieces) if pieces else []))
+        composition.layers.append(_one_layer(pieces, colour))
         return composition
     layers = []
     for layer, own in zip(composition.layers, pieces):

@@ -112,8 +112,8 @@ def _cut_veins(veins: np.ndarray, tree: shapely.STRtree, areas: np.ndarray) -> t
 
 
 def cut_to_wax(veins: np.ndarray, rank: np.ndarray, waxed: Iterable[tuple[np.ndarray, float]],
-               pool: Executor | None = None) -> np.ndarray:
-    """The parts of the veins that lie on waxed areas, thinned by each area's exposure.
+               pool: Executor | None = None) -> list[np.ndarray]:
+    """The parts of the veins that lie on waxed areas, thinned by each area's exposure, area by area.
 
     Parameters
     ----------
@@ -130,26 +130,9 @@ def cut_to_wax(veins: np.ndarray, rank: np.ndarray, waxed: Iterable[tuple[np.nda
 
     Returns
     -------
-    numpy.ndarray of shapely.Polygon
-        Every area's pieces (:func:`cut_to_each`), one after another.
-    """
-    pieces = cut_to_each(veins, rank, waxed, pool)
-    return np.concatenate(pieces) if pieces else np.empty(0, dtype=object)
-
-
-def cut_to_each(veins: np.ndarray, rank: np.ndarray, waxed: Iterable[tuple[np.ndarray, float]],
-                pool: Executor | None = None) -> list[np.ndarray]:
-    """:func:`cut_to_wax`, area by area: the pieces of the veins on each waxed area.
-
-    Parameters
-    ----------
-    veins, rank, waxed, pool
-        As for :func:`cut_to_wax`.
-
-    Returns
-    -------
     list of numpy.ndarray of shapely.Polygon
-        One array per entry of ``waxed``, in its order (empty where it shows no crackle).
+        The pieces on each area, one array per entry of ``waxed``, in its order (empty where it
+        shows no crackle).
     """
     out = []
     for geometries, exposure in waxed:
