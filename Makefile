@@ -14,7 +14,7 @@ EXHIBITION_OUT ?= out/exhibition
 
 # Compiled modules left from an earlier build are deleted first: they would shadow a failed rebuild
 # (the extensions are optional, so a failed one does not stop the install).
-$(STAMP): pyproject.toml setup.py batikgen/_buffers.h batikgen/render/_dye.c batikgen/cloth/_hand.c
+$(STAMP): pyproject.toml setup.py batikgen/_buffers.h batikgen/render/_dye.c batikgen/render/_snap.c batikgen/cloth/_hand.c
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	@find batikgen -name '*.so' -delete

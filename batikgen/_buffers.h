@@ -1,5 +1,5 @@
 /*
- * What batikgen's C extensions (batikgen/render/_dye.c, batikgen/cloth/_hand.c) share: the check
+ * What batikgen's C extensions (batikgen/render/_dye.c, _snap.c, batikgen/cloth/_hand.c) share: the check
  * that a buffer Python hands them is large enough. Each defines BUFFERS_MODULE, the name its
  * errors start with, before including this.
  */

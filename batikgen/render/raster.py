@@ -17,7 +17,10 @@ Path building is the cost that grows with the scene: ``skia.Path.addPoly`` from 
 ``skia.Point`` costs about 1 µs a vertex in Python. Instead each strip's path (all the shapes of
 one layer that cross the strip) is gathered from the layer's packed coordinates and written in
 skia's own serialised path format with numpy, then read back with ``Path.readFromMemory``: one
-call per layer and strip, about 5 ns a vertex.
+call per layer and strip, about 5 ns a vertex. In cap and tulis each vertex is then slid along its
+outline onto a whole pixel row where that moves the outline by at most 1/16 px
+(:func:`snap_to_rows`): skia fills rows that edges cross from top to bottom faster, and more
+exactly, than rows where an edge starts or ends part-way down.
 """
 
 from __future__ import annotations
@@ -32,6 +35,14 @@ from .._validate import check_in_range
 from ..cloth.composition import Composition, Layer, PolygonArray, concat_ranges
 from ..errors import RenderError
 from .dye import dye_pass, reach_px
+
+try:  # the compiled row snapping, built by the install when a C compiler is there (see setup.py)
+    from . import _snap as _compiled_snap
+except ImportError:  # pragma: no cover - depends on the install
+    _compiled_snap = None
+
+#: Which row snapping runs: "compiled" (C) or "numpy" (the same floats, about 20x the CPU).
+SNAP_PASS = "numpy" if _compiled_snap is None else "compiled"
 
 MM_PER_INCH = 25.4
 DEFAULT_STRIP_ROWS = 512
@@ -54,6 +65,8 @@ _VERB_MOVE, _VERB_LINE, _VERB_CLOSE = 0, 1, 5
 _MARGIN = 4
 #: Rings whose winding is checked at a time when preparing a layer.
 _PREP_CHUNK = 50_000
+#: How far (px) sliding a vertex onto a pixel row may move an outline (see :func:`snap_to_rows`).
+ROW_SNAP_PX = 1 / 16
 
 
 def canvas_size(composition: Composition, dpi: float) -> tuple[int, int]:
@@ -89,6 +102,11 @@ class PreparedLayer:
         Which rings belong to each shape.
     first_band, last_band : numpy.ndarray
         The bands each shape touches (anti-aliased edge and margin included).
+    snap_rows : bool
+        Slide vertices onto pixel rows where that moves the outline by at most
+        :data:`ROW_SNAP_PX` (:func:`snap_to_rows`): cap and tulis, whose hand-moved outlines then
+        draw about a fifth faster. Crisp draws its vertices where they are, so old plans keep
+        their pixels.
     """
 
     colour: tuple[int, int, int]
@@ -99,6 +117,7 @@ class PreparedLayer:
     shape_ring_count: np.ndarray
     first_band: np.ndarray
     last_band: np.ndarray
+    snap_rows: bool = False
 
     def path_bytes(self, band: int, top: float) -> bytes | None:
         """The serialised skia path of the shapes crossing ``band``, shifted up by ``top`` px."""
@@ -117,7 +136,9 @@ class PreparedLayer:
             index[flip] = 2 * ring_first[flip] + np.repeat(lengths - 1, lengths)[flip] - index[flip]
         points = self.shapes.coords[index]
         points *= self.scale
-        points[:, 1] -= top
+        points[:, 1] -= top  # ``top`` is a whole row, so snapping here lands on the image's rows
+        if self.snap_rows:
+            snap_to_rows(points, lengths)
         # Verbs: move, a line per further vertex, close; for every ring.
         n_verbs = int(lengths.sum()) + len(rings)
         verbs = np.full(n_verbs, _VERB_LINE, dtype=np.uint8)
@@ -127,6 +148,91 @@ class PreparedLayer:
         header = np.array([_SKIA_PATH_VERSION, len(points), 0, n_verbs], dtype="<i4").tobytes()
         padding = b"\0" * (-n_verbs % 4)
         return header + points.astype("<f4").tobytes() + verbs.tobytes() + padding
+
+
+def snap_to_rows(points: np.ndarray, lengths: np.ndarray, tolerance: float = ROW_SNAP_PX) -> int:
+    """Slide vertices along their outlines onto whole pixel rows, where that barely moves them.
+
+    skia's anti-aliased scan conversion fills whole rows fast and spends longer on an edge that
+    starts or ends part-way down a row. A vertex slides along the chord from the vertex before it
+    to the one after, to the nearest whole row, when that moves the outline by at most
+    ``tolerance`` px (the distance from the slid vertex to the line of the edge it slides along,
+    ``|lam| |cross(e1, e2)| / |e|`` for a slide of ``lam`` chords, the shorter edge taken), by
+    at most a quarter of its shorter edge, and the outline turns there by under 90 degrees (past a
+    petal's tip the chord runs off both edges). Each test reads the neighbours as they were. On a tulis
+    A0 at 300 dpi about 70 % of the outlines' vertices slide and drawing takes about a fifth less
+    time (measured on the outline, petal and core layers of a band: 26 ms against 32 ms).
+
+    Parameters
+    ----------
+    points : numpy.ndarray, shape (vertices, 2), float64
+        Pixel coordinates, rings one after another, no closing repeat; changed in place. Rows are
+        whole numbers at whole-number y, so the rings must be shifted by whole rows only (the
+        same vertex then slides the same way in every band).
+    lengths : numpy.ndarray of int
+        Vertices of each ring; rings of fewer than three are left alone.
+    tolerance : float
+        Largest movement of the outline, px.
+
+    Returns
+    -------
+    int
+        How many vertices slid.
+
+    Raises
+    ------
+    RenderError
+        When ``points`` is not C-ordered (vertices, 2) float64, or ``lengths`` asks for more
+        vertices than it holds.
+    """
+    lengths = _ring_lengths(points, lengths)
+    if _compiled_snap is not None:
+        return _compiled_snap.snap_to_rows(points, lengths, float(tolerance))
+    return numpy_snap_to_rows(points, lengths, tolerance)
+
+
+def _ring_lengths(points: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """``lengths`` as contiguous int64, checked against ``points`` (see :func:`snap_to_rows`)."""
+    lengths = np.ascontiguousarray(lengths, dtype=np.int64)
+    if points.dtype != np.float64 or not points.flags.c_contiguous or points.ndim != 2 or points.shape[1] != 2:
+        raise RenderError(f"snap_to_rows: points must be C-ordered (vertices, 2) float64, got {points.shape} "
+                          f"{points.dtype}")
+    if (lengths < 0).any() or int(lengths.sum()) > len(points):
+        raise RenderError(f"snap_to_rows: rings of {lengths.tolist()[:5]}... vertices do not fit {len(points)} points")
+    return lengths
+
+
+def numpy_snap_to_rows(points: np.ndarray, lengths: np.ndarray, tolerance: float = ROW_SNAP_PX) -> int:
+    """:func:`snap_to_rows` in numpy: the same floats (the reference of the compiled one, and the
+    snapping of installs without it, at about 20 ns a vertex against 1 ns)."""
+    lengths = _ring_lengths(points, lengths)
+    starts = np.cumsum(lengths) - lengths
+    kept = lengths >= 3
+    index = concat_ranges(starts[kept], lengths[kept])
+    if not len(index):
+        return 0
+    ring_start = np.repeat(starts[kept], lengths[kept])
+    ring_length = np.repeat(lengths[kept], lengths[kept])
+    before = ring_start + (index - ring_start - 1) % ring_length
+    after = ring_start + (index - ring_start + 1) % ring_length
+    x, y = points[index, 0], points[index, 1]
+    e1x, e1y = x - points[before, 0], y - points[before, 1]
+    e2x, e2y = points[after, 0] - x, points[after, 1] - y
+    cx, cy = e1x + e2x, e1y + e2y
+    row = np.rint(y)
+    dy = row - y
+    with np.errstate(divide="ignore", invalid="ignore"):
+        lam = dy / cy
+        cross = e1x * e2y - e1y * e2x
+        shorter = np.minimum(e1x * e1x + e1y * e1y, e2x * e2x + e2y * e2y)
+        lam2 = lam * lam
+        ok = (cy != 0.0) & (dy != 0.0) & (e1x * e2x + e1y * e2y > 0.0)  # no turn of 90 degrees or more
+        ok &= lam2 * (cross * cross) <= tolerance * tolerance * shorter
+        ok &= 16.0 * lam2 * (cx * cx + cy * cy) <= shorter
+        new_x = x + lam * cx
+    points[index[ok], 0] = new_x[ok]
+    points[index[ok], 1] = row[ok]
+    return int(ok.sum())
 
 
 def _rings_to_reverse(shapes: PolygonArray) -> np.ndarray:
@@ -153,7 +259,8 @@ def _rings_to_reverse(shapes: PolygonArray) -> np.ndarray:
     return out
 
 
-def _prepare_layer(layer: Layer, scale: float, band_rows: int, n_bands: int, margin: int) -> PreparedLayer:
+def _prepare_layer(layer: Layer, scale: float, band_rows: int, n_bands: int, margin: int,
+                   snap_rows: bool = False) -> PreparedLayer:
     shapes = layer.shapes
     bounds = shapes.bounds()
     drawn = np.diff(shapes.shape_offsets) > 0
@@ -167,7 +274,7 @@ def _prepare_layer(layer: Layer, scale: float, band_rows: int, n_bands: int, mar
     last = np.clip(np.floor((bounds[:, 3] + reach) / band_rows).astype(np.int64), 0, n_bands - 1)
     last[~drawn] = -1  # nothing to draw
     return PreparedLayer(layer.colour, shapes, scale, _rings_to_reverse(shapes), shape_ring_start,
-                         shape_ring_count, first, last)
+                         shape_ring_count, first, last, snap_rows)
 
 
 @dataclass
@@ -240,7 +347,7 @@ def prepare_scene(composition: Composition, dpi: float, strip_rows: int = DEFAUL
     layers = []
     for layer in composition.layers:
         if len(layer):
-            layers.append(_prepare_layer(layer, scale, BAND_ROWS, n_bands, margin))
+            layers.append(_prepare_layer(layer, scale, BAND_ROWS, n_bands, margin, snap_rows=finish != "crisp"))
     return PreparedScene(width, height, strip_rows, tuple(int(c) for c in composition.background), layers,
                          margin, float(dpi), finish, int(getattr(composition, "dye_seed", 0)), BAND_ROWS)
 
