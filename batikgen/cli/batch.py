@@ -15,7 +15,7 @@ from ..exhibition.display import LiveDisplay, LogDisplay, status_table, summary_
 from ..exhibition.limits import DEFAULT_TIMEOUT_S, MIN_MEMORY_LIMIT
 from ..exhibition.manifest import MANIFEST_NAME, load_manifest, write_folder_manifest
 from ..exhibition.runner import BatchOptions, run_batch
-from .common import checked_by, fail_cleanly, main
+from .common import checked_by, fail_cleanly, main, shown
 
 #: Columns of a table written to a log or a pipe: rich would fold it at 80, splitting ids, paths and
 #: reasons over lines. A table is only as wide as its longest cells; a reason is at most ~320 characters.
@@ -102,7 +102,7 @@ def batch(ctx, source, exhibition, jobs, dask, only, retry_failed, timeout, memo
     wanted = set(summary.rendered) | set(summary.skipped)
     for record in records:
         if record.id in wanted and "png" in record.outputs:
-            click.echo(str(summary.exhibition_dir / record.outputs["png"].path))
+            click.echo(shown(summary.exhibition_dir / record.outputs["png"].path))
     console.print(summary_table(summary, records))
     console.print(summary_line(summary), markup=False)
     if summary.failed and not retry_failed:

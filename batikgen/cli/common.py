@@ -7,6 +7,7 @@ import importlib
 import logging
 import signal
 import sys
+from pathlib import Path
 
 import click
 from tqdm import tqdm
@@ -62,6 +63,15 @@ def checked_by(check):
             raise click.BadParameter(str(exc)) from None
 
     return callback
+
+
+def shown(path: Path) -> str:
+    """``path`` as printed for the user: relative to the working directory when it lies inside it
+    (as ``render`` prints the folder it was given), else as it is."""
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
+    except (ValueError, OSError):  # outside the working directory, or no working directory left
+        return str(path)
 
 
 def progress_printer(enabled: bool):

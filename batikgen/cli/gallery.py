@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from ..gallery import build_site
-from .common import fail_cleanly, main, progress_printer
+from .common import fail_cleanly, main, progress_printer, shown
 
 
 @main.command()
@@ -31,4 +31,4 @@ def gallery(ctx, exhibition, site, overwrite):
         click.echo(f"left out: {piece_id} ({status})", err=True)
     click.echo(f"{len(report.built)} made, {len(report.kept)} unchanged, {len(report.removed)} removed, "
                f"{len(report.left_out)} left out", err=True)
-    click.echo(str(report.index))
+    click.echo(shown(report.index))

@@ -87,7 +87,7 @@ def test_sigkill_mid_run_then_a_rerun_makes_exactly_the_rest(tmp_path):
     assert sorted(p.name for p in (tmp_path / "pieces").iterdir()) == [f"p{i}" for i in range(len(motifs))]
 
 
-def test_a_folder_of_recordings_becomes_an_exhibition(tmp_path):
+def test_a_folder_of_recordings_becomes_an_exhibition(tmp_path, monkeypatch):
     folder, show = tmp_path / "recordings", tmp_path / "show"
     folder.mkdir()
     (folder / "jane-doe-rest.edf").symlink_to(SAMPLE)
@@ -117,6 +117,10 @@ def test_a_folder_of_recordings_becomes_an_exhibition(tmp_path):
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines() == [str(show / "pieces" / "piece-01" / "piece-01-kawung.png"),
                                           str(show / "pieces" / "piece-02" / "piece-02-kawung.png")]
+    # From inside, the same pieces (up to date now) are printed as paths from the working directory.
+    monkeypatch.chdir(show)
+    result = runner.invoke(main, ["batch", "."])
+    assert result.stdout.splitlines() == [str(Path("pieces") / f"piece-0{i}" / f"piece-0{i}-kawung.png") for i in (1, 2)]
 
     (folder / "late.set").symlink_to(shared_file("eeglab/eeglab_data.set"))
     (folder / "late.fdt").symlink_to(shared_file("eeglab/eeglab_data.fdt"))

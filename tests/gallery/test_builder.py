@@ -195,12 +195,16 @@ def test_refuses_a_folder_that_is_not_a_site(tmp_path, small_exhibition):
         build_site(tmp_path / "nowhere", tmp_path / "site")
 
 
-def test_cli_builds_and_reports_left_out_pieces(tmp_path, small_exhibition):
+def test_cli_builds_and_reports_left_out_pieces(tmp_path, small_exhibition, monkeypatch):
     site = tmp_path / "out"
     run = CliRunner().invoke(main, ["gallery", str(small_exhibition), "-o", str(site)])
     assert run.exit_code == 0, run.output
     assert run.stdout.strip() == str(site / "index.html")
     assert "left out: later (pending)" in run.stderr and "left out: broken (failed)" in run.stderr
+    # Inside the working directory the page is printed as a path from it, as `render` prints its folder.
+    monkeypatch.chdir(tmp_path)
+    again = CliRunner().invoke(main, ["gallery", str(small_exhibition), "-o", str(site)])
+    assert again.exit_code == 0 and again.stdout.strip() == str(Path("out") / "index.html"), again.output
     bad = CliRunner().invoke(main, ["gallery", str(tmp_path / "missing")])
     assert bad.exit_code == 1 and bad.stdout == "" and bad.exception is None or isinstance(bad.exception, SystemExit)
     assert len(bad.stderr.strip().splitlines()) == 1 and "missing: no catalogue.sqlite" in bad.stderr
