@@ -20,7 +20,7 @@ middle tones, nothing at black and next to nothing near white) times a noise fie
 
 Everything is integer arithmetic on small unsigned integers (uint8, uint16 and uint32 sums). The
 box is summed, never divided: the division is folded into the seep's weight. The pass runs in C
-(``_dye.c``, built at install; about 15 ms of CPU a band of 512 rows of an A0 at 300 dpi) or, where
+(``_dye.c``, built at install; about 13.4 ms of CPU a band of 512 rows of an A0 at 300 dpi) or, where
 no C compiler was at hand, in numpy (:func:`numpy_dye_pass`: the same bytes, about 45-52 ms a band).
 The numpy pass works on the three channels as separate planes (so the noise fields apply to each as
 they are), in tiles of a few rows by a couple of thousand pixels, in scratch arrays reused from
