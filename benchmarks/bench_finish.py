@@ -13,7 +13,8 @@ A last line times building alone, in this process, best of three (no imports, so
 cost shows): cap and tulis against crisp, with the build's helper processes (the default) and
 without (one worker). Target for the build: cap and tulis at most crisp + 0.35 s.
 
-Run: ``python -m benchmarks finish`` (``BATIKGEN_BENCH_REPEAT`` runs per finish, default 1).
+Run: ``python -m benchmarks finish`` (``BATIKGEN_BENCH_REPEAT`` runs per finish, default 3: single runs
+on this shared 2-core machine spread by about 0.05 either way).
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ def main() -> None:
     """Measure crisp, cap and tulis on the same plan and print the ratios to crisp."""
     from batikgen.render.dye import DYE_PASS
 
-    repeat = int(os.environ.get("BATIKGEN_BENCH_REPEAT", "1"))
+    repeat = int(os.environ.get("BATIKGEN_BENCH_REPEAT", "3"))
     print(f"finish benchmark: A0 kawung at 300 dpi, {_workers()} workers, median of {repeat} run(s) taking turns; "
           f"{DYE_PASS} dye pass; load average {os.getloadavg()[0]:.1f} at start (the machine may be shared)")
     finishes = ("crisp", "cap", "tulis")
