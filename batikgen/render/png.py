@@ -132,7 +132,8 @@ class PngWriter:
         self._header = b"\x78\x01"  # zlib header: deflate, 32 KiB window, fastest; goes in the first IDAT
 
     def _write_idat(self, data: bytes) -> None:
-        """``data``, the next bytes of the zlib stream, as IDAT chunks of at most :data:`_IDAT_MAX` bytes."""
+        """``data``, the next bytes of the zlib stream, as IDAT chunks of :data:`_IDAT_MAX` bytes at most
+        (the first also carries the 2-byte zlib header)."""
         view = memoryview(data)
         for start in range(0, len(view), _IDAT_MAX):
             parts = (view[start : start + _IDAT_MAX],)
