@@ -429,15 +429,7 @@ static PyObject *py_breathe(PyObject *self, PyObject *args)
     else
         result = Py_NewRef(Py_None);
 release:
-    PyBuffer_Release(&coords);
-    PyBuffer_Release(&out);
-    PyBuffer_Release(&rings);
-    PyBuffer_Release(&parts);
-    PyBuffer_Release(&shapes);
-    PyBuffer_Release(&periods);
-    PyBuffer_Release(&weights);
-    PyBuffer_Release(&seeds);
-    PyBuffer_Release(&factors);
+    release_buffers(9, &coords, &out, &rings, &parts, &shapes, &periods, &weights, &seeds, &factors);
     return result;
 }
 
@@ -458,12 +450,7 @@ static PyObject *py_dab(PyObject *self, PyObject *args)
     Py_END_ALLOW_THREADS
     result = Py_NewRef(Py_None);
 release:
-    PyBuffer_Release(&coords);
-    PyBuffer_Release(&out);
-    PyBuffer_Release(&rings);
-    PyBuffer_Release(&parts);
-    PyBuffer_Release(&shapes);
-    PyBuffer_Release(&seeds);
+    release_buffers(6, &coords, &out, &rings, &parts, &shapes, &seeds);
     return result;
 }
 
@@ -483,11 +470,7 @@ static PyObject *py_dots(PyObject *self, PyObject *args)
     Py_END_ALLOW_THREADS
     result = Py_NewRef(Py_None);
 release:
-    PyBuffer_Release(&coords);
-    PyBuffer_Release(&rings);
-    PyBuffer_Release(&parts);
-    PyBuffer_Release(&shapes);
-    PyBuffer_Release(&out);
+    release_buffers(5, &coords, &rings, &parts, &shapes, &out);
     return result;
 }
 
@@ -514,10 +497,7 @@ static PyObject *py_densify_count(PyObject *self, PyObject *args)
     Py_END_ALLOW_THREADS
     result = PyLong_FromSsize_t(total);
 release:
-    PyBuffer_Release(&coords);
-    PyBuffer_Release(&rings);
-    PyBuffer_Release(&pieces);
-    PyBuffer_Release(&new_rings);
+    release_buffers(4, &coords, &rings, &pieces, &new_rings);
     return result;
 }
 
@@ -550,9 +530,7 @@ static PyObject *py_densify_fill(PyObject *self, PyObject *args)
     Py_END_ALLOW_THREADS
     result = Py_NewRef(Py_None);
 release:
-    PyBuffer_Release(&coords);
-    PyBuffer_Release(&pieces);
-    PyBuffer_Release(&out);
+    release_buffers(3, &coords, &pieces, &out);
     return result;
 }
 

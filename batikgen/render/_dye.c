@@ -235,10 +235,7 @@ static PyObject *py_dye_block(PyObject *self, PyObject *args)
     else
         result = Py_NewRef(Py_None);
 release:
-    PyBuffer_Release(&src);
-    PyBuffer_Release(&dst);
-    PyBuffer_Release(&seep);
-    PyBuffer_Release(&mottle);
+    release_buffers(4, &src, &dst, &seep, &mottle);
     return result;
 }
 

@@ -107,8 +107,7 @@ static PyObject *py_snap_to_rows(PyObject *self, PyObject *args)
     Py_END_ALLOW_THREADS
     result = PyLong_FromSsize_t(slid);
 release:
-    PyBuffer_Release(&points);
-    PyBuffer_Release(&lengths);
+    release_buffers(2, &points, &lengths);
     return result;
 }
 
