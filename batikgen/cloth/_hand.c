@@ -254,6 +254,24 @@ done:
     return status;
 }
 
+/* The bounding box of vertices v0 .. v1-1 (at least one) of c. */
+static void bounding_box(const double *c, Py_ssize_t v0, Py_ssize_t v1, double *x0, double *y0, double *x1,
+                         double *y1)
+{
+    double left = c[2 * v0], top = c[2 * v0 + 1], right = left, bottom = top;
+    for (Py_ssize_t i = v0 + 1; i < v1; i++) {
+        const double x = c[2 * i], y = c[2 * i + 1];
+        left = x < left ? x : left;
+        right = x > right ? x : right;
+        top = y < top ? y : top;
+        bottom = y > bottom ? y : bottom;
+    }
+    *x0 = left;
+    *y0 = top;
+    *x1 = right;
+    *y1 = bottom;
+}
+
 /* hand.py's dab: each shape (a dot) scaled about the middle of its bounding box and moved, by three
  * roughly normal variates (sums of three hashed uniforms) of its middle in micrometres. seeds: the
  * nine seeds, three a variate. */
@@ -264,14 +282,8 @@ static void dab(const double *c, double *out, const int64_t *rings, const int64_
         const Py_ssize_t v0 = (Py_ssize_t)rings[parts[shapes[s]]], v1 = (Py_ssize_t)rings[parts[shapes[s + 1]]];
         if (v1 <= v0)
             continue;
-        double x0 = c[2 * v0], y0 = c[2 * v0 + 1], x1 = x0, y1 = y0;
-        for (Py_ssize_t i = v0 + 1; i < v1; i++) {
-            const double x = c[2 * i], y = c[2 * i + 1];
-            x0 = x < x0 ? x : x0;
-            x1 = x > x1 ? x : x1;
-            y0 = y < y0 ? y : y0;
-            y1 = y > y1 ? y : y1;
-        }
+        double x0, y0, x1, y1;
+        bounding_box(c, v0, v1, &x0, &y0, &x1, &y1);
         const double cx = (x0 + x1) / 2, cy = (y0 + y1) / 2;
         const double w = x1 - x0, h = y1 - y0, radius = (w > h ? w : h) / 2;
         const int64_t qx = (int64_t)nearbyint(cx * 1000), qy = (int64_t)nearbyint(cy * 1000); /* half to even */
@@ -301,14 +313,8 @@ static void dots(const double *c, const int64_t *rings, const int64_t *parts, co
         out[s] = 0;
         if (r1 - r0 != 1 || v1 <= v0)
             continue;
-        double x0 = c[2 * v0], y0 = c[2 * v0 + 1], x1 = x0, y1 = y0;
-        for (Py_ssize_t i = v0 + 1; i < v1; i++) {
-            const double x = c[2 * i], y = c[2 * i + 1];
-            x0 = x < x0 ? x : x0;
-            x1 = x > x1 ? x : x1;
-            y0 = y < y0 ? y : y0;
-            y1 = y > y1 ? y : y1;
-        }
+        double x0, y0, x1, y1;
+        bounding_box(c, v0, v1, &x0, &y0, &x1, &y1);
         const double w = x1 - x0, h = y1 - y0;
         out[s] = (w > h ? w : h) <= dot_mm;
     }
